@@ -1,0 +1,50 @@
+//! `-m comment --comment TEXT` (libxt_comment): matches every packet; the
+//! text documents the rule. The kernel keeps at most 255 bytes (the struct
+//! has 256 with the NUL), and iptables truncates longer text silently; fwcheck
+//! does the same but says so.
+
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, SaveWriter};
+use serde::Serialize;
+
+pub const MAX_COMMENT: usize = 255;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Comment {
+    pub text: Option<String>,
+}
+
+impl Extension for Comment {
+    const NAME: &'static str = "comment";
+    const OPTIONS: &'static [Opt] = &[Opt::value(&["comment"], false)];
+
+    fn new(_: &Cx) -> Comment {
+        Comment::default()
+    }
+
+    fn parse(&mut self, _: &'static str, a: &Arg, _: &Cx) -> ExtResult {
+        if self.text.is_some() {
+            return Err(ExtError::new("`--comment` given twice").help("give one --comment per -m comment"));
+        }
+        let mut t = a.value.to_string();
+        if t.len() > MAX_COMMENT {
+            let mut cut = MAX_COMMENT;
+            while !t.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            t.truncate(cut);
+        }
+        self.text = Some(t);
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &Cx) -> ExtResult {
+        if self.text.is_none() {
+            return Err(ExtError::new("`-m comment` without `--comment`").help("write `-m comment --comment \"why this rule exists\"`"));
+        }
+        Ok(())
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        w.string(false, "comment", self.text.as_deref().unwrap_or(""));
+    }
+}

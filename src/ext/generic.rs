@@ -1,0 +1,222 @@
+//! The IP header part of every rule: `-s`, `-d`, `-p`, `-i`, `-o`, `-f`.
+//!
+//! In iptables these are not an extension but the `ipt_ip`/`ip6t_ip6`
+//! struct every rule carries; they still get their own file here, beside the
+//! extensions, because they parse, print and (later) evaluate the same way.
+
+use super::value::{parse_addr, parse_proto, proto_name};
+use super::ExtError;
+use crate::ir::Family;
+use serde::Serialize;
+use std::fmt::Write;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// A value with its `!`. Negation is a field of every option, never a
+/// special case.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Neg<T> {
+    pub neg: bool,
+    pub value: T,
+}
+
+impl<T> Neg<T> {
+    pub fn new(neg: bool, value: T) -> Neg<T> {
+        Neg { neg, value }
+    }
+    fn bang(&self) -> &'static str {
+        if self.neg {
+            " !"
+        } else {
+            ""
+        }
+    }
+}
+
+/// An address and a mask. The mask may be non-contiguous
+/// (`10.0.0.0/255.0.255.0`), which the kernel accepts; the address is kept
+/// with the host bits cleared, as the kernel stores it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct AddrMask {
+    pub addr: IpAddr,
+    pub mask: IpAddr,
+}
+
+impl AddrMask {
+    /// `a.b.c.d`, `a.b.c.d/len` or `a.b.c.d/m.m.m.m` (and IPv6 forms).
+    pub fn parse(s: &str, family: Family) -> Result<AddrMask, ExtError> {
+        let (a, m) = match s.split_once('/') {
+            Some((a, m)) => (a, Some(m)),
+            None => (s, None),
+        };
+        let addr = parse_addr(a, family).map_err(|e| {
+            if a.bytes().any(|b| b.is_ascii_alphabetic()) && !a.contains(':') {
+                ExtError::new(format!("host name `{a}` in an address"))
+                    .help("fwcheck does not resolve host names (iptables would, once, at load time): write the address")
+            } else {
+                e
+            }
+        })?;
+        let bits = if family == Family::Ipv4 { 32 } else { 128 };
+        let mask: u128 = match m {
+            None => mask_of_len(bits, bits),
+            Some(m) if m.bytes().all(|b| b.is_ascii_digit()) && !m.is_empty() => {
+                let len: u32 = m.parse().unwrap_or(u32::MAX);
+                if len > bits {
+                    return Err(ExtError::new(format!("invalid mask `/{m}`"))
+                        .help(format!("a prefix length is 0 to {bits} for this family")));
+                }
+                mask_of_len(len, bits)
+            }
+            Some(m) => match parse_addr(m, family) {
+                Ok(IpAddr::V4(v)) => u32::from(v) as u128,
+                Ok(IpAddr::V6(v)) => u128::from(v),
+                Err(_) => {
+                    return Err(ExtError::new(format!("invalid mask `/{m}`"))
+                        .help("write a prefix length (`/24`) or a dotted mask (`/255.255.255.0`)"))
+                }
+            },
+        };
+        Ok(AddrMask { addr: from_bits(to_bits(addr) & mask, family), mask: from_bits(mask, family) })
+    }
+
+    fn family(&self) -> Family {
+        if self.addr.is_ipv4() {
+            Family::Ipv4
+        } else {
+            Family::Ipv6
+        }
+    }
+
+    /// The prefix length, if the mask is contiguous.
+    pub fn prefix_len(&self) -> Option<u32> {
+        let bits = if self.family() == Family::Ipv4 { 32 } else { 128 };
+        let m = to_bits(self.mask);
+        let len = m.count_ones();
+        (m == mask_of_len(len, bits)).then_some(len)
+    }
+
+    /// Matches every address (`0.0.0.0/0`): iptables prints nothing then.
+    pub fn is_any(&self) -> bool {
+        to_bits(self.mask) == 0
+    }
+
+    /// `10.0.0.0/8`, or `10.0.0.0/255.0.255.0` for a non-contiguous mask.
+    pub fn to_save(&self) -> String {
+        match self.prefix_len() {
+            Some(len) => format!("{}/{}", self.addr, len),
+            None => format!("{}/{}", self.addr, self.mask),
+        }
+    }
+}
+
+fn mask_of_len(len: u32, bits: u32) -> u128 {
+    if len == 0 {
+        0
+    } else {
+        (u128::MAX << (128 - len)) >> (128 - bits)
+    }
+}
+
+fn to_bits(a: IpAddr) -> u128 {
+    match a {
+        IpAddr::V4(v) => u32::from(v) as u128,
+        IpAddr::V6(v) => u128::from(v),
+    }
+}
+
+fn from_bits(b: u128, family: Family) -> IpAddr {
+    match family {
+        Family::Ipv4 => IpAddr::V4(Ipv4Addr::from(b as u32)),
+        Family::Ipv6 => IpAddr::V6(Ipv6Addr::from(b)),
+    }
+}
+
+/// An interface name, possibly ending in `+` (every name with that prefix).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Iface(pub String);
+
+impl Iface {
+    /// Interface names are at most 15 bytes (IFNAMSIZ - 1).
+    pub fn parse(s: &str) -> Result<Iface, ExtError> {
+        if s.is_empty() {
+            return Err(ExtError::new("empty interface name").help("write a name such as eth0, or a prefix such as eth+"));
+        }
+        if s.len() > 15 {
+            return Err(ExtError::new(format!("interface name `{s}` is longer than 15 characters"))
+                .help("Linux interface names have at most 15 characters"));
+        }
+        Ok(Iface(s.to_string()))
+    }
+}
+
+/// `-s -d -p -i -o -f` of one rule.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct IpMatch {
+    pub src: Option<Neg<AddrMask>>,
+    pub dst: Option<Neg<AddrMask>>,
+    /// Protocol number; `-p all` (0) is kept as `None`, as the kernel does.
+    pub proto: Option<Neg<u8>>,
+    pub iniface: Option<Neg<Iface>>,
+    pub outiface: Option<Neg<Iface>>,
+    /// `-f` (IPv4 only): `Some(false)` for `-f`, `Some(true)` for `! -f`.
+    pub fragment: Option<bool>,
+}
+
+impl IpMatch {
+    pub fn set_proto(&mut self, neg: bool, s: &str) -> Result<(), ExtError> {
+        let p = parse_proto(s)?;
+        if p == 0 && neg {
+            // `! -p all` matches nothing; iptables rejects it.
+            return Err(ExtError::new("`! -p all` can never match").help("remove the rule, or name a protocol"));
+        }
+        self.proto = if p == 0 { None } else { Some(Neg::new(neg, p)) };
+        Ok(())
+    }
+
+    /// The protocol number if `-p` is given and not negated.
+    pub fn proto_positive(&self) -> Option<u8> {
+        self.proto.as_ref().filter(|p| !p.neg).map(|p| p.value)
+    }
+
+    /// iptables-save order: `-s -d -i -o -p -f`.
+    pub fn save(&self, family: Family, out: &mut String) {
+        if let Some(s) = self.src.as_ref().filter(|s| s.neg || !s.value.is_any()) {
+            let _ = write!(out, "{} -s {}", s.bang(), s.value.to_save());
+        }
+        if let Some(d) = self.dst.as_ref().filter(|d| d.neg || !d.value.is_any()) {
+            let _ = write!(out, "{} -d {}", d.bang(), d.value.to_save());
+        }
+        if let Some(i) = &self.iniface {
+            let _ = write!(out, "{} -i {}", i.bang(), i.value.0);
+        }
+        if let Some(o) = &self.outiface {
+            let _ = write!(out, "{} -o {}", o.bang(), o.value.0);
+        }
+        if let Some(p) = &self.proto {
+            let _ = write!(out, "{} -p {}", p.bang(), proto_name(p.value, family));
+        }
+        if let Some(neg) = self.fragment {
+            out.push_str(if neg { " ! -f" } else { " -f" });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        AddrMask::parse(s, if s.contains(':') { Family::Ipv6 } else { Family::Ipv4 }).unwrap().to_save()
+    }
+
+    #[test]
+    fn masks_are_normalised_like_the_kernel() {
+        assert_eq!(norm("10.1.2.3/8"), "10.0.0.0/8");
+        assert_eq!(norm("1.2.3.4"), "1.2.3.4/32");
+        assert_eq!(norm("10.0.0.0/255.255.0.0"), "10.0.0.0/16");
+        assert_eq!(norm("10.1.2.3/255.0.255.0"), "10.0.2.0/255.0.255.0");
+        assert_eq!(norm("2001:db8::1/32"), "2001:db8::/32");
+        assert!(AddrMask::parse("1.2.3.4/33", Family::Ipv4).is_err());
+        assert!(AddrMask::parse("::1", Family::Ipv4).is_err());
+    }
+}

@@ -1,0 +1,46 @@
+//! Extensions fwcheck does not model (`-m hashlimit`, `-j TEE` …).
+//!
+//! They are kept with the words the user wrote, so that a valid real-world
+//! rule set always parses and prints back, and every later stage can say
+//! "fwcheck cannot evaluate this match" instead of guessing. Which words
+//! belong to an opaque extension is decided by the command parser: options
+//! no modelled extension claims, each with the words up to the next option.
+
+use super::SaveWriter;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OpaqueMatch {
+    pub name: String,
+    /// The words after `-m NAME`, as written (quotes removed).
+    pub words: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OpaqueTarget {
+    pub name: String,
+    pub words: Vec<String>,
+}
+
+fn save_words(words: &[String], w: &mut SaveWriter) {
+    for word in words {
+        w.out.push(' ');
+        if word.starts_with('-') || word == "!" {
+            w.out.push_str(word);
+        } else {
+            super::push_save_string(w.out, word);
+        }
+    }
+}
+
+impl OpaqueMatch {
+    pub fn save(&self, w: &mut SaveWriter) {
+        save_words(&self.words, w)
+    }
+}
+
+impl OpaqueTarget {
+    pub fn save(&self, w: &mut SaveWriter) {
+        save_words(&self.words, w)
+    }
+}

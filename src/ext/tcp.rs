@@ -1,0 +1,212 @@
+//! `-m tcp` (libxt_tcp): ports, TCP flags, `--syn`, `--tcp-option`.
+//!
+//! iptables-nft turns this match into native nft payload expressions and,
+//! when it lists them, rebuilds one tcp match per rule: several `-m tcp` are
+//! printed merged, a later option overriding an earlier one (see
+//! [`Tcp::merge`]).
+
+use super::value::{parse_uint, services_port};
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, Restrictions, SaveWriter};
+use crate::ir::HookMask;
+use serde::Serialize;
+
+/// A port range with its negation. `None` in the match means "any".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct PortRange {
+    pub neg: bool,
+    pub lo: u16,
+    pub hi: u16,
+}
+
+impl PortRange {
+    pub fn is_full(&self) -> bool {
+        self.lo == 0 && self.hi == 65535
+    }
+    pub fn to_save(&self) -> String {
+        if self.lo == self.hi {
+            self.lo.to_string()
+        } else {
+            format!("{}:{}", self.lo, self.hi)
+        }
+    }
+}
+
+/// `--tcp-flags MASK COMP`: the flags in MASK must equal COMP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct TcpFlags {
+    pub neg: bool,
+    pub mask: u8,
+    pub comp: u8,
+}
+
+pub const FIN: u8 = 0x01;
+pub const SYN: u8 = 0x02;
+pub const RST: u8 = 0x04;
+pub const PSH: u8 = 0x08;
+pub const ACK: u8 = 0x10;
+pub const URG: u8 = 0x20;
+const FLAG_NAMES: [(&str, u8); 6] = [("FIN", FIN), ("SYN", SYN), ("RST", RST), ("PSH", PSH), ("ACK", ACK), ("URG", URG)];
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Tcp {
+    pub sport: Option<PortRange>,
+    pub dport: Option<PortRange>,
+    pub flags: Option<TcpFlags>,
+    /// `--tcp-option N`: the packet carries TCP option kind N.
+    pub option: Option<(bool, u8)>,
+}
+
+/// A tcp port: a number (strtoul base 0, so `0x16` is 22 and `022` is 18)
+/// or a tcp service name, case-sensitive as getservbyname is.
+fn port(s: &str) -> ExtResult<u16> {
+    if let Some(v) = parse_uint(s, u64::MAX) {
+        return u16::try_from(v).map_err(|_| ExtError::new(format!("port `{s}` is out of range")).help("ports are 0 to 65535"));
+    }
+    services_port(s, Some("tcp")).ok_or_else(|| {
+        ExtError::new(format!("invalid port/service `{s}`")).help("give a number from 0 to 65535 or a tcp service name from /etc/services")
+    })
+}
+
+/// `a`, `a:b`, `a:`, `:b`; a reversed range is an error.
+pub fn port_range(neg: bool, s: &str) -> ExtResult<PortRange> {
+    let (lo, hi) = match s.split_once(':') {
+        None => {
+            let p = port(s)?;
+            (p, p)
+        }
+        Some((a, b)) => (if a.is_empty() { 0 } else { port(a)? }, if b.is_empty() { 65535 } else { port(b)? }),
+    };
+    if lo > hi {
+        return Err(ExtError::new(format!("invalid port range `{s}`: {lo} is greater than {hi}")).help(format!("write the lower port first: `{hi}:{lo}`")));
+    }
+    Ok(PortRange { neg, lo, hi })
+}
+
+fn flag_list(s: &str) -> ExtResult<u8> {
+    let mut m = 0;
+    for name in s.split(',') {
+        let up = name.to_ascii_uppercase();
+        m |= match up.as_str() {
+            "ALL" => 0x3f,
+            "NONE" => 0,
+            _ => FLAG_NAMES.iter().find(|(n, _)| *n == up).map(|(_, b)| *b).ok_or_else(|| {
+                ExtError::new(format!("unknown TCP flag `{name}`")).help("the flags are FIN, SYN, RST, PSH, ACK, URG, ALL and NONE (iptables has no ECE or CWR)")
+            })?,
+        };
+    }
+    Ok(m)
+}
+
+/// `FIN,SYN,RST,ACK`, in iptables' order; `NONE` for no flag.
+pub fn flags_to_save(f: u8) -> String {
+    if f == 0 {
+        return "NONE".into();
+    }
+    FLAG_NAMES.iter().filter(|(_, b)| f & b != 0).map(|(n, _)| *n).collect::<Vec<_>>().join(",")
+}
+
+fn once<T>(slot: &Option<T>, opt: &str) -> ExtResult {
+    if slot.is_some() {
+        return Err(ExtError::new(format!("`--{opt}` given twice")).help("give each option once per match"));
+    }
+    Ok(())
+}
+
+impl Tcp {
+    /// What iptables-nft prints for several tcp matches of one rule: one
+    /// match, with a later option overriding an earlier one.
+    pub fn merge(&mut self, later: &Tcp) {
+        if later.sport.is_some() {
+            self.sport = later.sport;
+        }
+        if later.dport.is_some() {
+            self.dport = later.dport;
+        }
+        if later.flags.is_some() {
+            self.flags = later.flags;
+        }
+        if later.option.is_some() {
+            self.option = later.option;
+        }
+    }
+
+    /// iptables-nft lists a tcp match made only of negated "any port" ranges
+    /// as no match at all.
+    pub fn vanishes(&self) -> bool {
+        let neg_full = |p: &Option<PortRange>| p.is_some_and(|p| p.neg && p.is_full());
+        let none_or_neg_full = |p: &Option<PortRange>| p.is_none() || neg_full(p);
+        (neg_full(&self.sport) || neg_full(&self.dport)) && none_or_neg_full(&self.sport) && none_or_neg_full(&self.dport) && self.flags.is_none() && self.option.is_none()
+    }
+}
+
+/// Ports as `-m tcp` and `-m udp` print them: an "any" range is left out.
+pub fn save_ports(sport: &Option<PortRange>, dport: &Option<PortRange>, w: &mut SaveWriter) {
+    for (name, p) in [("sport", sport), ("dport", dport)] {
+        if let Some(p) = p.filter(|p| !p.is_full()) {
+            w.opt(p.neg, name, p.to_save());
+        }
+    }
+}
+
+impl Extension for Tcp {
+    const NAME: &'static str = "tcp";
+    const OPTIONS: &'static [Opt] = &[
+        Opt::value(&["sport", "source-port"], true),
+        Opt::value(&["dport", "destination-port"], true),
+        Opt::flag(&["syn"], true),
+        Opt::pair(&["tcp-flags"], true),
+        Opt::value(&["tcp-option"], true),
+    ];
+
+    fn new(_: &Cx) -> Tcp {
+        Tcp::default()
+    }
+
+    fn parse(&mut self, opt: &'static str, a: &Arg, _: &Cx) -> ExtResult {
+        match opt {
+            "sport" => {
+                once(&self.sport, opt)?;
+                self.sport = Some(port_range(a.neg, a.value)?);
+            }
+            "dport" => {
+                once(&self.dport, opt)?;
+                self.dport = Some(port_range(a.neg, a.value)?);
+            }
+            "syn" => {
+                if self.flags.is_some() {
+                    return Err(ExtError::new("`--syn` and `--tcp-flags` together").help("`--syn` is `--tcp-flags FIN,SYN,RST,ACK SYN`: give one of them"));
+                }
+                self.flags = Some(TcpFlags { neg: a.neg, mask: FIN | SYN | RST | ACK, comp: SYN });
+            }
+            "tcp-flags" => {
+                if self.flags.is_some() {
+                    return Err(ExtError::new("`--tcp-flags` given twice, or with `--syn`").help("give one flag test per match"));
+                }
+                self.flags = Some(TcpFlags { neg: a.neg, mask: flag_list(a.value)?, comp: flag_list(a.value2)? });
+            }
+            "tcp-option" => {
+                once(&self.option, opt)?;
+                match parse_uint(a.value, 255) {
+                    Some(n) if n >= 1 => self.option = Some((a.neg, n as u8)),
+                    _ => return Err(ExtError::new(format!("bad TCP option `{}`", a.value)).help("a TCP option kind is 1 to 255")),
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        save_ports(&self.sport, &self.dport, w);
+        if let Some((neg, n)) = self.option {
+            w.opt(neg, "tcp-option", n);
+        }
+        if let Some(f) = self.flags.filter(|f| f.mask != 0 || f.neg) {
+            w.opt(f.neg, "tcp-flags", format!("{} {}", flags_to_save(f.mask), flags_to_save(f.comp)));
+        }
+    }
+
+    fn restrictions(&self) -> Restrictions {
+        Restrictions { protos: Some(&[6]), negated_proto_ok: true, hooks: HookMask::ALL, tables: None }
+    }
+}

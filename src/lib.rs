@@ -1,0 +1,17 @@
+//! fwcheck: reads iptables rule sets, predicts what the kernel will count,
+//! proves properties, translates to nftables, and checks itself against the
+//! kernel.
+//!
+//! Module map (see ARCHITECTURE.md for the invariants):
+//! - [`source`]: input files and spans; [`diag`]: diagnostics as data.
+//! - [`syntax`]: text -> statements (pest grammar in `grammar/iptables.pest`).
+//! - [`ir`]: the rule set, how statements change it, validation, save form.
+//! - [`ext`]: one file per iptables match or target.
+
+pub mod diag;
+pub mod ext;
+pub mod ir;
+pub mod source;
+pub mod syntax;
+
+pub mod load;

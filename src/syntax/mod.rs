@@ -1,0 +1,211 @@
+//! Text -> statements. Knows nothing of Z3, nft or namespaces.
+//!
+//! [`parse`] reads one file, command script or iptables-save file alike
+//! (they can even be mixed, as `iptables-restore` blocks inside a script
+//! cannot, but fwcheck does not need to care), and returns every statement it
+//! could read plus every diagnostic: a file with five errors shows five.
+//! Statements keep their spans; resolving them into a `Ruleset` is
+//! `ir::apply`'s job, so what the user typed stays apart from what it means.
+
+pub mod command;
+pub mod lexer;
+
+pub use command::{Invocation, Name, Op, RuleSpec};
+use lexer::{Item, Word};
+
+use crate::diag::Diagnostic;
+use crate::ir::{Counters, Family, TableName};
+use crate::source::{FileId, Span};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stmt {
+    /// An `iptables`/`ip6tables` command of a script, or a rule line of a
+    /// restore table block.
+    Command { inv: Invocation, netns: Option<String>, in_restore: bool },
+    /// `*table`: a restore table block starts.
+    BeginTable { family: Family, table: TableName, span: Span },
+    /// `:NAME POLICY [p:b]`
+    DeclareChain { name: Name, policy: Option<Name>, counters: Counters, span: Span },
+    /// `COMMIT`
+    Commit { span: Span },
+    /// A lab command of a tutorial-style script (`ip netns add`, `ip link`,
+    /// `sysctl`, `echo 1 > /proc/sys/...`): not part of the rule set; kept
+    /// for the scenario reader.
+    Lab { words: Vec<String>, netns: Option<String>, span: Span },
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Script {
+    pub stmts: Vec<Stmt>,
+}
+
+/// Parsing options.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Family of iptables-save blocks (`*filter` ...), which do not say it.
+    pub save_family: Family,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { save_family: Family::Ipv4 }
+    }
+}
+
+/// Parses one file.
+pub fn parse(file: FileId, text: &str, opts: Options) -> (Script, Vec<Diagnostic>) {
+    let (lines, mut diags) = lexer::lex(file, text);
+    let mut stmts = Vec::new();
+    // The table of the open restore block, if any.
+    let mut block: Option<(TableName, Span)> = None;
+    for line in lines {
+        match line.item {
+            Item::TableHeader { name } => {
+                if let Some((t, s)) = block {
+                    diags.push(
+                        Diagnostic::error("parse::missing-commit", s, format!("table block `*{t}` has no COMMIT"))
+                            .with_help("end each table block with a COMMIT line"),
+                    );
+                }
+                match TableName::parse(&name.text) {
+                    Some(t) => {
+                        block = Some((t, line.span));
+                        stmts.push(Stmt::BeginTable { family: opts.save_family, table: t, span: line.span });
+                    }
+                    None => {
+                        block = None;
+                        diags.push(
+                            Diagnostic::error("parse::unknown-table", name.span, format!("unknown table `{}`", name.text))
+                                .with_help("the tables are filter, nat, mangle, raw and security"),
+                        );
+                    }
+                }
+            }
+            Item::ChainDecl { name, policy, counters } => {
+                if block.is_none() {
+                    diags.push(outside_block(line.span, "chain declaration"));
+                    continue;
+                }
+                if policy.is_none() {
+                    diags.push(
+                        Diagnostic::error("parse::missing-policy", line.span, format!("chain declaration `:{}` has no policy", name.text))
+                            .with_help("write `:NAME ACCEPT [0:0]` for a built-in chain or `:NAME - [0:0]` for a user chain"),
+                    );
+                    continue;
+                }
+                stmts.push(Stmt::DeclareChain {
+                    name: Name::from(&name),
+                    policy: policy.as_ref().map(Name::from),
+                    counters: counters.unwrap_or_default(),
+                    span: line.span,
+                });
+            }
+            Item::Commit => {
+                if block.take().is_none() {
+                    diags.push(outside_block(line.span, "COMMIT"));
+                    continue;
+                }
+                stmts.push(Stmt::Commit { span: line.span });
+            }
+            Item::Words { counters, words } => {
+                if words.is_empty() {
+                    continue;
+                }
+                if let Some((table, _)) = block {
+                    // A rule line of a restore block: `-A INPUT ...`.
+                    let inv = command::parse_invocation(&words, opts.save_family, table, true, line.span, &mut diags);
+                    if let Some(mut inv) = inv {
+                        if let Some(c) = counters {
+                            set_counters(&mut inv, c);
+                        }
+                        stmts.push(Stmt::Command { inv, netns: None, in_restore: true });
+                    }
+                    continue;
+                }
+                if counters.is_some() || words[0].text.starts_with('-') {
+                    diags.push(
+                        Diagnostic::error("parse::rule-outside-table", line.span, "rule line outside a table block")
+                            .with_help("start the block with a `*filter` (or other table) line, or write the command as `iptables -A ...`"),
+                    );
+                    continue;
+                }
+                command_line(&words, line.span, &mut stmts, &mut diags);
+            }
+        }
+    }
+    if let Some((t, s)) = block {
+        diags.push(
+            Diagnostic::error("parse::missing-commit", s, format!("table block `*{t}` has no COMMIT"))
+                .with_help("end the block with a COMMIT line; iptables-restore ignores a block without one"),
+        );
+    }
+    (Script { stmts }, diags)
+}
+
+fn outside_block(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::error("parse::outside-table", span, format!("{what} outside a table block"))
+        .with_help("put it between a `*table` line and COMMIT")
+}
+
+fn set_counters(inv: &mut Invocation, c: Counters) {
+    let rules: &mut [RuleSpec] = match &mut inv.op {
+        Op::Append { rules, .. } | Op::Insert { rules, .. } | Op::DeleteSpec { rules, .. } => rules,
+        Op::Replace { rule, .. } => std::slice::from_mut(rule),
+        _ => &mut [],
+    };
+    for r in rules {
+        r.rule.counters = c;
+    }
+}
+
+/// A script line: strip the prompt, `sudo` and `ip netns exec NS`, then
+/// read an iptables command or keep a lab command.
+fn command_line(words: &[Word], span: Span, stmts: &mut Vec<Stmt>, diags: &mut Vec<Diagnostic>) {
+    let mut w = words;
+    let mut netns = None;
+    loop {
+        match w.first().map(|x| x.text.as_str()) {
+            Some("$") => w = &w[1..],
+            Some("sudo") => {
+                w = &w[1..];
+                // sudo's own flags (`sudo -E`).
+                while w.first().is_some_and(|x| x.text.starts_with('-')) {
+                    w = &w[1..];
+                }
+            }
+            Some("ip") if w.len() >= 4 && w[1].text == "netns" && w[2].text == "exec" => {
+                netns = Some(w[3].text.clone());
+                w = &w[4..];
+            }
+            _ => break,
+        }
+    }
+    let Some(first) = w.first() else { return };
+    let program = first.text.rsplit('/').next().unwrap_or("");
+    let family = match program {
+        "iptables" | "iptables-nft" | "iptables-legacy" => Family::Ipv4,
+        "ip6tables" | "ip6tables-nft" | "ip6tables-legacy" => Family::Ipv6,
+        "ip" | "sysctl" | "echo" | "ping" | "modprobe" => {
+            stmts.push(Stmt::Lab { words: w.iter().map(|x| x.text.clone()).collect(), netns, span });
+            return;
+        }
+        p if p.starts_with("iptables-") || p.starts_with("ip6tables-") => {
+            diags.push(
+                Diagnostic::error("parse::unsupported-program", first.span, format!("`{p}` lines are not read"))
+                    .with_help("give fwcheck the rule file itself: `fwcheck parse rules.v4`"),
+            );
+            return;
+        }
+        _ => {
+            diags.push(
+                Diagnostic::error("parse::not-iptables", first.span, format!("`{}` is not an iptables command", first.text))
+                    .with_help("a script holds `iptables`/`ip6tables` commands (optionally after `sudo` or `ip netns exec NS`); comment other lines out with #"),
+            );
+            return;
+        }
+    };
+    let rest = &w[1..];
+    if let Some(inv) = command::parse_invocation(rest, family, TableName::Filter, false, span, diags) {
+        stmts.push(Stmt::Command { inv, netns, in_restore: false });
+    }
+}
