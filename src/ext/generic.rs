@@ -48,7 +48,11 @@ impl AddrMask {
             Some((a, m)) => (a, Some(m)),
             None => (s, None),
         };
-        let addr = parse_addr(a, family).map_err(|e| {
+        let parsed = match family {
+            Family::Ipv4 => xtables_ipv4(a).map(IpAddr::V4).ok_or(()),
+            Family::Ipv6 => Err(()),
+        };
+        let addr = parsed.or_else(|_| parse_addr(a, family)).map_err(|e| {
             if a.bytes().any(|b| b.is_ascii_alphabetic()) && !a.contains(':') {
                 ExtError::new(format!("host name `{a}` in an address"))
                     .help("fwcheck does not resolve host names (iptables would, once, at load time): write the address")
@@ -59,8 +63,9 @@ impl AddrMask {
         let bits = if family == Family::Ipv4 { 32 } else { 128 };
         let mask: u128 = match m {
             None => mask_of_len(bits, bits),
-            Some(m) if m.bytes().all(|b| b.is_ascii_digit()) && !m.is_empty() => {
-                let len: u32 = m.parse().unwrap_or(u32::MAX);
+            Some(m) if !m.contains('.') && !m.contains(':') => {
+                // strtoul base 0, as xtables reads it: `/024` is 20.
+                let len = crate::ext::value::parse_uint(m, u32::MAX as u64).map_or(u32::MAX, |v| v as u32);
                 if len > bits {
                     return Err(ExtError::new(format!("invalid mask `/{m}`"))
                         .help(format!("a prefix length is 0 to {bits} for this family")));
@@ -107,6 +112,21 @@ impl AddrMask {
             None => format!("{}/{}", self.addr, self.mask),
         }
     }
+}
+
+/// An IPv4 address as xtables' `numeric_to_ipaddr` reads it: up to four
+/// dot-separated parts, each a number in C notation (`010` is octal, `0x0a`
+/// hex) up to 255, missing parts zero on the right: `10` is 10.0.0.0.
+fn xtables_ipv4(s: &str) -> Option<Ipv4Addr> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let mut b = [0u8; 4];
+    for (i, p) in parts.iter().enumerate() {
+        b[i] = crate::ext::value::parse_uint(p, 255)? as u8;
+    }
+    Some(Ipv4Addr::from(b))
 }
 
 fn mask_of_len(len: u32, bits: u32) -> u128 {
@@ -186,14 +206,15 @@ impl IpMatch {
         if let Some(d) = self.dst.as_ref().filter(|d| d.neg || !d.value.is_any()) {
             let _ = write!(out, "{} -d {}", d.bang(), d.value.to_save());
         }
-        if let Some(i) = &self.iniface {
+        // A lone `+` matches every interface and is not printed.
+        if let Some(i) = self.iniface.as_ref().filter(|i| i.neg || i.value.0 != "+") {
             let _ = write!(out, "{} -i {}", i.bang(), i.value.0);
         }
-        if let Some(o) = &self.outiface {
+        if let Some(o) = self.outiface.as_ref().filter(|o| o.neg || o.value.0 != "+") {
             let _ = write!(out, "{} -o {}", o.bang(), o.value.0);
         }
         if let Some(p) = &self.proto {
-            let _ = write!(out, "{} -p {}", p.bang(), proto_name(p.value, family));
+            let _ = write!(out, "{} -p {}", p.bang(), proto_name(p.value));
         }
         if let Some(neg) = self.fragment {
             out.push_str(if neg { " ! -f" } else { " -f" });
@@ -216,6 +237,9 @@ mod tests {
         assert_eq!(norm("10.0.0.0/255.255.0.0"), "10.0.0.0/16");
         assert_eq!(norm("10.1.2.3/255.0.255.0"), "10.0.2.0/255.0.255.0");
         assert_eq!(norm("2001:db8::1/32"), "2001:db8::/32");
+        assert_eq!(norm("10"), "10.0.0.0/32");
+        assert_eq!(norm("0x0a.0.0.1/024"), "10.0.0.0/20");
+        assert_eq!(norm("010.0.0.1"), "8.0.0.1/32");
         assert!(AddrMask::parse("1.2.3.4/33", Family::Ipv4).is_err());
         assert!(AddrMask::parse("::1", Family::Ipv4).is_err());
     }

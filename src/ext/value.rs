@@ -126,7 +126,7 @@ pub fn parse_port_range(s: &str, proto: &str) -> ExtResult<(u16, u16)> {
 /// itself) or number. `all` is 0.
 pub fn parse_proto(s: &str) -> ExtResult<u8> {
     let lower = s.to_ascii_lowercase();
-    if let Some(v) = parse_dec(&lower, 255) {
+    if let Some(v) = parse_uint(&lower, 255) {
         return Ok(v as u8);
     }
     // xtables_chain_protos in libxtables/xtables.c: names iptables knows even
@@ -154,22 +154,13 @@ pub fn parse_proto(s: &str) -> ExtResult<u8> {
     })
 }
 
-/// The name iptables-save prints for a protocol number: its own table first,
-/// then `/etc/protocols`, else the number.
-pub fn proto_name(n: u8, family: Family) -> String {
-    match (n, family) {
-        (0, _) => "all".into(),
-        (6, _) => "tcp".into(),
-        (17, _) => "udp".into(),
-        (1, _) => "icmp".into(),
-        (58, _) => "ipv6-icmp".into(),
-        (132, _) => "sctp".into(),
-        (136, _) => "udplite".into(),
-        (50, _) => "esp".into(),
-        (51, _) => "ah".into(),
-        (135, _) => "mh".into(),
-        _ => protocols().iter().find(|(_, p)| *p == n).map(|(name, _)| name.to_string()).unwrap_or_else(|| n.to_string()),
+/// The name iptables-save prints for a protocol number: the official name
+/// in `/etc/protocols` (getprotobynumber), else the number; 0 is `all`.
+pub fn proto_name(n: u8) -> String {
+    if n == 0 {
+        return "all".into();
     }
+    protocols().iter().find(|(_, p)| *p == n).map(|(name, _)| name.to_string()).unwrap_or_else(|| n.to_string())
 }
 
 /// A `value[/mask]` pair such as `--mark 0x1/0xff`.
@@ -254,6 +245,8 @@ mod tests {
         assert!(parse_port("65536", "tcp").is_err());
         assert_eq!(parse_proto("TCP"), Ok(6));
         assert_eq!(parse_proto("gre"), Ok(47));
-        assert_eq!(proto_name(47, Family::Ipv4), "gre");
+        assert_eq!(proto_name(47), "gre");
+        assert_eq!(proto_name(135), "mobility-header");
+        assert_eq!(parse_proto("0x11"), Ok(17));
     }
 }

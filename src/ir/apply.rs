@@ -290,6 +290,7 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
     match &inv.op {
         Op::Append { chain, rules } | Op::Insert { chain, rules, .. } => {
             let resolved: Vec<Rule> = rules.iter().map(|r| resolve_target(t, r)).collect::<Result<_, _>>()?;
+            check_interfaces(t, chain, &resolved)?;
             let existed = t.chain(&chain.text).is_some();
             let ch = chain_for_rules(t, chain, origin)?;
             let len = ch.rules.len();
@@ -323,6 +324,7 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
         }
         Op::Replace { chain, num: (n, s), rule } => {
             let r = resolve_target(t, rule)?;
+            check_interfaces(t, chain, std::slice::from_ref(&r))?;
             if t.chain(&chain.text).is_none() {
                 return Err(no_chain(t, chain));
             }
@@ -472,6 +474,23 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
             }
         }
         Op::Query => {}
+    }
+    Ok(())
+}
+
+/// iptables refuses `-i` in a built-in chain that only sees outgoing
+/// packets and `-o` in one that only sees incoming packets: there is no such
+/// interface at that hook.
+fn check_interfaces(t: &Table, chain: &Name, rules: &[Rule]) -> Result<(), Fail> {
+    use super::Hook;
+    let Some(hook) = t.name.builtin(&chain.text) else { return Ok(()) };
+    for r in rules {
+        if r.ip.iniface.is_some() && matches!(hook, Hook::Output | Hook::Postrouting) {
+            return Err(fail("apply::no-input-interface", r.span, format!("`-i` cannot be used in {}", chain.text), "packets at this hook have no input interface; match `-o` instead"));
+        }
+        if r.ip.outiface.is_some() && matches!(hook, Hook::Input | Hook::Prerouting) {
+            return Err(fail("apply::no-output-interface", r.span, format!("`-o` cannot be used in {}", chain.text), "packets at this hook have no output interface yet; match `-i` instead"));
+        }
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! the kernel lists after loading the same input.
 
 use super::{Family, Rule, Ruleset, Table};
-use crate::ext::SaveWriter;
+use crate::ext::{Match, SaveWriter};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SaveOptions {
@@ -16,12 +16,57 @@ pub struct SaveOptions {
 /// `-s ... -m ... -j ...` of one rule, each piece starting with a space.
 pub fn rule_spec(rule: &Rule, family: Family, out: &mut String) {
     rule.ip.save(family, out);
-    for m in &rule.matches {
+    for m in listed_matches(&rule.matches) {
         out.push_str(" -m ");
         out.push_str(m.name());
         m.save(&mut SaveWriter { out });
     }
     rule.target.save(out);
+}
+
+/// The matches as iptables-nft lists them. It stores tcp and udp matches as
+/// native payload expressions and rebuilds one match from all of them when it
+/// reads the rule back: several `-m tcp` print as one, at the place of the
+/// first, a later option overriding an earlier one; and a match made only of
+/// negated "any port" ranges prints as nothing. (iptables-legacy prints each
+/// match as given; fwcheck follows the default backend, iptables-nft.)
+fn listed_matches(matches: &[Match]) -> Vec<std::borrow::Cow<'_, Match>> {
+    use std::borrow::Cow;
+    let mut out: Vec<Cow<Match>> = Vec::with_capacity(matches.len());
+    let (mut tcp_at, mut udp_at) = (None, None);
+    for m in matches {
+        match m {
+            Match::Tcp(t) => match tcp_at {
+                Some(i) => {
+                    if let Match::Tcp(first) = out[i].to_mut() {
+                        first.merge(t);
+                    }
+                }
+                None => {
+                    tcp_at = Some(out.len());
+                    out.push(Cow::Borrowed(m));
+                }
+            },
+            Match::Udp(u) => match udp_at {
+                Some(i) => {
+                    if let Match::Udp(first) = out[i].to_mut() {
+                        first.merge(u);
+                    }
+                }
+                None => {
+                    udp_at = Some(out.len());
+                    out.push(Cow::Borrowed(m));
+                }
+            },
+            _ => out.push(Cow::Borrowed(m)),
+        }
+    }
+    out.retain(|m| match m.as_ref() {
+        Match::Tcp(t) => !t.vanishes(),
+        Match::Udp(u) => !u.vanishes(),
+        _ => true,
+    });
+    out
 }
 
 /// One family's tables, as `iptables-save` (or `ip6tables-save`) prints

@@ -117,7 +117,7 @@ fn check_restrictions(what: &str, r: Restrictions, rule: &Rule, table: TableName
     if let Some(ps) = r.protos {
         let ok = rule.ip.proto_positive().is_some_and(|p| ps.contains(&p));
         if !ok {
-            let names: Vec<String> = ps.iter().map(|p| crate::ext::value::proto_name(*p, crate::ir::Family::Ipv4)).collect();
+            let names: Vec<String> = ps.iter().map(|p| crate::ext::value::proto_name(*p)).collect();
             return Err((
                 format!("{what} needs `-p {}`", names.join("` or `-p ")),
                 format!("add `-p {}` before it", names[0]),

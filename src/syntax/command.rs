@@ -191,6 +191,7 @@ pub fn parse_invocation(
         loaded: Vec::new(),
         counters: Counters::default(),
         span,
+        seen: Vec::new(),
     };
     p.run();
     let ok = p.diags.iter().all(|d| !d.is_error());
@@ -229,6 +230,8 @@ struct P<'a> {
     loaded: Vec<Loaded>,
     counters: Counters,
     span: Span,
+    /// Generic options already given (each may appear once).
+    seen: Vec<G>,
 }
 
 fn err(code: &'static str, span: Span, msg: impl Into<String>) -> Diagnostic {
@@ -349,7 +352,7 @@ impl P<'_> {
             // Not known: try the protocol's match, as iptables does for
             // `-p tcp --dport 22`.
             if attempt == 0 {
-                if let Some(m) = self.ip.proto_positive().and_then(proto_match) {
+                if let Some(m) = self.ip.proto.as_ref().and_then(|p| proto_match(p.value)) {
                     if !self.matches.iter().any(|x| x.name() == m) {
                         if let Some(mx) = Match::known(m, &self.cx()) {
                             self.load_match(mx, span);
@@ -469,7 +472,7 @@ impl P<'_> {
             Owner::Match(mi, opt) => {
                 let neg = self.neg.take();
                 let (value, vspan) = if opt.args > 0 {
-                    match self.value(w, inline, opt.invert) {
+                    match self.value(w, inline, false) {
                         Some(v) => v,
                         None => return,
                     }
@@ -578,6 +581,16 @@ impl P<'_> {
             self.cmd = Some((g, w.span, args));
             return;
         }
+        if matches!(g, G::Table | G::Source | G::Destination | G::Protocol | G::InIface | G::OutIface | G::Fragment | G::Counters) {
+            if self.seen.contains(&g) {
+                self.diags.push(
+                    err("parse::repeated-option", w.span, format!("`{}` given twice", w.text))
+                        .with_help("a rule has one of each; use `-m iprange`, `-m set` or several rules for several values"),
+                );
+                return;
+            }
+            self.seen.push(g);
+        }
         let value = if takes {
             match self.value(w, inline, invertible) {
                 Some(v) => Some(v),
@@ -627,6 +640,9 @@ impl P<'_> {
                 let mut out = Vec::new();
                 for a in list {
                     match AddrMask::parse(a, fam) {
+                        Ok(am) if neg && am.is_any() => {
+                            return bad(self, ExtError::new("`! -s 0.0.0.0/0` can never match").help("remove the rule, or give a real address"), if g == G::Source { "source" } else { "destination" });
+                        }
                         Ok(am) => out.push((neg, am)),
                         Err(e) => return bad(self, e, if g == G::Source { "source" } else { "destination" }),
                     }

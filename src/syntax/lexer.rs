@@ -81,13 +81,13 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Line>, Vec<Diagnostic>) {
                         Item::ChainDecl { name: name.unwrap_or_else(|| Word { text: String::new(), span }), policy, counters }
                     }
                     Rule::commit => Item::Commit,
-                    Rule::counted_rule => {
+                    Rule::restore_rule => {
                         let mut counters = None;
                         let mut words = Vec::new();
                         for p in item.into_inner() {
                             match p.as_rule() {
                                 Rule::counters => counters = Some(counters_of(p, file, &mut diags)),
-                                Rule::words => words = words_of(p, file),
+                                Rule::rwords => words = words_of(p, file),
                                 _ => {}
                             }
                         }
@@ -170,7 +170,7 @@ fn counters_of(pair: Pair<Rule>, file: FileId, diags: &mut Vec<Diagnostic>) -> C
 
 fn words_of(pair: Pair<Rule>, file: FileId) -> Vec<Word> {
     pair.into_inner()
-        .filter(|p| p.as_rule() == Rule::word)
+        .filter(|p| matches!(p.as_rule(), Rule::word | Rule::rword))
         .map(|w| {
             let span = Span::new(file, w.as_span().start(), w.as_span().end());
             let mut text = String::new();
@@ -179,6 +179,8 @@ fn words_of(pair: Pair<Rule>, file: FileId) -> Vec<Word> {
                     Rule::plain => unescape_plain(part.as_str(), &mut text),
                     Rule::squoted => text.push_str(part.into_inner().next().map_or("", |t| t.as_str())),
                     Rule::dquoted => unescape_dquoted(part.into_inner().next().map_or("", |t| t.as_str()), &mut text),
+                    Rule::rplain => text.push_str(part.as_str()),
+                    Rule::rdquoted => unescape_restore(part.into_inner().next().map_or("", |t| t.as_str()), &mut text),
                     _ => {}
                 }
             }
@@ -208,6 +210,21 @@ fn unescape_dquoted(s: &str, out: &mut String) {
     while let Some(c) = chars.next() {
         if c == '\\' && matches!(chars.peek(), Some('"') | Some('\\')) {
             out.push(chars.next().unwrap_or('\\'));
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// Inside iptables-restore's double quotes a backslash escapes any
+/// character.
+fn unescape_restore(s: &str, out: &mut String) {
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
         } else {
             out.push(c);
         }
@@ -247,6 +264,10 @@ mod tests {
         assert!(matches!(&lines[1].item, Item::ChainDecl { name, policy: Some(p), counters: Some(Counters { packets: 1, bytes: 2 }) } if name.text == "INPUT" && p.text == "DROP"));
         assert!(matches!(&lines[2].item, Item::Words { counters: Some(Counters { packets: 3, bytes: 4 }), words } if words.len() == 4));
         assert_eq!(lines[3].item, Item::Commit);
+        let (lines, _) = lex(0, "-A INPUT -m comment --comment 'a' \"b\\\\c d\" #x\n");
+        let Item::Words { words, .. } = &lines[0].item else { panic!() };
+        let w: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(w, ["-A", "INPUT", "-m", "comment", "--comment", "'a'", "b\\c d", "#x"]);
     }
 
     #[test]
