@@ -199,7 +199,7 @@ impl IpMatch {
     }
 
     /// iptables-save order: `-s -d -i -o -p -f`.
-    pub fn save(&self, family: Family, out: &mut String) {
+    pub fn save(&self, out: &mut String) {
         if let Some(s) = self.src.as_ref().filter(|s| s.neg || !s.value.is_any()) {
             let _ = write!(out, "{} -s {}", s.bang(), s.value.to_save());
         }

@@ -15,7 +15,8 @@ pub struct SaveOptions {
 
 /// `-s ... -m ... -j ...` of one rule, each piece starting with a space.
 pub fn rule_spec(rule: &Rule, family: Family, out: &mut String) {
-    rule.ip.save(family, out);
+    let _ = family;
+    rule.ip.save(out);
     for m in listed_matches(&rule.matches) {
         out.push_str(" -m ");
         out.push_str(m.name());
@@ -38,7 +39,8 @@ fn listed_matches(matches: &[Match]) -> Vec<std::borrow::Cow<'_, Match>> {
         match m {
             Match::Tcp(t) => match tcp_at {
                 Some(i) => {
-                    if let Match::Tcp(first) = out[i].to_mut() {
+                    let slot: &mut Cow<'_, Match> = &mut out[i];
+                    if let Match::Tcp(first) = slot.to_mut() {
                         first.merge(t);
                     }
                 }
@@ -49,7 +51,8 @@ fn listed_matches(matches: &[Match]) -> Vec<std::borrow::Cow<'_, Match>> {
             },
             Match::Udp(u) => match udp_at {
                 Some(i) => {
-                    if let Match::Udp(first) = out[i].to_mut() {
+                    let slot: &mut Cow<'_, Match> = &mut out[i];
+                    if let Match::Udp(first) = slot.to_mut() {
                         first.merge(u);
                     }
                 }

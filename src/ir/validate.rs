@@ -115,7 +115,8 @@ fn check_restrictions(what: &str, r: Restrictions, rule: &Rule, table: TableName
         ));
     }
     if let Some(ps) = r.protos {
-        let ok = rule.ip.proto_positive().is_some_and(|p| ps.contains(&p));
+        let proto = if r.negated_proto_ok { rule.ip.proto.as_ref().map(|p| p.value) } else { rule.ip.proto_positive() };
+        let ok = proto.is_some_and(|p| ps.contains(&p));
         if !ok {
             let names: Vec<String> = ps.iter().map(|p| crate::ext::value::proto_name(*p)).collect();
             return Err((
