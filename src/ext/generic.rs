@@ -67,18 +67,14 @@ impl AddrMask {
                 // strtoul base 0, as xtables reads it: `/024` is 20.
                 let len = crate::ext::value::parse_uint(m, u32::MAX as u64).map_or(u32::MAX, |v| v as u32);
                 if len > bits {
-                    return Err(ExtError::new(format!("invalid mask `/{m}`"))
-                        .help(format!("a prefix length is 0 to {bits} for this family")));
+                    return Err(ExtError::new(format!("invalid mask `/{m}`")).help(format!("a prefix length is 0 to {bits} for this family")));
                 }
                 mask_of_len(len, bits)
             }
             Some(m) => match parse_addr(m, family) {
                 Ok(IpAddr::V4(v)) => u32::from(v) as u128,
                 Ok(IpAddr::V6(v)) => u128::from(v),
-                Err(_) => {
-                    return Err(ExtError::new(format!("invalid mask `/{m}`"))
-                        .help("write a prefix length (`/24`) or a dotted mask (`/255.255.255.0`)"))
-                }
+                Err(_) => return Err(ExtError::new(format!("invalid mask `/{m}`")).help("write a prefix length (`/24`) or a dotted mask (`/255.255.255.0`)")),
             },
         };
         Ok(AddrMask { addr: from_bits(to_bits(addr) & mask, family), mask: from_bits(mask, family) })
@@ -162,8 +158,7 @@ impl Iface {
             return Err(ExtError::new("empty interface name").help("write a name such as eth0, or a prefix such as eth+"));
         }
         if s.len() > 15 {
-            return Err(ExtError::new(format!("interface name `{s}` is longer than 15 characters"))
-                .help("Linux interface names have at most 15 characters"));
+            return Err(ExtError::new(format!("interface name `{s}` is longer than 15 characters")).help("Linux interface names have at most 15 characters"));
         }
         Ok(Iface(s.to_string()))
     }

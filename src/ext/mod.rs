@@ -257,5 +257,4 @@ registry!(Match, OpaqueMatch, {
     "udp" => Udp(udp::Udp),
 });
 
-registry!(TargetExt, OpaqueTarget, {
-});
+registry!(TargetExt, OpaqueTarget, {});

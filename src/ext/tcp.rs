@@ -62,9 +62,8 @@ fn port(s: &str) -> ExtResult<u16> {
     if let Some(v) = parse_uint(s, u64::MAX) {
         return u16::try_from(v).map_err(|_| ExtError::new(format!("port `{s}` is out of range")).help("ports are 0 to 65535"));
     }
-    services_port(s, Some("tcp")).ok_or_else(|| {
-        ExtError::new(format!("invalid port/service `{s}`")).help("give a number from 0 to 65535 or a tcp service name from /etc/services")
-    })
+    services_port(s, Some("tcp"))
+        .ok_or_else(|| ExtError::new(format!("invalid port/service `{s}`")).help("give a number from 0 to 65535 or a tcp service name from /etc/services"))
 }
 
 /// `a`, `a:b`, `a:`, `:b`; a reversed range is an error.
@@ -90,7 +89,8 @@ fn flag_list(s: &str) -> ExtResult<u8> {
             "ALL" => 0x3f,
             "NONE" => 0,
             _ => FLAG_NAMES.iter().find(|(n, _)| *n == up).map(|(_, b)| *b).ok_or_else(|| {
-                ExtError::new(format!("unknown TCP flag `{name}`")).help("the flags are FIN, SYN, RST, PSH, ACK, URG, ALL and NONE (iptables has no ECE or CWR)")
+                ExtError::new(format!("unknown TCP flag `{name}`"))
+                    .help("the flags are FIN, SYN, RST, PSH, ACK, URG, ALL and NONE (iptables has no ECE or CWR)")
             })?,
         };
     }
@@ -135,7 +135,11 @@ impl Tcp {
     pub fn vanishes(&self) -> bool {
         let neg_full = |p: &Option<PortRange>| p.is_some_and(|p| p.neg && p.is_full());
         let none_or_neg_full = |p: &Option<PortRange>| p.is_none() || neg_full(p);
-        (neg_full(&self.sport) || neg_full(&self.dport)) && none_or_neg_full(&self.sport) && none_or_neg_full(&self.dport) && self.flags.is_none() && self.option.is_none()
+        (neg_full(&self.sport) || neg_full(&self.dport))
+            && none_or_neg_full(&self.sport)
+            && none_or_neg_full(&self.dport)
+            && self.flags.is_none()
+            && self.option.is_none()
     }
 }
 

@@ -27,7 +27,8 @@ pub fn generic_port(s: &str) -> ExtResult<u16> {
             _ => Err(ExtError::new(format!("port `{s}` is out of range")).help("ports are 0 to 65535")),
         };
     }
-    services_port(s, None).ok_or_else(|| ExtError::new(format!("invalid port/service `{s}`")).help("give a decimal number from 0 to 65535 or a service name from /etc/services"))
+    services_port(s, None)
+        .ok_or_else(|| ExtError::new(format!("invalid port/service `{s}`")).help("give a decimal number from 0 to 65535 or a service name from /etc/services"))
 }
 
 /// A range as the generic parser reads it: `a`, `a:b`, `a:`, `:b`, `:`.

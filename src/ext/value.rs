@@ -91,14 +91,9 @@ pub fn parse_port(s: &str, proto: &str) -> ExtResult<u16> {
     if s.bytes().all(|b| b.is_ascii_digit()) && !s.is_empty() {
         return Err(ExtError::new(format!("port `{s}` is out of range")).help("ports are 0 to 65535"));
     }
-    services()
-        .iter()
-        .find(|(n, _, p)| *n == s && *p == proto)
-        .map(|(_, port, _)| *port)
-        .ok_or_else(|| {
-            ExtError::new(format!("invalid port/service `{s}`"))
-                .help(format!("give a number from 0 to 65535 or a {proto} service name from /etc/services"))
-        })
+    services().iter().find(|(n, _, p)| *n == s && *p == proto).map(|(_, port, _)| *port).ok_or_else(|| {
+        ExtError::new(format!("invalid port/service `{s}`")).help(format!("give a number from 0 to 65535 or a {proto} service name from /etc/services"))
+    })
 }
 
 /// `a:b`, `a:` (to 65535), `:b` (from 0) or a single port. A reversed range
@@ -116,8 +111,7 @@ pub fn parse_port_range(s: &str, proto: &str) -> ExtResult<(u16, u16)> {
         }
     };
     if lo > hi {
-        return Err(ExtError::new(format!("invalid port range `{s}`: {lo} is greater than {hi}"))
-            .help(format!("write the lower port first: `{hi}:{lo}`")));
+        return Err(ExtError::new(format!("invalid port range `{s}`: {lo} is greater than {hi}")).help(format!("write the lower port first: `{hi}:{lo}`")));
     }
     Ok((lo, hi))
 }
@@ -148,10 +142,11 @@ pub fn parse_proto(s: &str) -> ExtResult<u8> {
     if let Some((_, n)) = builtin.iter().find(|(n, _)| *n == lower) {
         return Ok(*n);
     }
-    protocols().iter().find(|(n, _)| *n == lower).map(|(_, n)| *n).ok_or_else(|| {
-        ExtError::new(format!("unknown protocol `{s}`"))
-            .help("give a protocol name such as tcp, udp, icmp, or a number from 0 to 255")
-    })
+    protocols()
+        .iter()
+        .find(|(n, _)| *n == lower)
+        .map(|(_, n)| *n)
+        .ok_or_else(|| ExtError::new(format!("unknown protocol `{s}`")).help("give a protocol name such as tcp, udp, icmp, or a number from 0 to 255"))
 }
 
 /// The name iptables-save prints for a protocol number: the official name

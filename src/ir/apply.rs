@@ -26,8 +26,28 @@ pub const MAX_CHAIN_NAME: usize = 28;
 /// these names and no chain of that name is kept as an opaque target rather
 /// than reported as a jump to a missing chain.
 const KERNEL_TARGETS: &[&str] = &[
-    "AUDIT", "CHECKSUM", "CLASSIFY", "CLUSTERIP", "CONNSECMARK", "DSCP", "ECN", "HL", "HMARK", "IDLETIMER", "LED", "NETMAP", "NFQUEUE", "RATEEST",
-    "SECMARK", "SET", "SYNPROXY", "TEE", "TOS", "TPROXY", "TRACE", "TTL",
+    "AUDIT",
+    "CHECKSUM",
+    "CLASSIFY",
+    "CLUSTERIP",
+    "CONNSECMARK",
+    "DSCP",
+    "ECN",
+    "HL",
+    "HMARK",
+    "IDLETIMER",
+    "LED",
+    "NETMAP",
+    "NFQUEUE",
+    "RATEEST",
+    "SECMARK",
+    "SET",
+    "SYNPROXY",
+    "TEE",
+    "TOS",
+    "TPROXY",
+    "TRACE",
+    "TTL",
 ];
 
 /// Runs every statement of the scripts, in order.
@@ -171,7 +191,10 @@ fn declare(t: &mut Table, name: &Name, policy: Option<&Name>, counters: super::C
     match t.name.builtin(&name.text) {
         Some(hook) => {
             let policy = parse_policy(pol, pspan)?;
-            insert_chain(t, Chain { name: name.text.clone(), hook: Some(hook), policy: Some(policy), counters, origin: Origin::Restore, rules: vec![], span: Some(span) });
+            insert_chain(
+                t,
+                Chain { name: name.text.clone(), hook: Some(hook), policy: Some(policy), counters, origin: Origin::Restore, rules: vec![], span: Some(span) },
+            );
         }
         None => {
             if pol != "-" {
@@ -237,7 +260,15 @@ fn chain_for_rules<'t>(t: &'t mut Table, name: &Name, origin: Origin) -> Result<
         match t.name.builtin(&name.text) {
             Some(hook) => insert_chain(
                 t,
-                Chain { name: name.text.clone(), hook: Some(hook), policy: Some(Policy::Accept), counters: Default::default(), origin, rules: vec![], span: None },
+                Chain {
+                    name: name.text.clone(),
+                    hook: Some(hook),
+                    policy: Some(Policy::Accept),
+                    counters: Default::default(),
+                    origin,
+                    rules: vec![],
+                    span: None,
+                },
             ),
             None => return Err(no_chain(t, name)),
         }
@@ -374,11 +405,19 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
         }
         Op::NewChain { chain } => {
             if t.chain(&chain.text).is_some() || t.name.builtin(&chain.text).is_some() {
-                return Err(fail("apply::chain-exists", chain.span, format!("chain `{}` already exists", chain.text), "choose another name, or flush it with -F"));
+                return Err(fail(
+                    "apply::chain-exists",
+                    chain.span,
+                    format!("chain `{}` already exists", chain.text),
+                    "choose another name, or flush it with -F",
+                ));
             }
             check_chain_name(t, chain)?;
             let o = if origin == Origin::Restore { Origin::Restore } else { Origin::Command };
-            insert_chain(t, Chain { name: chain.text.clone(), hook: None, policy: None, counters: Default::default(), origin: o, rules: vec![], span: Some(chain.span) });
+            insert_chain(
+                t,
+                Chain { name: chain.text.clone(), hook: None, policy: None, counters: Default::default(), origin: o, rules: vec![], span: Some(chain.span) },
+            );
         }
         Op::DeleteChain { chain: Some(name) } => {
             delete_chain_check(t, name)?;
@@ -414,7 +453,12 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
         Op::Policy { chain, policy } => {
             let Some(hook) = t.name.builtin(&chain.text) else {
                 return Err(if t.chain(&chain.text).is_some() {
-                    fail("apply::user-chain-policy", chain.span, format!("cannot set a policy on user chain `{}`", chain.text), "only built-in chains have policies; end the chain with a rule such as `-A CHAIN -j DROP`")
+                    fail(
+                        "apply::user-chain-policy",
+                        chain.span,
+                        format!("cannot set a policy on user chain `{}`", chain.text),
+                        "only built-in chains have policies; end the chain with a rule such as `-A CHAIN -j DROP`",
+                    )
                 } else {
                     no_chain(t, chain)
                 });
@@ -424,7 +468,18 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
                 Some(c) => c.policy = Some(p),
                 None => {
                     let o = if origin == Origin::Restore { Origin::Restore } else { Origin::Command };
-                    insert_chain(t, Chain { name: chain.text.clone(), hook: Some(hook), policy: Some(p), counters: Default::default(), origin: o, rules: vec![], span: Some(chain.span) })
+                    insert_chain(
+                        t,
+                        Chain {
+                            name: chain.text.clone(),
+                            hook: Some(hook),
+                            policy: Some(p),
+                            counters: Default::default(),
+                            origin: o,
+                            rules: vec![],
+                            span: Some(chain.span),
+                        },
+                    )
                 }
             }
         }
@@ -453,7 +508,12 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
             match t.chain(&old.text) {
                 None => return Err(no_chain(t, old)),
                 Some(c) if c.is_builtin() => {
-                    return Err(fail("apply::rename-builtin", old.span, format!("cannot rename built-in chain `{}`", old.text), "only user chains can be renamed"))
+                    return Err(fail(
+                        "apply::rename-builtin",
+                        old.span,
+                        format!("cannot rename built-in chain `{}`", old.text),
+                        "only user chains can be renamed",
+                    ))
                 }
                 Some(_) => {}
             }
@@ -486,10 +546,20 @@ fn check_interfaces(t: &Table, chain: &Name, rules: &[Rule]) -> Result<(), Fail>
     let Some(hook) = t.name.builtin(&chain.text) else { return Ok(()) };
     for r in rules {
         if r.ip.iniface.is_some() && matches!(hook, Hook::Output | Hook::Postrouting) {
-            return Err(fail("apply::no-input-interface", r.span, format!("`-i` cannot be used in {}", chain.text), "packets at this hook have no input interface; match `-o` instead"));
+            return Err(fail(
+                "apply::no-input-interface",
+                r.span,
+                format!("`-i` cannot be used in {}", chain.text),
+                "packets at this hook have no input interface; match `-o` instead",
+            ));
         }
         if r.ip.outiface.is_some() && matches!(hook, Hook::Input | Hook::Prerouting) {
-            return Err(fail("apply::no-output-interface", r.span, format!("`-o` cannot be used in {}", chain.text), "packets at this hook have no output interface yet; match `-i` instead"));
+            return Err(fail(
+                "apply::no-output-interface",
+                r.span,
+                format!("`-o` cannot be used in {}", chain.text),
+                "packets at this hook have no output interface yet; match `-i` instead",
+            ));
         }
     }
     Ok(())
@@ -505,7 +575,12 @@ fn spec_key(r: &Rule, family: Family) -> String {
 fn delete_chain_check(t: &Table, name: &Name) -> Result<(), Fail> {
     let Some(c) = t.chain(&name.text) else { return Err(no_chain(t, name)) };
     if c.is_builtin() {
-        return Err(fail("apply::delete-builtin", name.span, format!("cannot delete built-in chain `{}`", name.text), "built-in chains always exist; flush it with -F instead"));
+        return Err(fail(
+            "apply::delete-builtin",
+            name.span,
+            format!("cannot delete built-in chain `{}`", name.text),
+            "built-in chains always exist; flush it with -F instead",
+        ));
     }
     let refs: Vec<&str> = t.chains.iter().filter(|x| x.rules.iter().any(|r| r.target.chain() == Some(&name.text))).map(|x| x.name.as_str()).collect();
     if !refs.is_empty() {
@@ -517,7 +592,12 @@ fn delete_chain_check(t: &Table, name: &Name) -> Result<(), Fail> {
         ));
     }
     if !c.rules.is_empty() {
-        return Err(fail("apply::chain-not-empty", name.span, format!("chain `{}` is not empty ({} rules)", name.text, c.rules.len()), format!("flush it first with `-F {}`", name.text)));
+        return Err(fail(
+            "apply::chain-not-empty",
+            name.span,
+            format!("chain `{}` is not empty ({} rules)", name.text, c.rules.len()),
+            format!("flush it first with `-F {}`", name.text),
+        ));
     }
     Ok(())
 }

@@ -101,10 +101,7 @@ fn tables(t: &[TableName]) -> String {
 fn check_restrictions(what: &str, r: Restrictions, rule: &Rule, table: TableName, mask: HookMask) -> Result<(), (String, String)> {
     if let Some(ts) = r.tables {
         if !ts.contains(&table) {
-            return Err((
-                format!("{what} is only valid in the {} table, not in {table}", tables(ts)),
-                format!("move the rule to `-t {}`", ts[0]),
-            ));
+            return Err((format!("{what} is only valid in the {} table, not in {table}", tables(ts)), format!("move the rule to `-t {}`", ts[0])));
         }
     }
     let bad = mask.minus(r.hooks);
@@ -119,10 +116,7 @@ fn check_restrictions(what: &str, r: Restrictions, rule: &Rule, table: TableName
         let ok = proto.is_some_and(|p| ps.contains(&p));
         if !ok {
             let names: Vec<String> = ps.iter().map(|p| crate::ext::value::proto_name(*p)).collect();
-            return Err((
-                format!("{what} needs `-p {}`", names.join("` or `-p ")),
-                format!("add `-p {}` before it", names[0]),
-            ));
+            return Err((format!("{what} needs `-p {}`", names.join("` or `-p ")), format!("add `-p {}` before it", names[0])));
         }
     }
     Ok(())

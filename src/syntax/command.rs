@@ -39,21 +39,53 @@ pub struct RuleSpec {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
     /// `-A CHAIN rule`; several rules when `-s`/`-d` list several addresses.
-    Append { chain: Name, rules: Vec<RuleSpec> },
+    Append {
+        chain: Name,
+        rules: Vec<RuleSpec>,
+    },
     /// `-I CHAIN [N] rule` (N counts from 1).
-    Insert { chain: Name, pos: Option<(u32, Span)>, rules: Vec<RuleSpec> },
+    Insert {
+        chain: Name,
+        pos: Option<(u32, Span)>,
+        rules: Vec<RuleSpec>,
+    },
     /// `-D CHAIN N`
-    DeleteNum { chain: Name, num: (u32, Span) },
+    DeleteNum {
+        chain: Name,
+        num: (u32, Span),
+    },
     /// `-D CHAIN rule`
-    DeleteSpec { chain: Name, rules: Vec<RuleSpec> },
+    DeleteSpec {
+        chain: Name,
+        rules: Vec<RuleSpec>,
+    },
     /// `-R CHAIN N rule`
-    Replace { chain: Name, num: (u32, Span), rule: RuleSpec },
-    NewChain { chain: Name },
-    DeleteChain { chain: Option<Name> },
-    Flush { chain: Option<Name> },
-    Policy { chain: Name, policy: Name },
-    Zero { chain: Option<Name>, num: Option<(u32, Span)> },
-    Rename { old: Name, new: Name },
+    Replace {
+        chain: Name,
+        num: (u32, Span),
+        rule: RuleSpec,
+    },
+    NewChain {
+        chain: Name,
+    },
+    DeleteChain {
+        chain: Option<Name>,
+    },
+    Flush {
+        chain: Option<Name>,
+    },
+    Policy {
+        chain: Name,
+        policy: Name,
+    },
+    Zero {
+        chain: Option<Name>,
+        num: Option<(u32, Span)>,
+    },
+    Rename {
+        old: Name,
+        new: Name,
+    },
     /// `-L`, `-S`, `-C`: reads the rule set, changes nothing.
     Query,
 }
@@ -251,8 +283,7 @@ impl P<'_> {
             if text == "!" {
                 if self.neg.is_some() {
                     self.diags.push(
-                        err("parse::double-negation", w.span, "multiple `!` flags are not allowed")
-                            .with_help("write one `!` before the option it negates"),
+                        err("parse::double-negation", w.span, "multiple `!` flags are not allowed").with_help("write one `!` before the option it negates"),
                     );
                 }
                 self.neg = Some(w.span);
@@ -346,8 +377,9 @@ impl P<'_> {
             }
             if pre.len() > 1 {
                 let names: Vec<String> = pre.iter().map(|(_, n)| format!("--{n}")).collect();
-                return Err(err("parse::ambiguous-option", span, format!("option `--{name}` is ambiguous"))
-                    .with_help(format!("it could be {}", names.join(", "))));
+                return Err(
+                    err("parse::ambiguous-option", span, format!("option `--{name}` is ambiguous")).with_help(format!("it could be {}", names.join(", ")))
+                );
             }
             // Not known: try the protocol's match, as iptables does for
             // `-p tcp --dport 22`.
@@ -435,10 +467,7 @@ impl P<'_> {
             return Some((v, w.span));
         }
         let Some(next) = self.words.get(self.i) else {
-            self.diags.push(
-                err("parse::missing-value", w.span, format!("option `{}` needs a value", w.text))
-                    .with_help("write the value after the option"),
-            );
+            self.diags.push(err("parse::missing-value", w.span, format!("option `{}` needs a value", w.text)).with_help("write the value after the option"));
             return None;
         };
         self.i += 1;
@@ -489,10 +518,8 @@ impl P<'_> {
                 };
                 let neg = neg.or(self.neg.take());
                 if neg.is_some() && !opt.invert {
-                    self.diags.push(
-                        err("parse::not-invertible", neg.unwrap_or(w.span), format!("`--{}` cannot be negated", opt.name()))
-                            .with_help("remove the `!`"),
-                    );
+                    self.diags
+                        .push(err("parse::not-invertible", neg.unwrap_or(w.span), format!("`--{}` cannot be negated", opt.name())).with_help("remove the `!`"));
                     return;
                 }
                 let cx = self.cx();
@@ -538,13 +565,23 @@ impl P<'_> {
         let (_, _, g, takes, invertible) = GENERIC[gi];
         let neg = self.neg.take();
         if neg.is_some() && !invertible {
-            self.diags.push(
-                err("parse::not-invertible", neg.unwrap_or(w.span), format!("`{}` cannot be negated", w.text)).with_help("remove the `!`"),
-            );
+            self.diags.push(err("parse::not-invertible", neg.unwrap_or(w.span), format!("`{}` cannot be negated", w.text)).with_help("remove the `!`"));
         }
         let is_cmd = matches!(
             g,
-            G::Append | G::Insert | G::Delete | G::Replace | G::NewChain | G::DeleteChain | G::Flush | G::Policy | G::Zero | G::Rename | G::List | G::ListRules | G::Check
+            G::Append
+                | G::Insert
+                | G::Delete
+                | G::Replace
+                | G::NewChain
+                | G::DeleteChain
+                | G::Flush
+                | G::Policy
+                | G::Zero
+                | G::Rename
+                | G::List
+                | G::ListRules
+                | G::Check
         );
         if is_cmd {
             if let Some((_, s, _)) = &self.cmd {
@@ -641,7 +678,11 @@ impl P<'_> {
                 for a in list {
                     match AddrMask::parse(a, fam) {
                         Ok(am) if neg && am.is_any() => {
-                            return bad(self, ExtError::new("`! -s 0.0.0.0/0` can never match").help("remove the rule, or give a real address"), if g == G::Source { "source" } else { "destination" });
+                            return bad(
+                                self,
+                                ExtError::new("`! -s 0.0.0.0/0` can never match").help("remove the rule, or give a real address"),
+                                if g == G::Source { "source" } else { "destination" },
+                            );
                         }
                         Ok(am) => out.push((neg, am)),
                         Err(e) => return bad(self, e, if g == G::Source { "source" } else { "destination" }),
@@ -667,9 +708,8 @@ impl P<'_> {
             },
             G::Fragment => {
                 if fam == Family::Ipv6 {
-                    self.diags.push(
-                        err("parse::fragment-ipv6", w.span, "`-f` is not available in ip6tables").with_help("use `-m frag` to match IPv6 fragments"),
-                    );
+                    self.diags
+                        .push(err("parse::fragment-ipv6", w.span, "`-f` is not available in ip6tables").with_help("use `-m frag` to match IPv6 fragments"));
                     return;
                 }
                 self.ip.fragment = Some(neg);
@@ -714,9 +754,7 @@ impl P<'_> {
                 let bytes = b.as_ref().map(|b| b.text.parse::<u64>());
                 match (packets, bytes) {
                     (Ok(p), Some(Ok(b))) => self.counters = Counters { packets: p, bytes: b },
-                    _ => self.diags.push(
-                        err("parse::bad-counters", vs, "`-c` needs two numbers: packets and bytes").with_help("write `-c 10 840`"),
-                    ),
+                    _ => self.diags.push(err("parse::bad-counters", vs, "`-c` needs two numbers: packets and bytes").with_help("write `-c 10 840`")),
                 }
             }
             G::Family4 | G::Family6 => {
@@ -767,9 +805,7 @@ impl P<'_> {
             match w.text.parse::<u32>() {
                 Ok(n) if n >= 1 => Some((n, w.span)),
                 _ => {
-                    p.diags.push(
-                        err("parse::bad-rule-number", w.span, format!("invalid rule number `{}`", w.text)).with_help("rule numbers count from 1"),
-                    );
+                    p.diags.push(err("parse::bad-rule-number", w.span, format!("invalid rule number `{}`", w.text)).with_help("rule numbers count from 1"));
                     None
                 }
             }
@@ -788,7 +824,8 @@ impl P<'_> {
                 Some(_) => {
                     let n = num(self, 1)?;
                     if has_rule {
-                        self.diags.push(err("parse::delete-both", cspan, "`-D` takes a rule number or a rule, not both").with_help("drop the number or the rule"));
+                        self.diags
+                            .push(err("parse::delete-both", cspan, "`-D` takes a rule number or a rule, not both").with_help("drop the number or the rule"));
                     }
                     Op::DeleteNum { chain: name(0)?, num: n }
                 }
@@ -802,7 +839,10 @@ impl P<'_> {
                 let n = num(self, 1)?;
                 let mut rules = self.rules();
                 if rules.len() != 1 {
-                    self.diags.push(err("parse::replace-many", cspan, "`-R` replaces one rule, but the addresses expand to several").with_help("give one source and one destination address"));
+                    self.diags.push(
+                        err("parse::replace-many", cspan, "`-R` replaces one rule, but the addresses expand to several")
+                            .with_help("give one source and one destination address"),
+                    );
                     return self.flush_diags();
                 }
                 Op::Replace { chain: name(0)?, num: n, rule: rules.remove(0) }
@@ -835,10 +875,8 @@ impl P<'_> {
         };
         let takes_rule = matches!(op, Op::Append { .. } | Op::Insert { .. } | Op::DeleteSpec { .. } | Op::Replace { .. } | Op::Query);
         if has_rule && !takes_rule {
-            self.diags.push(
-                err("parse::rule-options", cspan, "this command takes no rule options")
-                    .with_help("matches and targets go with -A, -I, -R, -D or -C"),
-            );
+            self.diags
+                .push(err("parse::rule-options", cspan, "this command takes no rule options").with_help("matches and targets go with -A, -I, -R, -D or -C"));
         }
         if self.diags.iter().any(|d| d.is_error()) {
             return self.flush_diags();

@@ -93,9 +93,7 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Line>, Vec<Diagnostic>) {
                         }
                         Item::Words { counters, words }
                     }
-                    Rule::command => {
-                        Item::Words { counters: None, words: item.into_inner().next().map(|w| words_of(w, file)).unwrap_or_default() }
-                    }
+                    Rule::command => Item::Words { counters: None, words: item.into_inner().next().map(|w| words_of(w, file)).unwrap_or_default() },
                     _ => continue,
                 };
                 lines.push(Line { item, span });
@@ -159,10 +157,7 @@ fn counters_of(pair: Pair<Rule>, file: FileId, diags: &mut Vec<Diagnostic>) -> C
     match (nums.next(), nums.next()) {
         (Some(Ok(packets)), Some(Ok(bytes))) => Counters { packets, bytes },
         _ => {
-            diags.push(
-                Diagnostic::error("parse::counter-overflow", span, "counter does not fit in 64 bits")
-                    .with_help("counters are unsigned 64-bit numbers"),
-            );
+            diags.push(Diagnostic::error("parse::counter-overflow", span, "counter does not fit in 64 bits").with_help("counters are unsigned 64-bit numbers"));
             Counters::default()
         }
     }
@@ -261,7 +256,9 @@ mod tests {
         let (lines, diags) = lex(0, "*filter\r\n:INPUT DROP [1:2]  \r\n[3:4] -A INPUT -j ACCEPT\r\nCOMMIT\r\n");
         assert!(diags.is_empty(), "{diags:?}");
         assert!(matches!(&lines[0].item, Item::TableHeader { name } if name.text == "filter"));
-        assert!(matches!(&lines[1].item, Item::ChainDecl { name, policy: Some(p), counters: Some(Counters { packets: 1, bytes: 2 }) } if name.text == "INPUT" && p.text == "DROP"));
+        assert!(
+            matches!(&lines[1].item, Item::ChainDecl { name, policy: Some(p), counters: Some(Counters { packets: 1, bytes: 2 }) } if name.text == "INPUT" && p.text == "DROP")
+        );
         assert!(matches!(&lines[2].item, Item::Words { counters: Some(Counters { packets: 3, bytes: 4 }), words } if words.len() == 4));
         assert_eq!(lines[3].item, Item::Commit);
         let (lines, _) = lex(0, "-A INPUT -m comment --comment 'a' \"b\\\\c d\" #x\n");

@@ -143,8 +143,7 @@ pub fn parse(file: FileId, text: &str, opts: Options) -> (Script, Vec<Diagnostic
 }
 
 fn outside_block(span: Span, what: &str) -> Diagnostic {
-    Diagnostic::error("parse::outside-table", span, format!("{what} outside a table block"))
-        .with_help("put it between a `*table` line and COMMIT")
+    Diagnostic::error("parse::outside-table", span, format!("{what} outside a table block")).with_help("put it between a `*table` line and COMMIT")
 }
 
 fn set_counters(inv: &mut Invocation, c: Counters) {
@@ -182,28 +181,28 @@ fn command_line(words: &[Word], span: Span, stmts: &mut Vec<Stmt>, diags: &mut V
     }
     let Some(first) = w.first() else { return };
     let program = first.text.rsplit('/').next().unwrap_or("");
-    let family = match program {
-        "iptables" | "iptables-nft" | "iptables-legacy" => Family::Ipv4,
-        "ip6tables" | "ip6tables-nft" | "ip6tables-legacy" => Family::Ipv6,
-        "ip" | "sysctl" | "echo" | "ping" | "modprobe" => {
-            stmts.push(Stmt::Lab { words: w.iter().map(|x| x.text.clone()).collect(), netns, span });
-            return;
-        }
-        p if p.starts_with("iptables-") || p.starts_with("ip6tables-") => {
-            diags.push(
-                Diagnostic::error("parse::unsupported-program", first.span, format!("`{p}` lines are not read"))
-                    .with_help("give fwcheck the rule file itself: `fwcheck parse rules.v4`"),
-            );
-            return;
-        }
-        _ => {
-            diags.push(
-                Diagnostic::error("parse::not-iptables", first.span, format!("`{}` is not an iptables command", first.text))
-                    .with_help("a script holds `iptables`/`ip6tables` commands (optionally after `sudo` or `ip netns exec NS`); comment other lines out with #"),
-            );
-            return;
-        }
-    };
+    let family =
+        match program {
+            "iptables" | "iptables-nft" | "iptables-legacy" => Family::Ipv4,
+            "ip6tables" | "ip6tables-nft" | "ip6tables-legacy" => Family::Ipv6,
+            "ip" | "sysctl" | "echo" | "ping" | "modprobe" => {
+                stmts.push(Stmt::Lab { words: w.iter().map(|x| x.text.clone()).collect(), netns, span });
+                return;
+            }
+            p if p.starts_with("iptables-") || p.starts_with("ip6tables-") => {
+                diags.push(
+                    Diagnostic::error("parse::unsupported-program", first.span, format!("`{p}` lines are not read"))
+                        .with_help("give fwcheck the rule file itself: `fwcheck parse rules.v4`"),
+                );
+                return;
+            }
+            _ => {
+                diags.push(Diagnostic::error("parse::not-iptables", first.span, format!("`{}` is not an iptables command", first.text)).with_help(
+                    "a script holds `iptables`/`ip6tables` commands (optionally after `sudo` or `ip netns exec NS`); comment other lines out with #",
+                ));
+                return;
+            }
+        };
     let rest = &w[1..];
     if let Some(inv) = command::parse_invocation(rest, family, TableName::Filter, false, span, diags) {
         stmts.push(Stmt::Command { inv, netns, in_restore: false });

@@ -19,7 +19,13 @@ pub fn kernel_tests_enabled(test: &str) -> bool {
     if root && ip && ipt {
         return true;
     }
-    let why = if !root { "not root" } else if !ip { "no `ip` command (iproute2)" } else { "no iptables-restore" };
+    let why = if !root {
+        "not root"
+    } else if !ip {
+        "no `ip` command (iproute2)"
+    } else {
+        "no iptables-restore"
+    };
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{test}: kernel test cannot run under CI: {why}");
     }

@@ -44,7 +44,12 @@ pub fn builtin(table: &str) -> &'static [&'static str] {
 }
 
 pub fn read_all(dir: &Path) -> Vec<Case> {
-    let mut files: Vec<_> = std::fs::read_dir(dir).expect("tests/ext exists").filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "t")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("tests/ext exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "t"))
+        .collect();
     files.sort();
     let mut out = Vec::new();
     for f in files {
