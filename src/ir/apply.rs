@@ -278,7 +278,9 @@ fn chain_for_rules<'t>(t: &'t mut Table, name: &Name, origin: Origin) -> Result<
 
 fn no_chain(t: &Table, name: &Name) -> Fail {
     let other: Vec<&str> = TableName::ALL.iter().filter(|x| x.builtin(&name.text).is_some()).map(|x| x.as_str()).collect();
-    let help = if !other.is_empty() {
+    let help = if t.name.builtin(&name.text).is_some() {
+        format!("the built-in chain `{}` does not exist yet: iptables-nft creates it when a rule or policy first uses it", name.text)
+    } else if !other.is_empty() {
         format!("`{}` is a built-in chain of the {} table: add `-t {}`", name.text, other.join(", "), other[0])
     } else {
         format!("create it first with `{} -t {} -N {}`", t.family.command(), t.name, name.text)

@@ -50,8 +50,10 @@ pub fn reach(table: &Table) -> HashMap<&str, HookMask> {
 /// A jump loop, as the chain names along it (first == last).
 pub fn find_loop(table: &Table) -> Option<Vec<String>> {
     // Iterative DFS with colours: 1 = on the stack, 2 = done.
+    // Only chains reachable from a base chain count: the kernel checks for
+    // loops when a chain becomes reachable, not before.
     let mut colour: HashMap<&str, u8> = HashMap::new();
-    for start in &table.chains {
+    for start in table.chains.iter().filter(|c| c.is_builtin()) {
         if colour.contains_key(start.name.as_str()) {
             continue;
         }
@@ -83,6 +85,42 @@ pub fn find_loop(table: &Table) -> Option<Vec<String>> {
                         }
                     }
                 }
+            }
+        }
+    }
+    None
+}
+
+/// The kernel refuses more than this many user chains nested below a base
+/// chain (jumps or gotos): "Too many links".
+pub const MAX_NESTING: usize = 15;
+
+/// A path from a base chain through more than [`MAX_NESTING`] user chains.
+/// Call only on a table without loops.
+fn too_deep(table: &Table) -> Option<Violation> {
+    // Longest chain of user chains below each chain, memoised.
+    fn depth<'t>(t: &'t Table, name: &'t str, memo: &mut HashMap<&'t str, usize>) -> usize {
+        if let Some(d) = memo.get(name) {
+            return *d;
+        }
+        let Some(ch) = t.chain(name) else { return 0 };
+        let below = ch.rules.iter().filter_map(|r| r.target.chain()).filter_map(|d| t.chain(d)).map(|d| depth(t, &d.name, memo)).max().unwrap_or(0);
+        let d = below + usize::from(!ch.is_builtin());
+        memo.insert(&ch.name, d);
+        d
+    }
+    let mut memo = HashMap::new();
+    for base in table.chains.iter().filter(|c| c.is_builtin()) {
+        for (i, r) in base.rules.iter().enumerate() {
+            let Some(dest) = r.target.chain().and_then(|d| table.chain(d)) else { continue };
+            let d = depth(table, &dest.name, &mut memo);
+            if d > MAX_NESTING {
+                return Some(Violation {
+                    chain: base.name.clone(),
+                    rule: i,
+                    message: format!("{d} user chains nested below {}: the kernel allows {MAX_NESTING}", base.name),
+                    help: "flatten the chain structure: the kernel refuses deeper jumps (Too many links)".into(),
+                });
             }
         }
     }
@@ -148,6 +186,10 @@ pub fn check_table(table: &Table) -> Vec<Violation> {
             message: format!("jump loop: {}", path.join(" -> ")),
             help: "the kernel rejects rule sets whose jumps can come back to a chain already being evaluated".into(),
         });
+        return out;
+    }
+    if let Some(v) = too_deep(table) {
+        out.push(v);
         return out;
     }
     let mask = reach(table);

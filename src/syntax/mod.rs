@@ -111,6 +111,13 @@ pub fn parse(file: FileId, text: &str, opts: Options) -> (Script, Vec<Diagnostic
                 if words.is_empty() {
                     continue;
                 }
+                if counters.is_none() && words[0].text.starts_with('[') {
+                    diags.push(
+                        Diagnostic::error("parse::bad-line", words[0].span, "malformed counters")
+                            .with_help("counters are `[packets:bytes]`, two decimal numbers, e.g. `[0:0]`"),
+                    );
+                    continue;
+                }
                 if let Some((table, _)) = block {
                     // A rule line of a restore block: `-A INPUT ...`.
                     let inv = command::parse_invocation(&words, opts.save_family, table, true, line.span, &mut diags);
