@@ -35,7 +35,7 @@ iptables -t nat -A POSTROUTING -o wan0 -s 192.168.10.0/24 -d 10.50.0.0/16 -j RET
 iptables -t nat -A POSTROUTING -o wan0 -s 172.16.0.25 -j SNAT --to-source 203.0.113.10
 # hairpin: staff reaching the web server by its public name
 iptables -t nat -A POSTROUTING -o dmz0 -s 192.168.10.0/24 -d 172.16.0.10 -p tcp -m multiport --dports 80,443 -j SNAT --to-source 172.16.0.1
-iptables -t nat -A POSTROUTING -o wan0 -j MASQUERADE
+sudo iptables -t nat -A POSTROUTING -o wan0 -j MASQUERADE
 
 # ---------------------------------------------------------------- filter
 iptables -P INPUT DROP
@@ -51,7 +51,7 @@ iptables -A INPUT -i eth+ -p tcp --dport 53 -j ACCEPT
 iptables -A INPUT -i eth+ -p udp --sport 68 --dport 67 -j ACCEPT
 iptables -A INPUT -i eth1 -p tcp --dport 3128 -m state --state NEW -j ACCEPT
 iptables -A INPUT -i eth1 -p udp --dport 123 -j ACCEPT
-iptables -A INPUT -i eth0 -p tcp --dport ssh -m state --state NEW -j ACCEPT
+sudo iptables -A INPUT -i eth0 -p tcp --dport ssh -m state --state NEW -j ACCEPT
 # IPsec to the branch office (IKE, NAT-T, ESP)
 iptables -A INPUT -i wan0 -s 198.51.100.7 -p udp -m multiport --dports 500,4500 -j ACCEPT
 iptables -A INPUT -i wan0 -s 198.51.100.7 -p 50 -j ACCEPT
