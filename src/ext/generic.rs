@@ -167,13 +167,19 @@ impl Iface {
 /// `-s -d -p -i -o -f` of one rule.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct IpMatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<Neg<AddrMask>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dst: Option<Neg<AddrMask>>,
     /// Protocol number; `-p all` (0) is kept as `None`, as the kernel does.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proto: Option<Neg<u8>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iniface: Option<Neg<Iface>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outiface: Option<Neg<Iface>>,
     /// `-f` (IPv4 only): `Some(false)` for `-f`, `Some(true)` for `! -f`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fragment: Option<bool>,
 }
 

@@ -278,7 +278,10 @@ fn chain_for_rules<'t>(t: &'t mut Table, name: &Name, origin: Origin) -> Result<
 
 fn no_chain(t: &Table, name: &Name) -> Fail {
     let other: Vec<&str> = TableName::ALL.iter().filter(|x| x.builtin(&name.text).is_some()).map(|x| x.as_str()).collect();
-    let help = if t.name.builtin(&name.text).is_some() {
+    let near = crate::diag::did_you_mean(&name.text, t.chains.iter().map(|c| c.name.as_str()).chain(t.name.builtin_chains().iter().map(|h| h.as_str())));
+    let help = if let Some(near) = near.filter(|n| *n != name.text) {
+        format!("did you mean `{near}`?")
+    } else if t.name.builtin(&name.text).is_some() {
         format!("the built-in chain `{}` does not exist yet: iptables-nft creates it when a rule or policy first uses it", name.text)
     } else if !other.is_empty() {
         format!("`{}` is a built-in chain of the {} table: add `-t {}`", name.text, other.join(", "), other[0])
@@ -303,12 +306,11 @@ fn resolve_target(t: &Table, spec: &RuleSpec) -> Result<Rule, Fail> {
                 rule.target = Target::Ext(TargetExt::Opaque(OpaqueTarget { name: dest, words: vec![] }));
             }
             None => {
-                return Err(fail(
-                    "apply::no-such-target",
-                    span,
-                    format!("no chain or target named `{dest}` in table {}", t.name),
-                    format!("create the chain first with `-N {dest}`, or check the spelling"),
-                ))
+                let help = match crate::diag::did_you_mean(&dest, t.chains.iter().filter(|c| !c.is_builtin()).map(|c| c.name.as_str())) {
+                    Some(near) => format!("did you mean `{near}`? Otherwise create the chain first with `-N {dest}`"),
+                    None => format!("create the chain first with `-N {dest}`, or check the spelling"),
+                };
+                return Err(fail("apply::no-such-target", span, format!("no chain or target named `{dest}` in table {}", t.name), help));
             }
         }
     }

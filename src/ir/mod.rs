@@ -188,13 +188,16 @@ pub enum Origin {
 pub struct Chain {
     pub name: String,
     /// The hook of a built-in chain; `None` for a user chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hook: Option<Hook>,
     /// Built-in chains only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
     pub counters: Counters,
     pub origin: Origin,
     pub rules: Vec<Rule>,
     /// Where the chain was declared, if the input declared it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
 }
 

@@ -399,11 +399,21 @@ impl P<'_> {
         if self.take_opaque(name, span) {
             return Ok(None);
         }
+        let mut known: Vec<&str> = GENERIC.iter().flat_map(|g| g.0.iter().copied()).collect();
+        for m in &self.matches {
+            known.extend(m.options().iter().flat_map(|o| o.names.iter().copied()));
+        }
+        if let Some((Target::Ext(t), _, _)) = &self.target {
+            known.extend(t.options().iter().flat_map(|o| o.names.iter().copied()));
+        }
         let help = match self.ip.proto_positive() {
             None if ["dport", "sport", "destination-port", "source-port"].contains(&name) => {
                 "port matches need a protocol first: `-p tcp --dport 22`".to_string()
             }
-            _ => "load the extension it belongs to first with `-m NAME`, e.g. `-m conntrack --ctstate NEW`".to_string(),
+            _ => match crate::diag::did_you_mean(name, known) {
+                Some(near) => format!("did you mean `--{near}`?"),
+                None => "load the extension it belongs to first with `-m NAME`, e.g. `-m conntrack --ctstate NEW`".to_string(),
+            },
         };
         Err(err("parse::unknown-option", span, format!("unknown option `--{name}`")).with_help(help))
     }
@@ -472,10 +482,11 @@ impl P<'_> {
         };
         self.i += 1;
         if next.text == "!" && invertible {
-            self.diags.push(
-                Diagnostic::warning("parse::intrapositioned-negation", next.span, "`!` after the option is deprecated")
-                    .with_help(format!("write `! {} VALUE` instead", w.text)),
-            );
+            self.diags.push(Diagnostic::warning("parse::intrapositioned-negation", next.span, "`!` after the option is deprecated").with_help(format!(
+                "write `! {} {}` instead: iptables 1.8 refuses this form",
+                w.text,
+                self.words.get(self.i).map_or("VALUE", |v| v.text.as_str())
+            )));
             if self.neg.replace(next.span).is_some() {
                 self.diags.push(err("parse::double-negation", next.span, "multiple `!` flags are not allowed"));
             }
