@@ -204,6 +204,9 @@ macro_rules! registry {
 
         #[allow(unused_variables)]
         impl $enum {
+            /// The names of the modelled extensions.
+            pub const NAMES: &'static [&'static str] = &[$($name),*];
+
             /// The modelled extension called `name`, if fwcheck has one.
             pub fn known(name: &str, cx: &Cx) -> Option<$enum> {
                 match name {

@@ -306,7 +306,9 @@ fn resolve_target(t: &Table, spec: &RuleSpec) -> Result<Rule, Fail> {
                 rule.target = Target::Ext(TargetExt::Opaque(OpaqueTarget { name: dest, words: vec![] }));
             }
             None => {
-                let help = match crate::diag::did_you_mean(&dest, t.chains.iter().filter(|c| !c.is_builtin()).map(|c| c.name.as_str())) {
+                let verdicts = ["ACCEPT", "DROP", "RETURN", "QUEUE"];
+                let candidates = t.chains.iter().filter(|c| !c.is_builtin()).map(|c| c.name.as_str()).chain(verdicts).chain(TargetExt::NAMES.iter().copied());
+                let help = match crate::diag::did_you_mean(&dest, candidates) {
                     Some(near) => format!("did you mean `{near}`? Otherwise create the chain first with `-N {dest}`"),
                     None => format!("create the chain first with `-N {dest}`, or check the spelling"),
                 };
