@@ -17,7 +17,10 @@ const OLD_NEGATION: &str = "parse::intrapositioned-negation";
 
 fn run(case: &Case) -> Result<Option<String>, String> {
     let fam = if case.ipv6 { Family::Ipv6 } else { Family::Ipv4 };
-    let (sources, loaded) = load_str(&case.file, &case.restore_text(), &LoadOptions { save_family: Some(fam), netns: None });
+    // `%` setup commands (`ipset create ...`) go first, as script lines.
+    let setup: String = case.setup.iter().map(|c| format!("{c}\n")).collect();
+    let text = setup + &case.restore_text();
+    let (sources, loaded) = load_str(&case.file, &text, &LoadOptions { save_family: Some(fam), netns: None });
     if case.expected.is_none() && loaded.diagnostics.iter().any(|d| d.code == OLD_NEGATION) {
         return Err("old negation".into());
     }

@@ -18,7 +18,16 @@ pub mod standard;
 pub mod value;
 
 pub mod comment;
+pub mod connmark;
+pub mod limit;
+pub mod mark;
+pub mod owner;
+pub mod physdev;
+pub mod pkttype;
+pub mod recent;
+pub mod set;
 pub mod tcp;
+pub mod ttl;
 pub mod udp;
 
 pub use generic::IpMatch;
@@ -256,7 +265,17 @@ macro_rules! registry {
 
 registry!(Match, OpaqueMatch, {
     "comment" => Comment(comment::Comment),
+    "connmark" => Connmark(connmark::Connmark),
+    "hl" => Hl(ttl::Hl),
+    "limit" => Limit(limit::Limit),
+    "mark" => Mark(mark::Mark),
+    "owner" => Owner(owner::Owner),
+    "physdev" => Physdev(physdev::Physdev),
+    "pkttype" => Pkttype(pkttype::Pkttype),
+    "recent" => Recent(recent::Recent),
+    "set" => Set(set::Set),
     "tcp" => Tcp(tcp::Tcp),
+    "ttl" => Ttl(ttl::Ttl),
     "udp" => Udp(udp::Udp),
 });
 

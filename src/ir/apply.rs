@@ -9,7 +9,8 @@
 use super::validate;
 use super::{Chain, Family, Origin, Policy, Rule, Ruleset, Table, TableName};
 use crate::diag::Diagnostic;
-use crate::ext::{OpaqueTarget, Target, TargetExt};
+use crate::ext::set::Ipsets;
+use crate::ext::{Match, OpaqueTarget, Target, TargetExt};
 use crate::source::Span;
 use crate::syntax::{Invocation, Name, Op, RuleSpec, Script, Stmt};
 
@@ -52,7 +53,7 @@ const KERNEL_TARGETS: &[&str] = &[
 
 /// Runs every statement of the scripts, in order.
 pub fn build(scripts: &[Script], opts: &BuildOptions) -> (Ruleset, Vec<Diagnostic>) {
-    let mut b = Builder { rs: Ruleset::default(), diags: Vec::new(), block: None };
+    let mut b = Builder { rs: Ruleset::default(), diags: Vec::new(), block: None, ipsets: Ipsets::default() };
     let mut namespaces: Vec<(Option<String>, Span)> = Vec::new();
     for s in scripts {
         for st in &s.stmts {
@@ -100,6 +101,8 @@ struct Builder {
     rs: Ruleset,
     diags: Vec<Diagnostic>,
     block: Option<Block>,
+    /// The ipset sets `ipset create` lines made, for `-m set`.
+    ipsets: Ipsets,
 }
 
 type Fail = Diagnostic;
@@ -147,7 +150,7 @@ impl Builder {
             }
             Stmt::Command { inv, in_restore: true, .. } => {
                 let Some(block) = &mut self.block else { return };
-                if let Err(d) = run(&mut block.table, inv, Origin::Restore) {
+                if let Err(d) = check_ipsets(&self.ipsets, inv).and_then(|()| run(&mut block.table, inv, Origin::Restore)) {
                     block.failed = true;
                     self.diags.push(d);
                 }
@@ -167,7 +170,7 @@ impl Builder {
                     Some(t) => t,
                     None => &mut fresh,
                 };
-                match run(table, inv, Origin::Implicit) {
+                match check_ipsets(&self.ipsets, inv).and_then(|()| run(table, inv, Origin::Implicit)) {
                     Ok(()) => {
                         if !exists {
                             self.rs.tables.push(fresh);
@@ -176,9 +179,33 @@ impl Builder {
                     Err(d) => self.diags.push(d),
                 }
             }
-            Stmt::Lab { .. } => {}
+            Stmt::Lab { words, netns, .. } => {
+                if opts.netns.is_none() || *netns == opts.netns {
+                    self.ipsets.lab(words);
+                }
+            }
         }
     }
+}
+
+/// `-m set` names a set that must exist, in the rule's family (iptables
+/// looks it up when it parses the rule).
+fn check_ipsets(sets: &Ipsets, inv: &Invocation) -> Result<(), Fail> {
+    let rules: &[RuleSpec] = match &inv.op {
+        Op::Append { rules, .. } | Op::Insert { rules, .. } | Op::DeleteSpec { rules, .. } => rules,
+        Op::Replace { rule, .. } => std::slice::from_ref(rule),
+        _ => &[],
+    };
+    for r in rules {
+        for m in &r.rule.matches {
+            if let Match::Set(s) = m {
+                if let Err(e) = sets.check(inv.family, s) {
+                    return Err(fail("apply::no-such-set", r.rule.span, e.message, e.help.unwrap_or_default()));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `:NAME POLICY [p:b]` of a restore block.

@@ -192,7 +192,7 @@ fn command_line(words: &[Word], span: Span, stmts: &mut Vec<Stmt>, diags: &mut V
         match program {
             "iptables" | "iptables-nft" | "iptables-legacy" => Family::Ipv4,
             "ip6tables" | "ip6tables-nft" | "ip6tables-legacy" => Family::Ipv6,
-            "ip" | "sysctl" | "echo" | "ping" | "modprobe" => {
+            "ip" | "sysctl" | "echo" | "ping" | "modprobe" | "ipset" => {
                 stmts.push(Stmt::Lab { words: w.iter().map(|x| x.text.clone()).collect(), netns, span });
                 return;
             }

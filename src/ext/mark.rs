@@ -1,0 +1,53 @@
+//! `-m mark [!] --mark VALUE[/MASK]` (libxt_mark, revision 1): the packet's
+//! firewall mark (skb->mark), ANDed with MASK, equals VALUE.
+//!
+//! Numbers are C `strtoul` with base 0 (so `010` is 8), 32 bits. The kernel
+//! keeps VALUE as given, even with bits outside MASK (`0x1/0x0` can never
+//! match, and iptables-save still prints it); save prints lower-case hex and
+//! leaves out an all-ones mask. No table or hook restriction.
+
+use super::value::ValueMask;
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, SaveWriter};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Mark {
+    /// `--mark` with its negation.
+    pub mark: Option<(bool, ValueMask)>,
+}
+
+/// Reads `--mark` of the mark and connmark matches.
+pub fn parse_mark(slot: &mut Option<(bool, ValueMask)>, a: &Arg) -> ExtResult {
+    if slot.is_some() {
+        return Err(ExtError::new("`--mark` given twice").help("give one --mark per match; add another match for a second test"));
+    }
+    let vm = ValueMask::parse(a.value).map_err(|e| ExtError::new(format!("bad mark `{}`", a.value)).help(e.help.unwrap_or_default()))?;
+    *slot = Some((a.neg, vm));
+    Ok(())
+}
+
+impl Extension for Mark {
+    const NAME: &'static str = "mark";
+    const OPTIONS: &'static [Opt] = &[Opt::value(&["mark"], true)];
+
+    fn new(_: &Cx) -> Mark {
+        Mark::default()
+    }
+
+    fn parse(&mut self, _: &'static str, a: &Arg, _: &Cx) -> ExtResult {
+        parse_mark(&mut self.mark, a)
+    }
+
+    fn finish(&mut self, _: &Cx) -> ExtResult {
+        if self.mark.is_none() {
+            return Err(ExtError::new("`-m mark` without `--mark`").help("write `-m mark --mark VALUE[/MASK]`"));
+        }
+        Ok(())
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        if let Some((neg, vm)) = self.mark {
+            w.opt(neg, "mark", vm.to_save());
+        }
+    }
+}

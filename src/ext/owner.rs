@@ -1,0 +1,175 @@
+//! `-m owner` (libxt_owner, revision 1): the local socket that sent the
+//! packet: its user (`--uid-owner`), its group (`--gid-owner`, with
+//! `--suppl-groups` also the user's supplementary groups), or whether there
+//! is one at all (`--socket-exists`).
+//!
+//! IDs are numbers (strtoul base 0) up to 4294967294 or ranges `A-B` /
+//! `A:B`, printed `A-B` (and `A` when A equals B); a reversed range is
+//! rejected by the kernel. Names are looked up with getpwnam/getgrnam on the
+//! machine that loads the rules, which fwcheck cannot see: it knows the
+//! fixed system users and groups of Debian's base-passwd (root, daemon,
+//! www-data, nobody …) and asks for the number otherwise. `--pid-owner` and
+//! `--cmd-owner` of old kernels are gone. Only packets with a local socket
+//! have an owner, so the kernel allows the match only at the OUTPUT and
+//! POSTROUTING hooks.
+
+use super::value::parse_uint;
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, Restrictions, SaveWriter};
+use crate::ir::{Hook, HookMask};
+use serde::Serialize;
+
+/// Debian base-passwd's passwd.master and group.master.
+const PASSWD: &str = include_str!("data/passwd");
+const GROUP: &str = include_str!("data/group");
+
+/// The largest ID: (uid_t)-1 means "no ID".
+pub const MAX_ID: u32 = u32::MAX - 1;
+
+/// An ID range, `lo == hi` for one ID.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct IdRange {
+    pub neg: bool,
+    pub lo: u32,
+    pub hi: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Owner {
+    pub uid: Option<IdRange>,
+    pub gid: Option<IdRange>,
+    /// `--suppl-groups`: `--gid-owner` also matches supplementary groups.
+    pub suppl_groups: bool,
+    /// `--socket-exists`, with its negation.
+    pub socket_exists: Option<bool>,
+}
+
+/// The ID of a name in a passwd- or group-format file.
+fn lookup(db: &str, name: &str) -> Option<u32> {
+    db.lines().find_map(|l| {
+        let mut f = l.split(':');
+        (f.next() == Some(name)).then(|| f.nth(1).and_then(|id| id.parse().ok())).flatten()
+    })
+}
+
+/// `NAME`, `ID`, `ID-ID` or `ID:ID`, as `owner_mt_parse` reads them: a
+/// name first, then numbers.
+fn parse_ids(s: &str, neg: bool, group: bool) -> ExtResult<IdRange> {
+    let db = if group { GROUP } else { PASSWD };
+    if let Some(id) = lookup(db, s) {
+        return Ok(IdRange { neg, lo: id, hi: id });
+    }
+    let what = if group { "group" } else { "user" };
+    let id = |t: &str| parse_uint(t, MAX_ID as u64).map(|v| v as u32);
+    let (lo, hi) = match s.split_once(['-', ':']) {
+        Some((a, b)) => (id(a), id(b)),
+        None => (id(s), id(s)),
+    };
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        let help = if s.bytes().any(|b| b.is_ascii_alphabetic()) && !s.starts_with("0x") {
+            format!(
+                "fwcheck knows only the system {what}s of Debian's base-passwd; write the numeric {}, as `id` shows it on the target machine",
+                if group { "gid" } else { "uid" }
+            )
+        } else {
+            format!("give a {what} name, a number from 0 to {MAX_ID}, or a range FIRST-LAST")
+        };
+        return Err(ExtError::new(format!("unknown {what} `{s}`")).help(help));
+    };
+    if lo > hi {
+        return Err(ExtError::new(format!("reversed range `{s}`")).help(format!("write the lower ID first: `{hi}-{lo}`")));
+    }
+    Ok(IdRange { neg, lo, hi })
+}
+
+fn save_ids(w: &mut SaveWriter, name: &str, r: &Option<IdRange>) {
+    if let Some(r) = r {
+        if r.lo == r.hi {
+            w.opt(r.neg, name, r.lo);
+        } else {
+            w.opt(r.neg, name, format!("{}-{}", r.lo, r.hi));
+        }
+    }
+}
+
+fn twice(opt: &str) -> ExtError {
+    ExtError::new(format!("`--{opt}` given twice")).help("give each option once per match")
+}
+
+impl Extension for Owner {
+    const NAME: &'static str = "owner";
+    const OPTIONS: &'static [Opt] =
+        &[Opt::value(&["uid-owner"], true), Opt::value(&["gid-owner"], true), Opt::flag(&["socket-exists"], true), Opt::flag(&["suppl-groups"], false)];
+
+    fn new(_: &Cx) -> Owner {
+        Owner::default()
+    }
+
+    fn parse(&mut self, opt: &'static str, a: &Arg, _: &Cx) -> ExtResult {
+        match opt {
+            "uid-owner" | "gid-owner" => {
+                let group = opt == "gid-owner";
+                let slot = if group { &mut self.gid } else { &mut self.uid };
+                if slot.is_some() {
+                    return Err(twice(opt));
+                }
+                *slot = Some(parse_ids(a.value, a.neg, group)?);
+            }
+            "socket-exists" => {
+                if self.socket_exists.is_some() {
+                    return Err(twice(opt));
+                }
+                self.socket_exists = Some(a.neg);
+            }
+            _ => {
+                if self.suppl_groups {
+                    return Err(twice(opt));
+                }
+                if self.gid.is_none() {
+                    return Err(ExtError::new("`--suppl-groups` before `--gid-owner`").help("write `--gid-owner GROUP --suppl-groups`"));
+                }
+                self.suppl_groups = true;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &Cx) -> ExtResult {
+        if self.uid.is_none() && self.gid.is_none() && self.socket_exists.is_none() {
+            return Err(ExtError::new("`-m owner` without an option").help("add --uid-owner USER, --gid-owner GROUP or --socket-exists"));
+        }
+        Ok(())
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        if let Some(neg) = self.socket_exists {
+            w.flag(neg, "socket-exists");
+        }
+        save_ids(w, "uid-owner", &self.uid);
+        save_ids(w, "gid-owner", &self.gid);
+        if self.suppl_groups {
+            w.flag(false, "suppl-groups");
+        }
+    }
+
+    fn restrictions(&self) -> Restrictions {
+        Restrictions { hooks: HookMask::of(&[Hook::Output, Hook::Postrouting]), ..Restrictions::NONE }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_names_and_ranges() {
+        assert_eq!(parse_ids("root", false, false), Ok(IdRange { neg: false, lo: 0, hi: 0 }));
+        assert_eq!(parse_ids("www-data", false, true).map(|r| r.lo), Ok(33));
+        assert_eq!(parse_ids("nogroup", false, true).map(|r| r.lo), Ok(65534));
+        assert_eq!(parse_ids("1000:2000", true, false), Ok(IdRange { neg: true, lo: 1000, hi: 2000 }));
+        assert_eq!(parse_ids("0x10", false, false).map(|r| r.hi), Ok(16));
+        assert!(parse_ids("4294967295", false, false).is_err());
+        assert!(parse_ids("9-5", false, false).is_err());
+        assert!(parse_ids("1-", false, false).is_err());
+        assert!(parse_ids("nosuchuser", false, false).is_err());
+    }
+}

@@ -1,0 +1,82 @@
+//! `-m pkttype [!] --pkt-type TYPE` (libxt_pkttype): the link-layer class of
+//! the packet (skb->pkt_type): unicast to this host, broadcast, multicast,
+//! or otherhost (unicast to another host, seen in promiscuous mode or on a
+//! bridge).
+//!
+//! Names are case-insensitive; `host`, `bcast` and `mcast` are aliases, and
+//! save prints the canonical name. There are no numbers and no
+//! abbreviations; `outgoing` and `loopback`, which the kernel has, are not
+//! accepted by iptables.
+
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, SaveWriter};
+use serde::Serialize;
+
+/// The packet types iptables accepts (PACKET_HOST … in linux/if_packet.h).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PktType {
+    Unicast,
+    Broadcast,
+    Multicast,
+    Otherhost,
+}
+
+impl PktType {
+    fn parse(s: &str) -> ExtResult<PktType> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "unicast" | "host" => PktType::Unicast,
+            "broadcast" | "bcast" => PktType::Broadcast,
+            "multicast" | "mcast" => PktType::Multicast,
+            "otherhost" => PktType::Otherhost,
+            _ => {
+                return Err(ExtError::new(format!("bad packet type `{s}`"))
+                    .help("the packet types are unicast (host), broadcast (bcast), multicast (mcast) and otherhost"))
+            }
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PktType::Unicast => "unicast",
+            PktType::Broadcast => "broadcast",
+            PktType::Multicast => "multicast",
+            PktType::Otherhost => "otherhost",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Pkttype {
+    /// `--pkt-type` with its negation.
+    pub pkt_type: Option<(bool, PktType)>,
+}
+
+impl Extension for Pkttype {
+    const NAME: &'static str = "pkttype";
+    const OPTIONS: &'static [Opt] = &[Opt::value(&["pkt-type"], true)];
+
+    fn new(_: &Cx) -> Pkttype {
+        Pkttype::default()
+    }
+
+    fn parse(&mut self, _: &'static str, a: &Arg, _: &Cx) -> ExtResult {
+        if self.pkt_type.is_some() {
+            return Err(ExtError::new("`--pkt-type` given twice").help("give one --pkt-type per match"));
+        }
+        self.pkt_type = Some((a.neg, PktType::parse(a.value)?));
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &Cx) -> ExtResult {
+        if self.pkt_type.is_none() {
+            return Err(ExtError::new("`-m pkttype` without `--pkt-type`").help("write `-m pkttype --pkt-type broadcast`"));
+        }
+        Ok(())
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        if let Some((neg, t)) = self.pkt_type {
+            w.opt(neg, "pkt-type", t.as_str());
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! `-m ttl` (libipt_ttl, IPv4) and `-m hl` (libip6t_hl, IPv6): the IP TTL or
+//! IPv6 hop limit compared with a number.
+//!
+//! One comparison per match: `--ttl-eq N`, `--ttl-lt N` or `--ttl-gt N`
+//! (`--hl-…` for hl), N from 0 to 255 read as strtoul base 0. Only `-eq`
+//! can be negated; the kernel has a separate "ne" mode for it, printed back
+//! as `! --ttl-eq N`. The hidden alias `--ttl` (`--hl`) is `--ttl-eq`
+//! without the `!`. Each match exists in one family only: ip6tables has no
+//! ttl match and iptables no hl match, so loading them fails there.
+
+use super::value::parse_uint;
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, SaveWriter};
+use crate::ir::Family;
+use serde::Serialize;
+
+/// How the TTL or hop limit is compared (IPT_TTL_EQ … / IP6T_HL_EQ …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cmp {
+    Eq,
+    /// `! --ttl-eq N`
+    Ne,
+    Lt,
+    Gt,
+}
+
+/// One comparison: the mode and the number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Compare {
+    pub cmp: Cmp,
+    pub value: u8,
+}
+
+/// Reads one option of either match. `opt` is the canonical option name
+/// without the `ttl-`/`hl-` prefix: `eq`, `lt`, `gt`, or `` for the alias.
+fn parse_cmp(slot: &mut Option<Compare>, what: &str, opt: &str, a: &Arg) -> ExtResult {
+    if slot.is_some() {
+        return Err(ExtError::new(format!("more than one {what} comparison"))
+            .help(format!("a {what} match takes one of --{what}-eq, --{what}-lt or --{what}-gt; add a second `-m {what}` for a range")));
+    }
+    let cmp = match (opt, a.neg) {
+        ("eq" | "", false) => Cmp::Eq,
+        ("eq", true) => Cmp::Ne,
+        ("lt", _) => Cmp::Lt,
+        _ => Cmp::Gt,
+    };
+    let value = parse_uint(a.value, 255).ok_or_else(|| ExtError::new(format!("bad {what} value `{}`", a.value)).help("give a number from 0 to 255"))? as u8;
+    *slot = Some(Compare { cmp, value });
+    Ok(())
+}
+
+fn finish_cmp(slot: &Option<Compare>, what: &str, family: Family, cx: &Cx, other: &str) -> ExtResult {
+    if cx.family != family {
+        return Err(ExtError::new(format!("there is no {what} match in {}", cx.family.command())).help(format!("use `-m {other}` in {}", cx.family.command())));
+    }
+    if slot.is_none() {
+        return Err(ExtError::new(format!("`-m {what}` without a comparison")).help(format!("add one of --{what}-eq N, --{what}-lt N or --{what}-gt N")));
+    }
+    Ok(())
+}
+
+fn save_cmp(slot: &Option<Compare>, what: &str, w: &mut SaveWriter) {
+    if let Some(c) = slot {
+        let (neg, op) = match c.cmp {
+            Cmp::Eq => (false, "eq"),
+            Cmp::Ne => (true, "eq"),
+            Cmp::Lt => (false, "lt"),
+            Cmp::Gt => (false, "gt"),
+        };
+        w.opt(neg, &format!("{what}-{op}"), c.value);
+    }
+}
+
+/// `-m ttl` (IPv4).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Ttl {
+    pub ttl: Option<Compare>,
+}
+
+impl Extension for Ttl {
+    const NAME: &'static str = "ttl";
+    const OPTIONS: &'static [Opt] =
+        &[Opt::value(&["ttl-eq"], true), Opt::value(&["ttl-lt"], false), Opt::value(&["ttl-gt"], false), Opt::value(&["ttl"], false)];
+
+    fn new(_: &Cx) -> Ttl {
+        Ttl::default()
+    }
+
+    fn parse(&mut self, opt: &'static str, a: &Arg, _: &Cx) -> ExtResult {
+        parse_cmp(&mut self.ttl, "ttl", opt.strip_prefix("ttl-").unwrap_or(""), a)
+    }
+
+    fn finish(&mut self, cx: &Cx) -> ExtResult {
+        finish_cmp(&self.ttl, "ttl", Family::Ipv4, cx, "hl")
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        save_cmp(&self.ttl, "ttl", w);
+    }
+}
+
+/// `-m hl` (IPv6).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Hl {
+    pub hl: Option<Compare>,
+}
+
+impl Extension for Hl {
+    const NAME: &'static str = "hl";
+    const OPTIONS: &'static [Opt] = &[Opt::value(&["hl-eq"], true), Opt::value(&["hl-lt"], false), Opt::value(&["hl-gt"], false), Opt::value(&["hl"], false)];
+
+    fn new(_: &Cx) -> Hl {
+        Hl::default()
+    }
+
+    fn parse(&mut self, opt: &'static str, a: &Arg, _: &Cx) -> ExtResult {
+        parse_cmp(&mut self.hl, "hl", opt.strip_prefix("hl-").unwrap_or(""), a)
+    }
+
+    fn finish(&mut self, cx: &Cx) -> ExtResult {
+        finish_cmp(&self.hl, "hl", Family::Ipv6, cx, "ttl")
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        save_cmp(&self.hl, "hl", w);
+    }
+}
