@@ -17,15 +17,24 @@ pub mod opaque;
 pub mod standard;
 pub mod value;
 
+pub mod addrtype;
 pub mod comment;
 pub mod connmark;
+pub mod conntrack;
+pub mod icmp6;
+pub mod icmp;
+pub mod iprange;
+pub mod length;
 pub mod limit;
+pub mod mac;
 pub mod mark;
+pub mod multiport;
 pub mod owner;
 pub mod physdev;
 pub mod pkttype;
 pub mod recent;
 pub mod set;
+pub mod state;
 pub mod tcp;
 pub mod ttl;
 pub mod udp;
@@ -201,9 +210,12 @@ pub fn push_save_string(out: &mut String, value: &str) {
 }
 
 /// Generates the `Match` and `TargetExt` enums and their dispatch from one
-/// list of `"name" => Variant(Type)` lines.
+/// list of `"name" => Variant(Type)` lines. A line may give alias names
+/// after the canonical one, `"name" | "alias" => Variant(Type)`: `-m alias`
+/// loads the extension, which prints as `-m name` (iptables' own aliases,
+/// such as `icmpv6` for `icmp6`).
 macro_rules! registry {
-    ($enum:ident, $opaque:ty, { $($name:literal => $variant:ident($ty:ty)),* $(,)? }) => {
+    ($enum:ident, $opaque:ty, { $($name:literal $(| $alias:literal)* => $variant:ident($ty:ty)),* $(,)? }) => {
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(tag = "name", rename_all = "lowercase")]
         pub enum $enum {
@@ -219,7 +231,7 @@ macro_rules! registry {
             /// The modelled extension called `name`, if fwcheck has one.
             pub fn known(name: &str, cx: &Cx) -> Option<$enum> {
                 match name {
-                    $($name => Some($enum::$variant(<$ty as Extension>::new(cx))),)*
+                    $($name $(| $alias)* => Some($enum::$variant(<$ty as Extension>::new(cx))),)*
                     _ => None,
                 }
             }
@@ -264,16 +276,25 @@ macro_rules! registry {
 }
 
 registry!(Match, OpaqueMatch, {
+    "addrtype" => Addrtype(addrtype::Addrtype),
     "comment" => Comment(comment::Comment),
     "connmark" => Connmark(connmark::Connmark),
+    "conntrack" => Conntrack(conntrack::Conntrack),
     "hl" => Hl(ttl::Hl),
+    "icmp" => Icmp(icmp::Icmp),
+    "icmp6" | "icmpv6" | "ipv6-icmp" => Icmp6(icmp6::Icmp6),
+    "iprange" => Iprange(iprange::Iprange),
+    "length" => Length(length::Length),
     "limit" => Limit(limit::Limit),
+    "mac" => Mac(mac::Mac),
     "mark" => Mark(mark::Mark),
+    "multiport" => Multiport(multiport::Multiport),
     "owner" => Owner(owner::Owner),
     "physdev" => Physdev(physdev::Physdev),
     "pkttype" => Pkttype(pkttype::Pkttype),
     "recent" => Recent(recent::Recent),
     "set" => Set(set::Set),
+    "state" => State(state::State),
     "tcp" => Tcp(tcp::Tcp),
     "ttl" => Ttl(ttl::Ttl),
     "udp" => Udp(udp::Udp),

@@ -23,6 +23,83 @@ pub fn parse_uint(s: &str, max: u64) -> Option<u64> {
     (v <= max).then_some(v)
 }
 
+/// A number as `xtables_strtoul` really reads it: [`parse_uint`] after
+/// the leading white space and one `+` that C's `strtoul` skips, so
+/// `--length +5` is 5.
+pub fn parse_strtoul(s: &str, max: u64) -> Option<u64> {
+    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    parse_uint(t.strip_prefix('+').unwrap_or(t), max)
+}
+
+/// A comma list of names as iptables' state, conntrack and addrtype parsers
+/// read it: each item is compared with `strncasecmp(item, NAME,
+/// strlen(item))`, so any case-insensitive prefix of a name selects it (the
+/// first name in `names` order wins); an empty item is an error. Returns
+/// the mask with bit `i` set for `names[i]`, or the item that matched no
+/// name.
+pub fn parse_name_list<'s>(s: &'s str, names: &[&str]) -> Result<u32, &'s str> {
+    let mut mask = 0;
+    for item in s.split(',') {
+        let i = names
+            .iter()
+            .position(|n| !item.is_empty() && item.len() <= n.len() && n.as_bytes()[..item.len()].eq_ignore_ascii_case(item.as_bytes()))
+            .ok_or(item)?;
+        mask |= 1 << i;
+    }
+    Ok(mask)
+}
+
+/// The names of the bits set in `mask`, comma-separated, in `names` order.
+pub fn name_list(mask: u32, names: &[&str]) -> String {
+    names.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, n)| *n).collect::<Vec<_>>().join(",")
+}
+
+/// An IPv6 address as glibc's `inet_ntop` prints it (what iptables-save
+/// shows): RFC 5952 compression of the first longest run of two or more
+/// zero groups, and the last 32 bits dotted for IPv4-mapped (`::ffff:a.b.c.d`)
+/// and IPv4-compatible (`::a.b.c.d`) addresses, which Rust prints as hex.
+pub fn ipv6_to_string(a: Ipv6Addr) -> String {
+    use std::fmt::Write;
+    let w = a.segments();
+    // The first longest run of zero groups, if at least two long.
+    let (mut best, mut cur): ((usize, usize), Option<(usize, usize)>) = ((0, 0), None);
+    for (i, g) in w.iter().enumerate() {
+        if *g == 0 {
+            let c = cur.get_or_insert((i, 0));
+            c.1 += 1;
+            if c.1 > best.1 {
+                best = *c;
+            }
+        } else {
+            cur = None;
+        }
+    }
+    let (base, len) = if best.1 >= 2 { best } else { (usize::MAX, 0) };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < 8 {
+        if i == base {
+            out.push(':');
+            i += len;
+            if i == 8 {
+                out.push(':');
+            }
+            continue;
+        }
+        if i != 0 {
+            out.push(':');
+        }
+        if i == 6 && base == 0 && (len == 6 || (len == 5 && w[5] == 0xffff)) {
+            let o = a.octets();
+            let _ = write!(out, "{}.{}.{}.{}", o[12], o[13], o[14], o[15]);
+            break;
+        }
+        let _ = write!(out, "{:x}", w[i]);
+        i += 1;
+    }
+    out
+}
+
 /// A plain decimal number (what iptables reads with base 10).
 pub fn parse_dec(s: &str, max: u64) -> Option<u64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -229,6 +306,39 @@ mod tests {
         assert_eq!(parse_uint("0", 255), Some(0));
         assert_eq!(parse_uint("256", 255), None);
         assert_eq!(parse_uint("-1", 255), None);
+    }
+
+    #[test]
+    fn strtoul_skips_space_and_plus() {
+        assert_eq!(parse_strtoul("+5", 255), Some(5));
+        assert_eq!(parse_strtoul(" 0x10", 255), Some(16));
+        assert_eq!(parse_strtoul("+-5", 255), None);
+        assert_eq!(parse_strtoul("", 255), None);
+    }
+
+    #[test]
+    fn name_lists_take_prefixes() {
+        let names = ["UNSPEC", "UNICAST", "LOCAL"];
+        assert_eq!(parse_name_list("u,loc", &names), Ok(0b101));
+        assert_eq!(parse_name_list("UNICAST,unicast", &names), Ok(0b010));
+        assert_eq!(parse_name_list("LOCAL,", &names), Err(""));
+        assert_eq!(parse_name_list("LOCALX", &names), Err("LOCALX"));
+        assert_eq!(name_list(0b101, &names), "UNSPEC,LOCAL");
+    }
+
+    #[test]
+    fn ipv6_like_glibc() {
+        let f = |s: &str| ipv6_to_string(s.parse().unwrap());
+        assert_eq!(f("::"), "::");
+        assert_eq!(f("::1"), "::1");
+        assert_eq!(f("1::"), "1::");
+        assert_eq!(f("2001:DB8:0:0::1"), "2001:db8::1");
+        assert_eq!(f("2001:db8:0:1:0:0:0:1"), "2001:db8:0:1::1");
+        assert_eq!(f("1:0:2:3:4:5:6:7"), "1:0:2:3:4:5:6:7");
+        assert_eq!(f("1:0:0:2:0:0:3:4"), "1::2:0:0:3:4");
+        assert_eq!(f("::ffff:1.2.3.4"), "::ffff:1.2.3.4");
+        assert_eq!(f("::1.2.3.4"), "::1.2.3.4");
+        assert_eq!(f("::0.0.1.2"), "::102");
     }
 
     #[test]

@@ -1,0 +1,356 @@
+//! `-m conntrack` (libxt_conntrack, revision 3): the packet's connection
+//! tracking entry: state, protocol, original and reply addresses and ports,
+//! status bits, remaining lifetime, and direction. Every option but
+//! `--ctdir` may be negated; each may be given once; at least one is needed.
+//!
+//! What iptables does that surprises:
+//! - `--ctstate` and `--ctstatus` items are case-insensitive prefixes
+//!   (`est`), printed in fixed order (see [`CTSTATES`], [`CTSTATUS`]);
+//!   `--ctstatus NONE` is the empty set, and `NONE,X` is just X.
+//! - `--ctproto` is printed as a number (`tcp` is 6, `all` is 0).
+//! - Addresses go through getaddrinfo, so an IPv4 address is read like
+//!   inet_aton: `10` is 0.0.0.10 and `10.1` is 10.0.0.1 (unlike `-s`, where
+//!   `10` is 10.0.0.0). The mask is a prefix length in C notation if it is
+//!   one, else an address (`/33` is the non-contiguous 0.0.0.33). The host
+//!   bits are kept; iptables-save leaves out a full mask, prints a
+//!   contiguous one as `/N`, and silently drops a non-contiguous one.
+//! - Ports use xtables' generic parser (like udp): decimal, modulo 65536, a
+//!   reversed range kept; `--ctorigsrcport` does not need `--ctproto`.
+//! - `--ctexpire` is seconds, `MIN[:MAX]` of 32-bit numbers in C notation.
+
+use super::generic::Neg;
+use super::tcp::PortRange;
+use super::udp::generic_port_range;
+use super::value::{ipv6_to_string, name_list, parse_name_list, parse_proto, parse_strtoul};
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, SaveWriter};
+use crate::ir::Family;
+use serde::Serialize;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// `--ctstate` names in iptables-save order; bit `i` is `CTSTATES[i]`.
+pub const CTSTATES: &[&str] = &["INVALID", "NEW", "RELATED", "ESTABLISHED", "UNTRACKED", "SNAT", "DNAT"];
+/// `--ctstatus` names in iptables-save order; bit `i` is `CTSTATUS[i]`.
+pub const CTSTATUS: &[&str] = &["EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED"];
+
+/// An address and mask as given: the host bits are not cleared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct CtAddr {
+    pub addr: IpAddr,
+    pub mask: IpAddr,
+}
+
+impl CtAddr {
+    pub fn to_save(&self) -> String {
+        let (addr, bits, m) = match (self.addr, self.mask) {
+            (IpAddr::V4(a), IpAddr::V4(m)) => (a.to_string(), 32, u32::from(m) as u128),
+            (IpAddr::V6(a), IpAddr::V6(m)) => (ipv6_to_string(a), 128, u128::from(m)),
+            (a, _) => return a.to_string(),
+        };
+        let len = m.count_ones();
+        let contiguous = m == if len == 0 { 0 } else { (u128::MAX << (128 - len)) >> (128 - bits) };
+        if contiguous && len != bits {
+            format!("{addr}/{len}")
+        } else {
+            addr
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Expire {
+    pub min: u32,
+    pub max: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Dir {
+    Original,
+    Reply,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Conntrack {
+    /// Mask over [`CTSTATES`].
+    pub state: Option<Neg<u32>>,
+    pub proto: Option<Neg<u8>>,
+    pub orig_src: Option<Neg<CtAddr>>,
+    pub orig_dst: Option<Neg<CtAddr>>,
+    pub repl_src: Option<Neg<CtAddr>>,
+    pub repl_dst: Option<Neg<CtAddr>>,
+    pub orig_src_port: Option<PortRange>,
+    pub orig_dst_port: Option<PortRange>,
+    pub repl_src_port: Option<PortRange>,
+    pub repl_dst_port: Option<PortRange>,
+    /// Mask over [`CTSTATUS`]; 0 is NONE.
+    pub status: Option<Neg<u32>>,
+    pub expire: Option<Neg<Expire>>,
+    pub dir: Option<Dir>,
+}
+
+/// An IPv4 address as glibc's `inet_aton` reads it: one to four parts in C
+/// notation, the last filling the remaining bytes (`10` is 0.0.0.10, `10.1`
+/// is 10.0.0.1).
+pub fn inet_aton(s: &str) -> Option<Ipv4Addr> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() > 4 || parts.iter().any(|p| !p.starts_with(|c: char| c.is_ascii_digit())) {
+        return None;
+    }
+    let (last, first) = parts.split_last()?;
+    let mut v: u32 = 0;
+    for (i, p) in first.iter().enumerate() {
+        v |= (super::value::parse_uint(p, 255)? as u32) << (24 - 8 * i);
+    }
+    let room = 32 - 8 * first.len() as u32;
+    let max = if room == 32 { u32::MAX as u64 } else { (1u64 << room) - 1 };
+    Some(Ipv4Addr::from(v | super::value::parse_uint(last, max)? as u32))
+}
+
+/// `ADDR[/MASK]` as xtables' `XTTYPE_HOSTMASK` reads it (numeric only).
+pub fn parse_addr(s: &str, family: Family) -> ExtResult<CtAddr> {
+    let (a, m) = match s.split_once('/') {
+        Some((a, m)) => (a, Some(m)),
+        None => (s, None),
+    };
+    let host = |a: &str| -> Option<IpAddr> {
+        match family {
+            Family::Ipv4 => inet_aton(a).map(IpAddr::V4),
+            Family::Ipv6 => a.parse::<Ipv6Addr>().ok().map(IpAddr::V6),
+        }
+    };
+    let addr = host(a).ok_or_else(|| {
+        let e = ExtError::new(format!("bad address `{a}`"));
+        if a.contains(',') {
+            e.help("conntrack takes one address (with an optional mask), not a list: use one rule per address")
+        } else if a.bytes().any(|b| b.is_ascii_alphabetic()) && (family == Family::Ipv4 || !a.contains(':')) {
+            e.help("fwcheck does not resolve host names (iptables would, once, at load time): write the address")
+        } else if family == Family::Ipv4 {
+            e.help("write an IPv4 address such as 192.168.1.1, optionally with /LEN or /MASK")
+        } else {
+            e.help("write an IPv6 address such as 2001:db8::1, optionally with /LEN or /MASK")
+        }
+    })?;
+    let bits: u32 = if family == Family::Ipv4 { 32 } else { 128 };
+    let from_len = |len: u32| -> IpAddr {
+        let m = if len == 0 { 0 } else { (u128::MAX << (128 - len)) >> (128 - bits) };
+        match family {
+            Family::Ipv4 => IpAddr::V4(Ipv4Addr::from(m as u32)),
+            Family::Ipv6 => IpAddr::V6(Ipv6Addr::from(m)),
+        }
+    };
+    let mask = match m {
+        None => from_len(bits),
+        Some(m) => match parse_strtoul(m, bits as u64) {
+            Some(len) => from_len(len as u32),
+            None => host(m).ok_or_else(|| {
+                ExtError::new(format!("bad mask `/{m}`")).help(format!("write a prefix length from 0 to {bits}, or a mask such as /255.255.255.0"))
+            })?,
+        },
+    };
+    Ok(CtAddr { addr, mask })
+}
+
+/// `MIN[:MAX]`, `:MAX`, `MIN:` of 32-bit numbers.
+pub fn parse_expire(s: &str) -> ExtResult<Expire> {
+    let num = |p: &str, default: u32| -> ExtResult<u32> {
+        if p.is_empty() {
+            return Ok(default);
+        }
+        parse_strtoul(p, u32::MAX as u64)
+            .map(|v| v as u32)
+            .ok_or_else(|| ExtError::new(format!("bad expiry `{p}` in `{s}`")).help("write seconds from 0 to 4294967295, as MIN or MIN:MAX"))
+    };
+    let parts: Vec<&str> = s.split(':').collect();
+    match parts.as_slice() {
+        [one] if !one.is_empty() => {
+            let v = num(one, 0)?;
+            Ok(Expire { min: v, max: v })
+        }
+        [lo, hi] => Ok(Expire { min: num(lo, 0)?, max: num(hi, u32::MAX)? }),
+        _ => Err(ExtError::new(format!("bad expiry range `{s}`")).help("write MIN or MIN:MAX seconds")),
+    }
+}
+
+fn once<T>(slot: &Option<T>, opt: &str) -> ExtResult {
+    if slot.is_some() {
+        return Err(ExtError::new(format!("`--{opt}` given twice")).help("give each option once per match; list several states with commas"));
+    }
+    Ok(())
+}
+
+impl Conntrack {
+    fn is_empty(&self) -> bool {
+        *self == Conntrack::default()
+    }
+}
+
+impl Extension for Conntrack {
+    const NAME: &'static str = "conntrack";
+    const OPTIONS: &'static [Opt] = &[
+        Opt::value(&["ctstate"], true),
+        Opt::value(&["ctproto"], true),
+        Opt::value(&["ctorigsrc"], true),
+        Opt::value(&["ctorigdst"], true),
+        Opt::value(&["ctreplsrc"], true),
+        Opt::value(&["ctrepldst"], true),
+        Opt::value(&["ctorigsrcport"], true),
+        Opt::value(&["ctorigdstport"], true),
+        Opt::value(&["ctreplsrcport"], true),
+        Opt::value(&["ctrepldstport"], true),
+        Opt::value(&["ctstatus"], true),
+        Opt::value(&["ctexpire"], true),
+        Opt::value(&["ctdir"], false),
+    ];
+
+    fn new(_: &Cx) -> Conntrack {
+        Conntrack::default()
+    }
+
+    fn parse(&mut self, opt: &'static str, a: &Arg, cx: &Cx) -> ExtResult {
+        let v = a.value;
+        match opt {
+            "ctstate" => {
+                once(&self.state, opt)?;
+                let m = parse_name_list(v, CTSTATES).map_err(|item| {
+                    ExtError::new(format!("bad state `{item}` in `{v}`")).help(format!("the states are {}, separated by commas", CTSTATES.join(", ")))
+                })?;
+                self.state = Some(Neg::new(a.neg, m));
+            }
+            "ctproto" => {
+                once(&self.proto, opt)?;
+                self.proto = Some(Neg::new(a.neg, parse_proto(v)?));
+            }
+            "ctorigsrc" | "ctorigdst" | "ctreplsrc" | "ctrepldst" => {
+                let slot = match opt {
+                    "ctorigsrc" => &mut self.orig_src,
+                    "ctorigdst" => &mut self.orig_dst,
+                    "ctreplsrc" => &mut self.repl_src,
+                    _ => &mut self.repl_dst,
+                };
+                once(slot, opt)?;
+                *slot = Some(Neg::new(a.neg, parse_addr(v, cx.family)?));
+            }
+            "ctorigsrcport" | "ctorigdstport" | "ctreplsrcport" | "ctrepldstport" => {
+                let slot = match opt {
+                    "ctorigsrcport" => &mut self.orig_src_port,
+                    "ctorigdstport" => &mut self.orig_dst_port,
+                    "ctreplsrcport" => &mut self.repl_src_port,
+                    _ => &mut self.repl_dst_port,
+                };
+                once(slot, opt)?;
+                *slot = Some(generic_port_range(a.neg, v)?);
+            }
+            "ctstatus" => {
+                once(&self.status, opt)?;
+                let names: Vec<&str> = std::iter::once("NONE").chain(CTSTATUS.iter().copied()).collect();
+                let m = parse_name_list(v, &names).map_err(|item| {
+                    ExtError::new(format!("bad status `{item}` in `{v}`")).help("the status bits are NONE, EXPECTED, SEEN_REPLY, ASSURED and CONFIRMED")
+                })?;
+                self.status = Some(Neg::new(a.neg, m >> 1));
+            }
+            "ctexpire" => {
+                once(&self.expire, opt)?;
+                self.expire = Some(Neg::new(a.neg, parse_expire(v)?));
+            }
+            _ => {
+                once(&self.dir, opt)?;
+                self.dir = Some(if v.eq_ignore_ascii_case("ORIGINAL") {
+                    Dir::Original
+                } else if v.eq_ignore_ascii_case("REPLY") {
+                    Dir::Reply
+                } else {
+                    return Err(ExtError::new(format!("bad direction `{v}`")).help("write `--ctdir ORIGINAL` or `--ctdir REPLY`"));
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &Cx) -> ExtResult {
+        if self.is_empty() {
+            return Err(ExtError::new("`-m conntrack` without options").help("write e.g. `-m conntrack --ctstate RELATED,ESTABLISHED`"));
+        }
+        Ok(())
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        if let Some(s) = &self.state {
+            w.opt(s.neg, "ctstate", name_list(s.value, CTSTATES));
+        }
+        if let Some(p) = &self.proto {
+            w.opt(p.neg, "ctproto", p.value);
+        }
+        for (name, a) in [("ctorigsrc", &self.orig_src), ("ctorigdst", &self.orig_dst), ("ctreplsrc", &self.repl_src), ("ctrepldst", &self.repl_dst)] {
+            if let Some(a) = a {
+                w.opt(a.neg, name, a.value.to_save());
+            }
+        }
+        for (name, p) in [
+            ("ctorigsrcport", &self.orig_src_port),
+            ("ctorigdstport", &self.orig_dst_port),
+            ("ctreplsrcport", &self.repl_src_port),
+            ("ctrepldstport", &self.repl_dst_port),
+        ] {
+            if let Some(p) = p {
+                w.opt(p.neg, name, p.to_save());
+            }
+        }
+        if let Some(s) = &self.status {
+            let v = if s.value == 0 { "NONE".to_string() } else { name_list(s.value, CTSTATUS) };
+            w.opt(s.neg, "ctstatus", v);
+        }
+        if let Some(e) = &self.expire {
+            let v = if e.value.min == e.value.max { e.value.min.to_string() } else { format!("{}:{}", e.value.min, e.value.max) };
+            w.opt(e.neg, "ctexpire", v);
+        }
+        match self.dir {
+            Some(Dir::Original) => w.opt(false, "ctdir", "ORIGINAL"),
+            Some(Dir::Reply) => w.opt(false, "ctdir", "REPLY"),
+            None => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a4(s: &str) -> String {
+        parse_addr(s, Family::Ipv4).map(|a| a.to_save()).unwrap_or_else(|e| format!("error: {}", e.message))
+    }
+
+    #[test]
+    fn addresses_like_getaddrinfo() {
+        assert_eq!(a4("1.2.3.4/32"), "1.2.3.4");
+        assert_eq!(a4("1.2.3.4/255.255.255.0"), "1.2.3.4/24");
+        assert_eq!(a4("10.0.0.0/255.0.255.0"), "10.0.0.0");
+        assert_eq!(a4("0.0.0.0/0"), "0.0.0.0/0");
+        assert_eq!(a4("1.2.3.4/33"), "1.2.3.4");
+        assert_eq!(a4("1.2.3.4/0x18"), "1.2.3.4/24");
+        assert_eq!(a4("1.2.3.4/024"), "1.2.3.4/20");
+        assert_eq!(a4("1.2.3.4/255.255"), "1.2.3.4");
+        assert_eq!(a4("10"), "0.0.0.10");
+        assert_eq!(a4("10.1"), "10.0.0.1");
+        assert_eq!(a4("10.1.2"), "10.1.0.2");
+        assert_eq!(a4("0x0a.010.1.2"), "10.8.1.2");
+        for bad in ["1.1.1.1,2.2.2.2", "1.2.3.4/", "1.2.3.4/-1", "1.2.3.256", "localhost", ""] {
+            assert!(a4(bad).starts_with("error"), "{bad}");
+        }
+        let a6 = |s: &str| parse_addr(s, Family::Ipv6).map(|a| a.to_save()).unwrap_or_default();
+        assert_eq!(a6("2001:db8::1/64"), "2001:db8::1/64");
+        assert_eq!(a6("2001:db8::/ffff:0:ffff::"), "2001:db8::");
+        assert_eq!(a6("::1/ffff::"), "::1/16");
+        assert_eq!(a6("::1.2.3.4"), "::1.2.3.4");
+        assert!(parse_addr("::1/129", Family::Ipv6).is_err());
+    }
+
+    #[test]
+    fn expiry() {
+        let e = |s: &str| parse_expire(s).map(|e| (e.min, e.max));
+        assert_eq!(e("10:"), Ok((10, u32::MAX)));
+        assert_eq!(e(":5"), Ok((0, 5)));
+        assert_eq!(e("0x10:20"), Ok((16, 20)));
+        assert!(e("4294967296").is_err());
+        assert!(e("1:2:3").is_err());
+    }
+}

@@ -1,0 +1,110 @@
+//! `-m icmp6 --icmpv6-type TYPE` (libip6t_icmp6): the ICMPv6 type and code
+//! range, ip6tables only. `-p ipv6-icmp` (also written `icmpv6` or `58`)
+//! followed by `--icmpv6-type` loads it implicitly, and `-m icmpv6` and
+//! `-m ipv6-icmp` are aliases (xtables_find_match maps them to `icmp6`).
+//!
+//! TYPE is read like the IPv4 [`icmp`](super::icmp) match's, with the
+//! ICMPv6 names; both `neighbour-` and `neighbor-` spellings exist. There is
+//! no `any` name, and type 255 prints as 255. iptables-save prints `T` for
+//! the full code range, else `T/CMIN`.
+
+use super::icmp::{parse_icmp_type, IcmpName, IcmpType};
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, Restrictions, SaveWriter};
+use crate::ir::{Family, HookMask};
+use serde::Serialize;
+
+/// The ICMPv6 names of libxt_icmp.h, with their aliases.
+pub const ICMPV6_NAMES: &[IcmpName] = &[
+    ("destination-unreachable", 1, 0, 255),
+    ("no-route", 1, 0, 0),
+    ("communication-prohibited", 1, 1, 1),
+    ("beyond-scope", 1, 2, 2),
+    ("address-unreachable", 1, 3, 3),
+    ("port-unreachable", 1, 4, 4),
+    ("failed-policy", 1, 5, 5),
+    ("reject-route", 1, 6, 6),
+    ("packet-too-big", 2, 0, 255),
+    ("time-exceeded", 3, 0, 255),
+    ("ttl-exceeded", 3, 0, 255),
+    ("ttl-zero-during-transit", 3, 0, 0),
+    ("ttl-zero-during-reassembly", 3, 1, 1),
+    ("parameter-problem", 4, 0, 255),
+    ("bad-header", 4, 0, 0),
+    ("unknown-header-type", 4, 1, 1),
+    ("unknown-option", 4, 2, 2),
+    ("echo-request", 128, 0, 255),
+    ("ping", 128, 0, 255),
+    ("echo-reply", 129, 0, 255),
+    ("pong", 129, 0, 255),
+    ("router-solicitation", 133, 0, 255),
+    ("router-advertisement", 134, 0, 255),
+    ("neighbour-solicitation", 135, 0, 255),
+    ("neighbor-solicitation", 135, 0, 255),
+    ("neighbour-advertisement", 136, 0, 255),
+    ("neighbor-advertisement", 136, 0, 255),
+    ("redirect", 137, 0, 255),
+];
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Icmp6 {
+    /// `--icmpv6-type`; mandatory.
+    pub icmpv6_type: Option<IcmpType>,
+}
+
+impl Extension for Icmp6 {
+    const NAME: &'static str = "icmp6";
+    const OPTIONS: &'static [Opt] = &[Opt::value(&["icmpv6-type"], true)];
+
+    fn new(_: &Cx) -> Icmp6 {
+        Icmp6::default()
+    }
+
+    fn parse(&mut self, _: &'static str, a: &Arg, _: &Cx) -> ExtResult {
+        if self.icmpv6_type.is_some() {
+            return Err(ExtError::new("`--icmpv6-type` given twice").help("a match tests one type; use one rule per type"));
+        }
+        self.icmpv6_type = Some(parse_icmp_type(a.neg, a.value, ICMPV6_NAMES, "ICMPv6", "--icmpv6-type")?);
+        Ok(())
+    }
+
+    fn finish(&mut self, cx: &Cx) -> ExtResult {
+        if cx.family == Family::Ipv4 {
+            return Err(ExtError::new("iptables has no icmp6 match").help("use `-p icmp --icmp-type TYPE` for IPv4, or ip6tables for ICMPv6"));
+        }
+        if self.icmpv6_type.is_none() {
+            return Err(ExtError::new("`-m icmp6` without `--icmpv6-type`").help("write `-p ipv6-icmp --icmpv6-type echo-request`, or drop `-m icmp6`"));
+        }
+        Ok(())
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        if let Some(t) = &self.icmpv6_type {
+            w.opt(t.neg, "icmpv6-type", t.numeric());
+        }
+    }
+
+    fn restrictions(&self) -> Restrictions {
+        Restrictions { protos: Some(&[58]), negated_proto_ok: false, hooks: HookMask::ALL, tables: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> ExtResult<String> {
+        parse_icmp_type(false, s, ICMPV6_NAMES, "ICMPv6", "--icmpv6-type").map(|t| t.numeric())
+    }
+
+    #[test]
+    fn names_and_numbers() {
+        assert_eq!(p("neighbor-adv").as_deref(), Ok("136"));
+        assert_eq!(p("no-route").as_deref(), Ok("1/0"));
+        assert_eq!(p("255").as_deref(), Ok("255"));
+        assert_eq!(p("0200").as_deref(), Ok("128"));
+        assert_eq!(p("1/2:3").as_deref(), Ok("1/2"));
+        for bad in ["any", "echo", "neighbo", "256", "1/256", "1/2:"] {
+            assert!(p(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! `-m iprange [!] --src-range FROM[-TO] [!] --dst-range FROM[-TO]`
+//! (libxt_iprange, revision 1): the source or destination address lies in
+//! an inclusive range.
+//!
+//! Addresses are numeric only; IPv4 ones are read the lenient xtables way
+//! (`10.1` is 10.1.0.0, `010` octal, `0x0a` hex). A single address is the
+//! range ADDR-ADDR, and a reversed range is accepted (the kernel only warns
+//! that it never matches). iptables-save prints `--src-range` first and
+//! always both ends; IPv6 addresses as inet_ntop writes them.
+
+use super::generic::{AddrMask, Neg};
+use super::value::ipv6_to_string;
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, SaveWriter};
+use crate::ir::Family;
+use serde::Serialize;
+use std::net::IpAddr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct AddrRange {
+    pub from: IpAddr,
+    pub to: IpAddr,
+}
+
+impl AddrRange {
+    pub fn to_save(&self) -> String {
+        let f = |a: IpAddr| match a {
+            IpAddr::V4(v) => v.to_string(),
+            IpAddr::V6(v) => ipv6_to_string(v),
+        };
+        format!("{}-{}", f(self.from), f(self.to))
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Iprange {
+    pub src: Option<Neg<AddrRange>>,
+    pub dst: Option<Neg<AddrRange>>,
+}
+
+/// One numeric address of the family (no mask, no host name).
+fn addr(s: &str, whole: &str, family: Family) -> ExtResult<IpAddr> {
+    if s.contains('/') {
+        return Err(ExtError::new(format!("`{whole}` has a mask")).help("iprange takes FROM-TO; for a network use `-s ADDR/LEN`"));
+    }
+    AddrMask::parse(s, family).map(|a| a.addr).map_err(|e| ExtError { message: format!("bad range `{whole}`: {}", e.message), help: e.help })
+}
+
+/// `FROM` or `FROM-TO`, as libxt_iprange's `iprange_parse_range` reads it.
+pub fn parse_range(s: &str, family: Family) -> ExtResult<AddrRange> {
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    Ok(AddrRange { from: addr(a, s, family)?, to: addr(b, s, family)? })
+}
+
+impl Extension for Iprange {
+    const NAME: &'static str = "iprange";
+    const OPTIONS: &'static [Opt] = &[Opt::value(&["src-range"], true), Opt::value(&["dst-range"], true)];
+
+    fn new(_: &Cx) -> Iprange {
+        Iprange::default()
+    }
+
+    fn parse(&mut self, opt: &'static str, a: &Arg, cx: &Cx) -> ExtResult {
+        let slot = if opt == "src-range" { &mut self.src } else { &mut self.dst };
+        if slot.is_some() {
+            return Err(ExtError::new(format!("`--{opt}` given twice")).help("a match takes one range each way; use several rules or `-m set` for more"));
+        }
+        *slot = Some(Neg::new(a.neg, parse_range(a.value, cx.family)?));
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &Cx) -> ExtResult {
+        if self.src.is_none() && self.dst.is_none() {
+            return Err(ExtError::new("`-m iprange` without a range").help("write `-m iprange --src-range 10.0.0.1-10.0.0.9` (or --dst-range)"));
+        }
+        Ok(())
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        for (name, r) in [("src-range", &self.src), ("dst-range", &self.dst)] {
+            if let Some(r) = r {
+                w.opt(r.neg, name, r.value.to_save());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        let r = |s: &str, f| parse_range(s, f).map(|r| r.to_save());
+        assert_eq!(r("1.1.1.1", Family::Ipv4).as_deref(), Ok("1.1.1.1-1.1.1.1"));
+        assert_eq!(r("10.1-10.2", Family::Ipv4).as_deref(), Ok("10.1.0.0-10.2.0.0"));
+        assert_eq!(r("010.0.0.1-0x0a.0.0.2", Family::Ipv4).as_deref(), Ok("8.0.0.1-10.0.0.2"));
+        assert_eq!(r("10.0.0.9-10.0.0.1", Family::Ipv4).as_deref(), Ok("10.0.0.9-10.0.0.1"));
+        assert_eq!(r("2001:DB8:0:0::1-::ffff:1.2.3.4", Family::Ipv6).as_deref(), Ok("2001:db8::1-::ffff:1.2.3.4"));
+        for bad in ["10.0.0.1/24", "10.0.0.1-10.0.0.300", "10.0.0.1-", "1.1.1.1-1.1.1.2-1.1.1.3", "localhost-1.1.1.1", "::1-::2"] {
+            assert!(parse_range(bad, Family::Ipv4).is_err(), "{bad}");
+        }
+        assert!(parse_range("1.1.1.1-1.1.1.2", Family::Ipv6).is_err());
+    }
+}

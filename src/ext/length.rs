@@ -1,0 +1,100 @@
+//! `-m length [!] --length MIN[:MAX]` (libxt_length): the IP packet length
+//! (IPv4 total length; IPv6 payload length plus the 40-byte header).
+//!
+//! Numbers are 0 to 65535 in C notation (`0x10`); `:MAX` is `0:MAX`, `MIN:`
+//! is `MIN:65535` and `:` is everything. A reversed range is accepted and
+//! kept (it never matches). iptables-save prints `MIN` when both ends are
+//! equal, else `MIN:MAX`.
+
+use super::generic::Neg;
+use super::value::parse_strtoul;
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, SaveWriter};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct LengthRange {
+    pub min: u16,
+    pub max: u16,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Length {
+    /// `--length`; mandatory.
+    pub length: Option<Neg<LengthRange>>,
+}
+
+/// `MIN`, `MIN:MAX`, `:MAX`, `MIN:` or `:`, as xtables' range parser reads
+/// a `XTTYPE_UINT16RC` option.
+pub fn parse_range(s: &str) -> ExtResult<LengthRange> {
+    let num = |part: &str, default: u16| -> ExtResult<u16> {
+        if part.is_empty() {
+            return Ok(default);
+        }
+        parse_strtoul(part, 65535)
+            .map(|v| v as u16)
+            .ok_or_else(|| ExtError::new(format!("bad length `{part}` in `{s}`")).help("a length is a number from 0 to 65535; write MIN or MIN:MAX"))
+    };
+    let parts: Vec<&str> = s.split(':').collect();
+    match parts.as_slice() {
+        [one] if !one.is_empty() => {
+            let v = num(one, 0)?;
+            Ok(LengthRange { min: v, max: v })
+        }
+        [lo, hi] => Ok(LengthRange { min: num(lo, 0)?, max: num(hi, 65535)? }),
+        _ => Err(ExtError::new(format!("bad length range `{s}`")).help("write MIN or MIN:MAX, e.g. `--length 0:1280`")),
+    }
+}
+
+impl Extension for Length {
+    const NAME: &'static str = "length";
+    const OPTIONS: &'static [Opt] = &[Opt::value(&["length"], true)];
+
+    fn new(_: &Cx) -> Length {
+        Length::default()
+    }
+
+    fn parse(&mut self, _: &'static str, a: &Arg, _: &Cx) -> ExtResult {
+        if self.length.is_some() {
+            return Err(ExtError::new("`--length` given twice").help("give one range per match, or use two `-m length`"));
+        }
+        self.length = Some(Neg::new(a.neg, parse_range(a.value)?));
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &Cx) -> ExtResult {
+        if self.length.is_none() {
+            return Err(ExtError::new("`-m length` without `--length`").help("write `-m length --length 0:1280`"));
+        }
+        Ok(())
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        if let Some(l) = &self.length {
+            let r = l.value;
+            if r.min == r.max {
+                w.opt(l.neg, "length", r.min);
+            } else {
+                w.opt(l.neg, "length", format!("{}:{}", r.min, r.max));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        let r = |s: &str| parse_range(s).map(|r| (r.min, r.max));
+        assert_eq!(r("10"), Ok((10, 10)));
+        assert_eq!(r(":20"), Ok((0, 20)));
+        assert_eq!(r("10:"), Ok((10, 65535)));
+        assert_eq!(r(":"), Ok((0, 65535)));
+        assert_eq!(r("20:10"), Ok((20, 10)));
+        assert_eq!(r("010:0x20"), Ok((8, 32)));
+        for bad in ["", "65536", "-1", "5-10", "abc", "1:2:3"] {
+            assert!(parse_range(bad).is_err(), "{bad}");
+        }
+    }
+}

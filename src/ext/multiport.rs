@@ -1,0 +1,181 @@
+//! `-m multiport` (libxt_multiport, revision 1): up to 15 ports or port
+//! ranges in one match, as `[!] --sports`, `--dports` or `--ports` (source
+//! or destination). Exactly one of the three per match.
+//!
+//! The kernel struct has 15 port slots and a range takes two, so
+//! `1:2,...,13:14,15` fits but a range starting in the last slot does not.
+//! Inside multiport a range must be increasing (`1:1` and `3:1` are
+//! rejected, unlike tcp's `--dport`) and both ends must be given. Ports are
+//! numbers in C notation (`0x16`, `022`) or service names of the rule's
+//! protocol. iptables-save prints the short option names and the numbers,
+//! in the order given, duplicates kept.
+//!
+//! multiport needs a positive `-p tcp|udp|udplite|sctp|dccp` before it:
+//! iptables checks the protocol while it parses the option, and the kernel
+//! checks it again.
+
+use super::tcp::PortRange;
+use super::value::{parse_strtoul, proto_name, services_port};
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, Restrictions, SaveWriter};
+use crate::ir::HookMask;
+use serde::Serialize;
+
+/// The kernel's `XT_MULTI_PORTS`.
+pub const MAX_SLOTS: usize = 15;
+
+/// Protocols with ports: tcp, udp, udplite, sctp, dccp.
+const PROTOS: &[u8] = &[6, 17, 136, 132, 33];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Source,
+    Destination,
+    /// `--ports`: source or destination.
+    Either,
+}
+
+impl Direction {
+    fn option(self) -> &'static str {
+        match self {
+            Direction::Source => "sports",
+            Direction::Destination => "dports",
+            Direction::Either => "ports",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct PortList {
+    pub neg: bool,
+    pub dir: Direction,
+    /// Single ports have `lo == hi`.
+    pub ports: Vec<PortRange>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Multiport {
+    pub list: Option<PortList>,
+}
+
+/// One port: a number (strtoul base 0) or a service name of `proto`.
+fn port(s: &str, proto: &str) -> ExtResult<u16> {
+    if let Some(v) = parse_strtoul(s, 65535) {
+        return Ok(v as u16);
+    }
+    services_port(s, Some(proto)).ok_or_else(|| {
+        ExtError::new(format!("invalid port/service `{s}`")).help(format!("give a number from 0 to 65535 or a {proto} service name from /etc/services"))
+    })
+}
+
+/// `PORT[:PORT][,...]` as libxt_multiport's `parse_multi_ports_v1` reads it.
+pub fn parse_ports(s: &str, proto: &str) -> ExtResult<Vec<PortRange>> {
+    let mut out = Vec::new();
+    let mut slots = 0;
+    for item in s.split(',') {
+        let too_many = || {
+            ExtError::new(format!("too many ports in `{s}`"))
+                .help(format!("multiport takes at most {MAX_SLOTS} ports, a range counting as two: split the rule"))
+        };
+        if slots >= MAX_SLOTS {
+            return Err(too_many());
+        }
+        match item.split_once(':') {
+            None => {
+                let p = port(item, proto)?;
+                out.push(PortRange { neg: false, lo: p, hi: p });
+                slots += 1;
+            }
+            Some((a, b)) => {
+                if slots == MAX_SLOTS - 1 {
+                    return Err(too_many());
+                }
+                let (lo, hi) = (port(a, proto)?, port(b, proto)?);
+                if lo >= hi {
+                    return Err(ExtError::new(format!("invalid port range `{item}`")).help(if lo == hi {
+                        format!("write the single port `{lo}`")
+                    } else {
+                        format!("write the lower port first: `{hi}:{lo}`")
+                    }));
+                }
+                out.push(PortRange { neg: false, lo, hi });
+                slots += 2;
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Extension for Multiport {
+    const NAME: &'static str = "multiport";
+    const OPTIONS: &'static [Opt] =
+        &[Opt::value(&["sports", "source-ports"], true), Opt::value(&["dports", "destination-ports"], true), Opt::value(&["ports"], true)];
+
+    fn new(_: &Cx) -> Multiport {
+        Multiport::default()
+    }
+
+    fn parse(&mut self, opt: &'static str, a: &Arg, cx: &Cx) -> ExtResult {
+        let dir = match opt {
+            "sports" => Direction::Source,
+            "dports" => Direction::Destination,
+            _ => Direction::Either,
+        };
+        if let Some(l) = &self.list {
+            return Err(if l.dir == dir {
+                ExtError::new(format!("`--{opt}` given twice")).help("list all ports in one option: `--dports 22,80,443`")
+            } else {
+                ExtError::new(format!("`--{}` and `--{opt}` in one multiport match", l.dir.option()))
+                    .help("a multiport match takes one of --sports, --dports, --ports: use two `-m multiport`")
+            });
+        }
+        let proto = match cx.proto {
+            Some(p) if PROTOS.contains(&p) => proto_name(p),
+            _ => {
+                return Err(ExtError::new("multiport needs `-p tcp`, `-p udp`, `-p udplite`, `-p sctp` or `-p dccp`")
+                    .help("put a (not negated) `-p tcp` or `-p udp` before `-m multiport`"))
+            }
+        };
+        self.list = Some(PortList { neg: a.neg, dir, ports: parse_ports(a.value, &proto)? });
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &Cx) -> ExtResult {
+        if self.list.is_none() {
+            return Err(ExtError::new("`-m multiport` without ports").help("write `-m multiport --dports 22,80,443` (or --sports, --ports)"));
+        }
+        Ok(())
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        if let Some(l) = &self.list {
+            let ports: Vec<String> = l.ports.iter().map(|p| p.to_save()).collect();
+            w.opt(l.neg, l.dir.option(), ports.join(","));
+        }
+    }
+
+    fn restrictions(&self) -> Restrictions {
+        Restrictions { protos: Some(PROTOS), negated_proto_ok: false, hooks: HookMask::ALL, tables: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<String, ExtError> {
+        parse_ports(s, "tcp").map(|v| v.iter().map(|p| p.to_save()).collect::<Vec<_>>().join(","))
+    }
+
+    #[test]
+    fn lists_and_slots() {
+        assert_eq!(p("ssh,http,0x16,022").as_deref(), Ok("22,80,22,18"));
+        assert_eq!(p("1:2,3:4,5:6,7:8,9:10,11:12,13:14,15").as_deref(), Ok("1:2,3:4,5:6,7:8,9:10,11:12,13:14,15"));
+        assert!(p("1,2,3,4,5,6,7,8,9,10,11,12,13,14:15").is_ok());
+        assert!(p("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16").is_err());
+        assert!(p("1:2,3:4,5:6,7:8,9:10,11:12,13:14,15:16").is_err());
+        for bad in ["3:1", "1:1", ":1024", "1024:", "65536", "22,", "foo", ""] {
+            assert!(p(bad).is_err(), "{bad}");
+        }
+    }
+}
