@@ -47,11 +47,18 @@ pub fn reach(table: &Table) -> HashMap<&str, HookMask> {
     mask
 }
 
-/// A jump loop, as the chain names along it (first == last).
+/// A jump loop reachable from a built-in chain, as the chain names along it
+/// (first == last).
+///
+/// Only loops a packet could enter count: the kernel walks the chains from
+/// the base chains (`nft_chain_validate` on iptables-nft,
+/// `mark_source_chains` on legacy), so a user chain that jumps to itself
+/// loads fine as long as nothing jumps to it, and the jump that later makes
+/// it reachable is the one refused.
 pub fn find_loop(table: &Table) -> Option<Vec<String>> {
     // Iterative DFS with colours: 1 = on the stack, 2 = done.
     let mut colour: HashMap<&str, u8> = HashMap::new();
-    for start in &table.chains {
+    for start in table.chains.iter().filter(|c| c.is_builtin()) {
         if colour.contains_key(start.name.as_str()) {
             continue;
         }
