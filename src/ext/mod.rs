@@ -35,6 +35,14 @@ pub mod pkttype;
 pub mod recent;
 pub mod set;
 pub mod state;
+pub mod t_connmark;
+pub mod t_ct;
+pub mod t_log;
+pub mod t_mark;
+pub mod t_nat;
+pub mod t_nflog;
+pub mod t_reject;
+pub mod t_tcpmss;
 pub mod tcp;
 pub mod ttl;
 pub mod udp;
@@ -300,4 +308,17 @@ registry!(Match, OpaqueMatch, {
     "udp" => Udp(udp::Udp),
 });
 
-registry!(TargetExt, OpaqueTarget, {});
+registry!(TargetExt, OpaqueTarget, {
+    "CONNMARK" => Connmark(t_connmark::Connmark),
+    "CT" => Ct(t_ct::Ct),
+    "DNAT" => Dnat(t_nat::Dnat),
+    "LOG" => Log(t_log::Log),
+    "MARK" => Mark(t_mark::Mark),
+    "MASQUERADE" => Masquerade(t_nat::Masquerade),
+    "NFLOG" => Nflog(t_nflog::Nflog),
+    "NOTRACK" => Notrack(t_ct::Notrack),
+    "REDIRECT" => Redirect(t_nat::Redirect),
+    "REJECT" => Reject(t_reject::Reject),
+    "SNAT" => Snat(t_nat::Snat),
+    "TCPMSS" => Tcpmss(t_tcpmss::Tcpmss),
+});

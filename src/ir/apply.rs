@@ -318,10 +318,25 @@ fn no_chain(t: &Table, name: &Name) -> Fail {
     fail("apply::no-such-chain", name.span, format!("chain `{}` does not exist in table {}", name.text, t.name), help)
 }
 
+/// iptables itself (not the kernel) refuses DROP in the nat table, as a
+/// rule's target and as a policy set with `-P`; a restore file's
+/// `:PREROUTING DROP [0:0]` declaration is not checked and loads.
+fn nat_drop(span: Span) -> Fail {
+    fail(
+        "apply::nat-drop",
+        span,
+        "the nat table is not intended for filtering: DROP is not allowed in it",
+        "drop the packets in the filter table (or in mangle/raw, before NAT)",
+    )
+}
+
 /// Resolves `-j NAME` now that the table's chains are known.
 fn resolve_target(t: &Table, spec: &RuleSpec) -> Result<Rule, Fail> {
     let mut rule = spec.rule.clone();
     let span = spec.target_span.unwrap_or(rule.span);
+    if t.name == TableName::Nat && rule.target == Target::Drop {
+        return Err(nat_drop(span));
+    }
     if let Some(dest) = rule.target.chain().map(str::to_string) {
         let goto = matches!(rule.target, Target::Goto(_));
         match t.chain(&dest) {
@@ -497,6 +512,9 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
                 });
             };
             let p = parse_policy(&policy.text, policy.span)?;
+            if t.name == TableName::Nat && p == Policy::Drop {
+                return Err(nat_drop(policy.span));
+            }
             match t.chain_mut(&chain.text) {
                 Some(c) => c.policy = Some(p),
                 None => {

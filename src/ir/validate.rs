@@ -47,7 +47,14 @@ pub fn reach(table: &Table) -> HashMap<&str, HookMask> {
     mask
 }
 
-/// A jump loop, as the chain names along it (first == last).
+/// A jump loop reachable from a built-in chain, as the chain names along it
+/// (first == last).
+///
+/// Only loops a packet could enter count: the kernel walks the chains from
+/// the base chains (`nft_chain_validate` on iptables-nft,
+/// `mark_source_chains` on legacy), so a user chain that jumps to itself
+/// loads fine as long as nothing jumps to it, and the jump that later makes
+/// it reachable is the one refused.
 pub fn find_loop(table: &Table) -> Option<Vec<String>> {
     // Iterative DFS with colours: 1 = on the stack, 2 = done.
     // Only chains reachable from a base chain count: the kernel checks for

@@ -1,0 +1,141 @@
+//! `-j REJECT` (libipt_REJECT / libip6t_REJECT): drop the packet and answer
+//! with an ICMP error or a TCP reset, chosen by `--reject-with TYPE`.
+//!
+//! iptables reads TYPE by case-insensitive *prefix* against each type's
+//! name and alias, in the order of the kernel's `ipt_reject_with` enum, and
+//! the first hit wins: `icmp` (or even an empty string) is
+//! `icmp-net-unreachable`, `t` is `tcp-reset`. Without the option the kernel
+//! sends port-unreachable, and iptables-save prints that default explicitly.
+//!
+//! The kernel (`reject_tg_check`) allows REJECT only in the filter table at
+//! INPUT, FORWARD and OUTPUT, and `tcp-reset` only with a non-negated
+//! `-p tcp`.
+
+use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, Restrictions, SaveWriter};
+use crate::ir::{Family, Hook, HookMask, TableName};
+use serde::Serialize;
+
+/// (name, alias) in the order iptables tries them, IPv4
+/// (`enum ipt_reject_with`, without the dropped echo-reply).
+const TYPES_V4: &[(&str, &str)] = &[
+    ("icmp-net-unreachable", "net-unreach"),
+    ("icmp-host-unreachable", "host-unreach"),
+    ("icmp-proto-unreachable", "proto-unreach"),
+    ("icmp-port-unreachable", "port-unreach"),
+    ("icmp-net-prohibited", "net-prohib"),
+    ("icmp-host-prohibited", "host-prohib"),
+    ("tcp-reset", "tcp-rst"),
+    ("icmp-admin-prohibited", "admin-prohib"),
+];
+
+/// IPv6 (`enum ip6t_reject_with`); tcp-reset has no `tcp-rst` alias here.
+const TYPES_V6: &[(&str, &str)] = &[
+    ("icmp6-no-route", "no-route"),
+    ("icmp6-adm-prohibited", "adm-prohibited"),
+    ("icmp6-addr-unreachable", "addr-unreach"),
+    ("icmp6-port-unreachable", "port-unreach"),
+    ("tcp-reset", "tcp-reset"),
+    ("icmp6-policy-fail", "policy-fail"),
+    ("icmp6-reject-route", "reject-route"),
+];
+
+const TCP_RESET: &str = "tcp-reset";
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Reject {
+    pub family: Family,
+    /// The canonical type name; `None` is the kernel's default,
+    /// port-unreachable.
+    pub with: Option<&'static str>,
+}
+
+impl Reject {
+    fn types(&self) -> &'static [(&'static str, &'static str)] {
+        match self.family {
+            Family::Ipv4 => TYPES_V4,
+            Family::Ipv6 => TYPES_V6,
+        }
+    }
+
+    /// The type iptables sends, default included.
+    pub fn kind(&self) -> &'static str {
+        self.with.unwrap_or(match self.family {
+            Family::Ipv4 => "icmp-port-unreachable",
+            Family::Ipv6 => "icmp6-port-unreachable",
+        })
+    }
+}
+
+/// `strncasecmp(name, arg, strlen(arg)) == 0`: `arg` is a case-insensitive
+/// prefix of `name`.
+fn is_prefix(name: &str, arg: &str) -> bool {
+    name.len() >= arg.len() && name.as_bytes()[..arg.len()].eq_ignore_ascii_case(arg.as_bytes())
+}
+
+/// The first type whose name or alias starts with `arg`.
+fn lookup(types: &'static [(&'static str, &'static str)], arg: &str) -> Option<&'static str> {
+    types.iter().find(|(n, a)| is_prefix(n, arg) || is_prefix(a, arg)).map(|(n, _)| *n)
+}
+
+impl Extension for Reject {
+    const NAME: &'static str = "REJECT";
+    const OPTIONS: &'static [Opt] = &[Opt::value(&["reject-with"], false)];
+
+    fn new(cx: &Cx) -> Reject {
+        Reject { family: cx.family, with: None }
+    }
+
+    fn parse(&mut self, _: &'static str, a: &Arg, _: &Cx) -> ExtResult {
+        if self.with.is_some() {
+            return Err(ExtError::new("`--reject-with` given twice").help("give one --reject-with"));
+        }
+        let types = self.types();
+        match lookup(types, a.value) {
+            Some(t) => self.with = Some(t),
+            None => {
+                let names: Vec<&str> = types.iter().map(|(n, _)| *n).collect();
+                let mut e = ExtError::new(format!("unknown reject type `{}`", a.value));
+                let other = if self.family == Family::Ipv4 { TYPES_V6 } else { TYPES_V4 };
+                e = if lookup(other, a.value).is_some() && !a.value.is_empty() {
+                    e.help(format!("`{}` is a type of the other IP family; here the types are {}", a.value, names.join(", ")))
+                } else {
+                    e.help(format!("the types are {}", names.join(", ")))
+                };
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn save(&self, w: &mut SaveWriter) {
+        w.opt(false, "reject-with", self.kind());
+    }
+
+    fn restrictions(&self) -> Restrictions {
+        Restrictions {
+            tables: Some(&[TableName::Filter]),
+            hooks: HookMask::of(&[Hook::Input, Hook::Forward, Hook::Output]),
+            protos: if self.kind() == TCP_RESET { Some(&[6]) } else { None },
+            negated_proto_ok: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_take_the_first_type() {
+        assert_eq!(lookup(TYPES_V4, ""), Some("icmp-net-unreachable"));
+        assert_eq!(lookup(TYPES_V4, "icmp"), Some("icmp-net-unreachable"));
+        assert_eq!(lookup(TYPES_V4, "t"), Some("tcp-reset"));
+        assert_eq!(lookup(TYPES_V4, "ICMP-HOST"), Some("icmp-host-unreachable"));
+        assert_eq!(lookup(TYPES_V4, "tcp-rst"), Some("tcp-reset"));
+        assert_eq!(lookup(TYPES_V4, "icmp6-no-route"), None);
+        assert_eq!(lookup(TYPES_V6, "tcp-rst"), None);
+        assert_eq!(lookup(TYPES_V6, "adm"), Some("icmp6-adm-prohibited"));
+        // proto-unreach comes before port-unreach, as in the kernel's enum.
+        assert_eq!(lookup(TYPES_V4, "p"), Some("icmp-proto-unreachable"));
+    }
+}
