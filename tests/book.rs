@@ -1,6 +1,10 @@
-//! The book shows real output: every ```console block in `book/src` is run
-//! (each `$ fwcheck ...` line, from the repository root) and must print
-//! exactly what the block shows, stdout and stderr together.
+//! The book shows real output: every ```console block in `book/src` holds one
+//! command (its first line, after `$ `), run from the repository root, and
+//! then exactly what it prints, stdout and stderr together.
+//!
+//! Only harmless commands are run: every part of the command line (split at
+//! `|`, `;` and `&&`) must start with `fwcheck`, `cat`, `printf`, `grep` or
+//! `head`, so a page can never make the test touch the host's firewall.
 //! `FWCHECK_BLESS_BOOK=1 cargo test --test book` rewrites the blocks with
 //! the actual output, for review with `git diff`.
 
@@ -26,34 +30,43 @@ fn run(cmd: &str) -> String {
     text.lines().map(|l| format!("{}\n", l.trim_end())).collect()
 }
 
+const ALLOWED: &[&str] = &["fwcheck", "cat", "printf", "grep", "head"];
+
+fn allowed(cmd: &str) -> bool {
+    cmd.split(['|', ';']).flat_map(|p| p.split("&&")).all(|part| ALLOWED.contains(&part.split_whitespace().next().unwrap_or("")))
+}
+
 /// The page with every console block's output replaced by the real one.
-fn rendered(page: &str) -> String {
+fn rendered(page: &str) -> Result<String, String> {
     let mut out = String::new();
-    let mut lines = page.lines().peekable();
+    let mut lines = page.lines();
     while let Some(l) = lines.next() {
         out.push_str(l);
         out.push('\n');
         if l.trim() != "```console" {
             continue;
         }
-        // Commands and their outputs until the closing fence.
-        let mut block: Vec<&str> = Vec::new();
-        for l in lines.by_ref() {
-            if l.trim() == "```" {
-                break;
-            }
-            block.push(l);
+        let block: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+        let Some(cmd) = block.first().and_then(|c| c.strip_prefix("$ ")) else {
+            return Err(format!("a console block must start with `$ COMMAND`: {:?}", block.first()));
+        };
+        if !allowed(cmd) {
+            return Err(format!("refusing to run `{cmd}`: only {ALLOWED:?} may appear in book console blocks"));
         }
-        for l in &block {
-            if let Some(cmd) = l.strip_prefix("$ ") {
-                out.push_str(l);
-                out.push('\n');
-                out.push_str(&run(cmd));
-            }
-        }
+        out.push_str(block[0]);
+        out.push('\n');
+        out.push_str(&run(cmd));
         out.push_str("```\n");
     }
-    out
+    Ok(out)
+}
+
+#[test]
+fn only_harmless_commands_run() {
+    assert!(allowed("printf 'x' | fwcheck parse - | head -3"));
+    assert!(!allowed("iptables -N COUNT"));
+    assert!(!allowed("fwcheck parse x; iptables -F"));
+    assert!(!allowed("cat x && sudo iptables -X"));
 }
 
 #[test]
@@ -65,7 +78,10 @@ fn book_shows_real_output() {
     let mut stale = Vec::new();
     for f in files {
         let page = std::fs::read_to_string(&f).unwrap();
-        let want = rendered(&page);
+        let want = match rendered(&page) {
+            Ok(w) => w,
+            Err(e) => panic!("{}: {e}", f.display()),
+        };
         if want != page {
             if bless {
                 std::fs::write(&f, &want).unwrap();

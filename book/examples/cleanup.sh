@@ -1,0 +1,3 @@
+# The tutorial's clean-up
+iptables -F
+iptables -X COUNT
