@@ -151,6 +151,15 @@ impl Extension for Limit {
         Ok(())
     }
 
+    /// `--limit-burst 5` (the default) and `0` (which nft's limit expression
+    /// turns into the default) are the same rule as no `--limit-burst`.
+    fn finish(&mut self, _: &Cx) -> ExtResult {
+        if matches!(self.burst, Some(0) | Some(DEFAULT_BURST)) {
+            self.burst = None;
+        }
+        Ok(())
+    }
+
     fn save(&self, w: &mut SaveWriter) {
         w.opt(false, "limit", self.rate_to_save());
         // nft's limit expression turns burst 0 into the default.

@@ -21,8 +21,8 @@ pub mod addrtype;
 pub mod comment;
 pub mod connmark;
 pub mod conntrack;
-pub mod icmp6;
 pub mod icmp;
+pub mod icmp6;
 pub mod iprange;
 pub mod length;
 pub mod limit;
@@ -96,6 +96,38 @@ pub struct Arg<'a> {
     pub value2: &'a str,
     /// Span of the value (or of the option, for a flag).
     pub span: Span,
+}
+
+/// Options an extension has seen while parsing, to refuse repeats. It is
+/// parse-time bookkeeping, not part of what the rule means: two rules that
+/// differ only in it are equal, and it is not serialized.
+#[derive(Clone, Default)]
+pub struct Seen(pub Vec<&'static str>);
+
+impl PartialEq for Seen {
+    fn eq(&self, _: &Seen) -> bool {
+        true
+    }
+}
+impl Eq for Seen {}
+impl std::hash::Hash for Seen {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+impl std::fmt::Debug for Seen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Seen")
+    }
+}
+impl std::ops::Deref for Seen {
+    type Target = Vec<&'static str>;
+    fn deref(&self) -> &Vec<&'static str> {
+        &self.0
+    }
+}
+impl std::ops::DerefMut for Seen {
+    fn deref_mut(&mut self) -> &mut Vec<&'static str> {
+        &mut self.0
+    }
 }
 
 /// What went wrong in an extension's option; the caller adds the span.

@@ -240,6 +240,10 @@ impl Extension for Recent {
     }
 
     fn finish(&mut self, _: &Cx) -> ExtResult {
+        // Defaults written out and left out are the same rule.
+        self.name = Some(self.name().to_string());
+        self.mask = Some(self.mask());
+        self.sides_given = (false, false);
         let Some((_, mode)) = self.mode else {
             return Err(ExtError::new("`-m recent` without an action").help("add one of --set, --rcheck, --update or --remove"));
         };

@@ -46,7 +46,7 @@ pub struct Connmark {
     pub shift_bits: u8,
     /// Options already given (each may appear once).
     #[serde(skip)]
-    given: Vec<&'static str>,
+    given: super::Seen,
 }
 
 /// The set operations are MARK's ([`MARK_OPS`]).
@@ -74,7 +74,7 @@ impl Extension for Connmark {
     const OPTIONS: &'static [Opt] = &OPTS;
 
     fn new(_: &Cx) -> Connmark {
-        Connmark { mode: None, ctmark: 0, ctmask: u32::MAX, nfmask: u32::MAX, shift: Shift::Left, shift_bits: 0, given: Vec::new() }
+        Connmark { mode: None, ctmark: 0, ctmask: u32::MAX, nfmask: u32::MAX, shift: Shift::Left, shift_bits: 0, given: super::Seen::default() }
     }
 
     fn parse(&mut self, opt: &'static str, a: &Arg, _: &Cx) -> ExtResult {

@@ -69,7 +69,7 @@ pub struct Ct {
     #[serde(skip)]
     family: Family,
     #[serde(skip)]
-    given: Vec<&'static str>,
+    given: super::Seen,
 }
 
 fn events(opt: &str, s: &str, names: &[&str]) -> ExtResult<u16> {
@@ -111,7 +111,7 @@ impl Extension for Ct {
             zone: 0,
             zone_flags: 0,
             family: cx.family,
-            given: Vec::new(),
+            given: super::Seen::default(),
         }
     }
 

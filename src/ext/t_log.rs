@@ -110,6 +110,14 @@ impl Extension for Log {
         Ok(())
     }
 
+    /// `--log-level warning` is the default: the same rule as none.
+    fn finish(&mut self, _: &Cx) -> ExtResult {
+        if self.level == Some(DEFAULT_LEVEL) {
+            self.level = None;
+        }
+        Ok(())
+    }
+
     fn save(&self, w: &mut SaveWriter) {
         if let Some(p) = &self.prefix {
             w.string(false, "log-prefix", p);

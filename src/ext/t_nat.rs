@@ -233,7 +233,7 @@ pub struct Nat {
     #[serde(skip)]
     family: Family,
     #[serde(skip)]
-    given: Vec<&'static str>,
+    given: super::Seen,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -246,7 +246,7 @@ enum BasePort {
 
 impl Nat {
     fn new(cx: &Cx) -> Nat {
-        Nat { range: NatRange::default(), random: false, random_fully: false, persistent: false, family: cx.family, given: Vec::new() }
+        Nat { range: NatRange::default(), random: false, random_fully: false, persistent: false, family: cx.family, given: super::Seen::default() }
     }
 
     fn parse(&mut self, opt: &'static str, a: &Arg, base: BasePort) -> ExtResult {

@@ -44,8 +44,9 @@ const TCP_RESET: &str = "tcp-reset";
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Reject {
     pub family: Family,
-    /// The canonical type name; `None` is the kernel's default,
-    /// port-unreachable.
+    /// The canonical type name; `None` only while parsing, until `finish`
+    /// fills in the kernel's default, port-unreachable (so a rule with and
+    /// without an explicit default are the same rule, as for `-D`).
     pub with: Option<&'static str>,
 }
 
@@ -104,6 +105,11 @@ impl Extension for Reject {
                 return Err(e);
             }
         }
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &Cx) -> ExtResult {
+        self.with = Some(self.kind());
         Ok(())
     }
 

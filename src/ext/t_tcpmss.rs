@@ -28,7 +28,7 @@ pub struct Tcpmss {
     #[serde(skip)]
     family: Family,
     #[serde(skip)]
-    given: Vec<&'static str>,
+    given: super::Seen,
 }
 
 impl Extension for Tcpmss {
@@ -36,7 +36,7 @@ impl Extension for Tcpmss {
     const OPTIONS: &'static [Opt] = &[Opt::value(&["set-mss"], false), Opt::flag(&["clamp-mss-to-pmtu"], false)];
 
     fn new(cx: &Cx) -> Tcpmss {
-        Tcpmss { mss: None, family: cx.family, given: Vec::new() }
+        Tcpmss { mss: None, family: cx.family, given: super::Seen::default() }
     }
 
     fn parse(&mut self, opt: &'static str, a: &Arg, _: &Cx) -> ExtResult {

@@ -81,14 +81,16 @@ pub fn build(scripts: &[Script], opts: &BuildOptions) -> (Ruleset, Vec<Diagnosti
     (b.rs, b.diags)
 }
 
-/// The order iptables-nft-save lists tables in.
+/// The order iptables-nft-save lists tables in, whatever order they were
+/// created in (its table list in iptables/nft.c). iptables-legacy-save
+/// lists them newest first instead.
 fn table_rank(t: TableName) -> u8 {
     match t {
-        TableName::Raw => 0,
-        TableName::Mangle => 1,
-        TableName::Nat => 2,
+        TableName::Mangle => 0,
+        TableName::Security => 1,
+        TableName::Raw => 2,
         TableName::Filter => 3,
-        TableName::Security => 4,
+        TableName::Nat => 4,
     }
 }
 
@@ -389,10 +391,13 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
             };
             let count = resolved.len();
             let ch = t.chain_mut(&chain.text).expect("exists");
+            let insert = matches!(inv.op, Op::Insert { .. });
             for (k, r) in resolved.into_iter().enumerate() {
-                ch.rules.insert(at + k, r);
+                // iptables inserts each rule of `-I CHAIN N -s a,b` at N in
+                // turn, so they end up in reverse order; -A appends in order.
+                ch.rules.insert(if insert { at } else { at + k }, r);
             }
-            if let Err(d) = check_after_change(t, &chain.text, at, count) {
+            if let Err(d) = check_after_change(t, &chain.text, at, count, origin) {
                 let ch = t.chain_mut(&chain.text).expect("exists");
                 ch.rules.drain(at..at + count);
                 if !existed {
@@ -413,7 +418,7 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
                 return Err(idx_err(*s, "cannot replace", *n, len));
             }
             let old = std::mem::replace(&mut ch.rules[*n as usize - 1], r);
-            if let Err(d) = check_after_change(t, &chain.text, *n as usize - 1, 1) {
+            if let Err(d) = check_after_change(t, &chain.text, *n as usize - 1, 1, origin) {
                 t.chain_mut(&chain.text).expect("exists").rules[*n as usize - 1] = old;
                 return Err(d);
             }
@@ -655,7 +660,13 @@ fn delete_chain_check(t: &Table, name: &Name) -> Result<(), Fail> {
 
 /// The kernel's load-time checks after rules `at..at+count` of `chain`
 /// changed: a new jump may close a loop or bring rules under new hooks.
-fn check_after_change(t: &Table, chain: &str, at: usize, count: usize) -> Result<(), Fail> {
+///
+/// Inside a restore block nothing is checked here: the kernel checks the
+/// whole table at COMMIT, and so does the caller (once, not per rule).
+fn check_after_change(t: &Table, chain: &str, at: usize, count: usize, origin: Origin) -> Result<(), Fail> {
+    if origin == Origin::Restore {
+        return Ok(());
+    }
     let ch = t.chain(chain).expect("exists");
     let new = &ch.rules[at..at + count];
     let jumps = new.iter().any(|r| r.target.chain().is_some());
