@@ -203,10 +203,46 @@ pub fn check_table(table: &Table) -> Vec<Violation> {
     for ch in &table.chains {
         let m = mask.get(ch.name.as_str()).copied().unwrap_or_default();
         for (i, r) in ch.rules.iter().enumerate() {
-            if let Err((message, help)) = check_rule(r, table.name, m) {
+            if let Err((message, mut help)) = check_rule(r, table.name, m) {
+                if let Some(path) = path_to(table, &ch.name, m) {
+                    help = format!("{ch} is reached by {path}; {help}", ch = ch.name, path = path.join(" -> "));
+                }
                 out.push(Violation { chain: ch.name.clone(), rule: i, message, help });
             }
         }
     }
     out
+}
+
+/// A shortest chain of jumps from a base chain (at one of `hooks`) to the
+/// user chain `to`, for messages: `POSTROUTING -> PORTFW`.
+fn path_to(table: &Table, to: &str, hooks: HookMask) -> Option<Vec<String>> {
+    let mut prev: HashMap<&str, &str> = HashMap::new();
+    let mut queue: std::collections::VecDeque<&str> =
+        table.chains.iter().filter(|c| c.hook.is_some_and(|h| hooks.contains_all(h.bit()))).map(|c| c.name.as_str()).collect();
+    let starts: Vec<&str> = queue.iter().copied().collect();
+    if starts.contains(&to) {
+        return None;
+    }
+    while let Some(name) = queue.pop_front() {
+        for r in table.chain(name).map(|c| c.rules.as_slice()).unwrap_or(&[]) {
+            let Some(d) = r.target.chain().and_then(|d| table.chain(d)) else { continue };
+            if starts.contains(&d.name.as_str()) || prev.contains_key(d.name.as_str()) {
+                continue;
+            }
+            prev.insert(&d.name, name);
+            if d.name == to {
+                let mut path = vec![to.to_string()];
+                let mut at = to;
+                while let Some(p) = prev.get(at) {
+                    path.push(p.to_string());
+                    at = p;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            queue.push_back(&d.name);
+        }
+    }
+    None
 }
