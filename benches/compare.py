@@ -4,11 +4,13 @@
     benches/compare.py [--runs N] NAME=COMMAND NAME=COMMAND ...
 
 Each command runs N times (default 30), alternating with the others so that
-machine noise hits them alike; output goes to /dev/null. Prints, per command,
+machine noise hits them alike; it is run directly (no shell, whose start-up
+would be counted too) and its output goes to /dev/null. Prints, per command,
 the median and the minimum wall time, and the ratio of every median to the
 first command's. Exit status 1 if a command fails.
 """
 import argparse
+import shlex
 import statistics
 import subprocess
 import sys
@@ -25,7 +27,7 @@ def main():
     for _ in range(a.runs):
         for name, cmd in cmds:
             t0 = time.perf_counter()
-            r = subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            r = subprocess.run(shlex.split(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             dt = time.perf_counter() - t0
             if r.returncode != 0:
                 print(f"{name}: failed ({r.returncode}): {r.stderr.decode()[:500]}", file=sys.stderr)

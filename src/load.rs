@@ -47,7 +47,7 @@ pub fn load(sources: &mut SourceMap, files: Vec<Source>, opts: &LoadOptions) -> 
         scripts.push(script);
         diagnostics.extend(diags);
     }
-    let (ruleset, diags) = build(&scripts, &BuildOptions { netns: opts.netns.clone() });
+    let (ruleset, diags) = build(scripts, &BuildOptions { netns: opts.netns.clone() });
     diagnostics.extend(diags);
     diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
     let ok = !diagnostics.iter().any(|d| d.is_error());

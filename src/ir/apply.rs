@@ -52,10 +52,11 @@ const KERNEL_TARGETS: &[&str] = &[
 ];
 
 /// Runs every statement of the scripts, in order.
-pub fn build(scripts: &[Script], opts: &BuildOptions) -> (Ruleset, Vec<Diagnostic>) {
+/// Takes the scripts by value: their rules move into the rule set.
+pub fn build(mut scripts: Vec<Script>, opts: &BuildOptions) -> (Ruleset, Vec<Diagnostic>) {
     let mut b = Builder { rs: Ruleset::default(), diags: Vec::new(), block: None, ipsets: Ipsets::default() };
     let mut namespaces: Vec<(Option<String>, Span)> = Vec::new();
-    for s in scripts {
+    for s in &scripts {
         for st in &s.stmts {
             if let Stmt::Command { netns, inv, in_restore: false } = st {
                 if !namespaces.iter().any(|(n, _)| n == netns) {
@@ -72,8 +73,8 @@ pub fn build(scripts: &[Script], opts: &BuildOptions) -> (Ruleset, Vec<Diagnosti
         );
         return (b.rs, b.diags);
     }
-    for s in scripts {
-        for st in &s.stmts {
+    for s in scripts.iter_mut() {
+        for st in s.stmts.iter_mut() {
             b.stmt(st, opts);
         }
     }
@@ -114,7 +115,7 @@ fn fail(code: &'static str, span: Span, msg: impl Into<String>, help: impl Into<
 }
 
 impl Builder {
-    fn stmt(&mut self, st: &Stmt, opts: &BuildOptions) {
+    fn stmt(&mut self, st: &mut Stmt, opts: &BuildOptions) {
         match st {
             Stmt::BeginTable { family, table, .. } => {
                 self.block = Some(Block { table: Table::new(*family, *table), failed: false });
@@ -145,6 +146,7 @@ impl Builder {
                 let (fam, name) = (block.table.family, block.table.name);
                 // Restore counters of a block are the ones declared.
                 block.table.chains.sort_by_key(|c| c.hook.map_or(u8::MAX, |h| h as u8));
+                block.table.reindex();
                 match self.rs.table_mut(fam, name) {
                     Some(t) => *t = block.table,
                     None => self.rs.tables.push(block.table),
@@ -259,6 +261,7 @@ fn insert_chain(t: &mut Table, c: Chain) {
         }
         None => t.chains.push(c),
     }
+    t.reindex();
 }
 
 fn check_chain_name(t: &Table, name: &Name) -> Result<(), Fail> {
@@ -333,8 +336,8 @@ fn nat_drop(span: Span) -> Fail {
 }
 
 /// Resolves `-j NAME` now that the table's chains are known.
-fn resolve_target(t: &Table, spec: &RuleSpec) -> Result<Rule, Fail> {
-    let mut rule = spec.rule.clone();
+fn resolve_target(t: &Table, spec: RuleSpec) -> Result<Rule, Fail> {
+    let mut rule = spec.rule;
     let span = spec.target_span.unwrap_or(rule.span);
     if t.name == TableName::Nat && rule.target == Target::Drop {
         return Err(nat_drop(span));
@@ -364,34 +367,41 @@ fn resolve_target(t: &Table, spec: &RuleSpec) -> Result<Rule, Fail> {
 }
 
 /// Runs one command against one table; on error the table is unchanged.
-fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
+fn run(t: &mut Table, inv: &mut Invocation, origin: Origin) -> Result<(), Fail> {
     let idx_err = |span: Span, what: &str, n: u32, len: usize| {
         fail("apply::bad-index", span, format!("{what}: rule {n} does not exist, the chain has {len} rules"), "rule numbers count from 1")
     };
-    match &inv.op {
+    let span = inv.span;
+    let insert_pos = match &inv.op {
+        Op::Insert { pos, .. } => Some(*pos),
+        _ => None,
+    };
+    match &mut inv.op {
         Op::Append { chain, rules } | Op::Insert { chain, rules, .. } => {
-            let resolved: Vec<Rule> = rules.iter().map(|r| resolve_target(t, r)).collect::<Result<_, _>>()?;
+            let chain = &*chain;
+            let resolved: Vec<Rule> = std::mem::take(rules).into_iter().map(|r| resolve_target(t, r)).collect::<Result<_, _>>()?;
             check_interfaces(t, chain, &resolved)?;
             let existed = t.chain(&chain.text).is_some();
             let ch = chain_for_rules(t, chain, origin)?;
             let len = ch.rules.len();
-            let at = match &inv.op {
-                Op::Insert { pos: Some((n, s)), .. } => {
-                    if *n as usize > len + 1 {
-                        let e = idx_err(*s, "cannot insert", *n, len);
+            let at = match insert_pos {
+                Some(Some((n, s))) => {
+                    if n as usize > len + 1 {
+                        let e = idx_err(s, "cannot insert", n, len);
                         if !existed {
                             t.chains.retain(|c| c.name != chain.text);
+                            t.reindex();
                         }
                         return Err(e);
                     }
-                    *n as usize - 1
+                    n as usize - 1
                 }
-                Op::Insert { pos: None, .. } => 0,
-                _ => len,
+                Some(None) => 0,
+                None => len,
             };
             let count = resolved.len();
             let ch = t.chain_mut(&chain.text).expect("exists");
-            let insert = matches!(inv.op, Op::Insert { .. });
+            let insert = insert_pos.is_some();
             for (k, r) in resolved.into_iter().enumerate() {
                 // iptables inserts each rule of `-I CHAIN N -s a,b` at N in
                 // turn, so they end up in reverse order; -A appends in order.
@@ -402,12 +412,14 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
                 ch.rules.drain(at..at + count);
                 if !existed {
                     t.chains.retain(|c| c.name != chain.text);
+                    t.reindex();
                 }
                 return Err(d);
             }
         }
         Op::Replace { chain, num: (n, s), rule } => {
-            let r = resolve_target(t, rule)?;
+            let chain = &*chain;
+            let r = resolve_target(t, rule.clone())?;
             check_interfaces(t, chain, std::slice::from_ref(&r))?;
             if t.chain(&chain.text).is_none() {
                 return Err(no_chain(t, chain));
@@ -439,7 +451,7 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
             let Some(ch) = t.chain(&chain.text) else { return Err(no_chain(t, chain)) };
             let mut keep = ch.rules.clone();
             for spec in rules {
-                let want = spec_key(&resolve_target(t, spec)?, fam);
+                let want = spec_key(&resolve_target(t, spec.clone())?, fam);
                 match keep.iter().position(|r| spec_key(r, fam) == want) {
                     Some(i) => {
                         keep.remove(i);
@@ -475,6 +487,7 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
         Op::DeleteChain { chain: Some(name) } => {
             delete_chain_check(t, name)?;
             t.chains.retain(|c| c.name != name.text);
+            t.reindex();
         }
         Op::DeleteChain { chain: None } => {
             // Every user chain goes; like the kernel, refuse if any of them
@@ -483,20 +496,21 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
             for u in &users {
                 let c = t.chain(u).expect("listed");
                 if !c.rules.is_empty() {
-                    return Err(fail("apply::chain-not-empty", inv.span, format!("chain `{u}` is not empty"), "flush the table first with -F"));
+                    return Err(fail("apply::chain-not-empty", span, format!("chain `{u}` is not empty"), "flush the table first with -F"));
                 }
             }
             for c in t.chains.iter().filter(|c| c.is_builtin()) {
                 if let Some(r) = c.rules.iter().find(|r| r.target.chain().is_some()) {
                     return Err(fail(
                         "apply::chain-in-use",
-                        inv.span,
+                        span,
                         format!("chain `{}` is still referenced from {}", r.target.chain().unwrap_or_default(), c.name),
                         "flush the table first with -F",
                     ));
                 }
             }
             t.chains.retain(|c| c.is_builtin());
+            t.reindex();
         }
         Op::Flush { chain: Some(name) } => match t.chain_mut(&name.text) {
             Some(c) => c.rules.clear(),
@@ -588,6 +602,7 @@ fn run(t: &mut Table, inv: &Invocation, origin: Origin) -> Result<(), Fail> {
                     }
                 }
             }
+            t.reindex();
         }
         Op::Query => {}
     }

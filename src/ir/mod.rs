@@ -234,22 +234,54 @@ impl Rule {
 pub struct Table {
     pub family: Family,
     pub name: TableName,
-    /// Built-in chains first in hook order, then user chains in the order
-    /// iptables-save prints them.
+    /// Built-in chains first in hook order, then user chains in creation
+    /// order. Call [`Table::reindex`] after adding, removing or renaming one.
     pub chains: Vec<Chain>,
+    #[serde(skip)]
+    index: ChainIndex,
+}
+
+/// Chain name -> position in `Table::chains`. Only a hint: a lookup checks
+/// the name at the position and falls back to a scan, so a stale index is
+/// slow, never wrong. Not part of what the table means (always equal).
+#[derive(Clone, Default)]
+struct ChainIndex(std::collections::HashMap<String, usize>);
+
+impl fmt::Debug for ChainIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChainIndex")
+    }
+}
+
+impl PartialEq for ChainIndex {
+    fn eq(&self, _: &ChainIndex) -> bool {
+        true
+    }
 }
 
 impl Table {
     pub fn new(family: Family, name: TableName) -> Table {
-        Table { family, name, chains: Vec::new() }
+        Table { family, name, chains: Vec::new(), index: ChainIndex::default() }
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        match self.index.0.get(name) {
+            Some(&i) if self.chains.get(i).is_some_and(|c| c.name == name) => Some(i),
+            _ => self.chains.iter().position(|c| c.name == name),
+        }
     }
 
     pub fn chain(&self, name: &str) -> Option<&Chain> {
-        self.chains.iter().find(|c| c.name == name)
+        self.position(name).map(|i| &self.chains[i])
     }
 
     pub fn chain_mut(&mut self, name: &str) -> Option<&mut Chain> {
-        self.chains.iter_mut().find(|c| c.name == name)
+        self.position(name).map(|i| &mut self.chains[i])
+    }
+
+    /// Rebuilds the name index after the chain list changed.
+    pub fn reindex(&mut self) {
+        self.index.0 = self.chains.iter().enumerate().map(|(i, c)| (c.name.clone(), i)).collect();
     }
 }
 

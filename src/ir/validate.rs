@@ -143,16 +143,17 @@ fn tables(t: &[TableName]) -> String {
 }
 
 /// Checks one extension's restrictions for a rule reachable from `mask`.
-fn check_restrictions(what: &str, r: Restrictions, rule: &Rule, table: TableName, mask: HookMask) -> Result<(), (String, String)> {
+/// `what` names the extension in messages; it is only called on failure.
+fn check_restrictions(what: impl Fn() -> String, r: Restrictions, rule: &Rule, table: TableName, mask: HookMask) -> Result<(), (String, String)> {
     if let Some(ts) = r.tables {
         if !ts.contains(&table) {
-            return Err((format!("{what} is only valid in the {} table, not in {table}", tables(ts)), format!("move the rule to `-t {}`", ts[0])));
+            return Err((format!("{} is only valid in the {} table, not in {table}", what(), tables(ts)), format!("move the rule to `-t {}`", ts[0])));
         }
     }
     let bad = mask.minus(r.hooks);
     if !bad.is_empty() {
         return Err((
-            format!("{what} is not allowed at {} (only at {})", hook_names(bad), hook_names(r.hooks)),
+            format!("{} is not allowed at {} (only at {})", what(), hook_names(bad), hook_names(r.hooks)),
             "the kernel checks every chain a rule can be reached from; move the rule to an allowed chain".into(),
         ));
     }
@@ -161,7 +162,7 @@ fn check_restrictions(what: &str, r: Restrictions, rule: &Rule, table: TableName
         let ok = proto.is_some_and(|p| ps.contains(&p));
         if !ok {
             let names: Vec<String> = ps.iter().map(|p| crate::ext::value::proto_name(*p)).collect();
-            return Err((format!("{what} needs `-p {}`", names.join("` or `-p ")), format!("add `-p {}` before it", names[0])));
+            return Err((format!("{} needs `-p {}`", what(), names.join("` or `-p ")), format!("add `-p {}` before it", names[0])));
         }
     }
     Ok(())
@@ -170,10 +171,10 @@ fn check_restrictions(what: &str, r: Restrictions, rule: &Rule, table: TableName
 /// Every restriction of one rule, reachable from `mask`.
 pub fn check_rule(rule: &Rule, table: TableName, mask: HookMask) -> Result<(), (String, String)> {
     for m in &rule.matches {
-        check_restrictions(&format!("the {} match", m.name()), m.restrictions(), rule, table, mask)?;
+        check_restrictions(|| format!("the {} match", m.name()), m.restrictions(), rule, table, mask)?;
     }
     if let Target::Ext(t) = &rule.target {
-        check_restrictions(&format!("the {} target", t.name()), t.restrictions(), rule, table, mask)?;
+        check_restrictions(|| format!("the {} target", t.name()), t.restrictions(), rule, table, mask)?;
     }
     Ok(())
 }

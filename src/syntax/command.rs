@@ -343,34 +343,10 @@ impl P<'_> {
     /// the newest), else a unique prefix.
     fn resolve_long(&mut self, name: &str, span: Span) -> Result<Option<Owner>, Diagnostic> {
         for attempt in 0..2 {
-            let mut cands: Vec<(Owner, &'static str)> = Vec::new();
-            for (gi, g) in GENERIC.iter().enumerate() {
-                for n in g.0 {
-                    cands.push((Owner::Generic(gi), n));
-                }
+            if let Some((o, _)) = self.candidates().find(|(_, n)| *n == name) {
+                return Ok(Some(o));
             }
-            for l in self.loaded.iter().rev() {
-                let opts: &'static [Opt] = match l {
-                    Loaded::Match(mi) => self.matches[*mi].options(),
-                    Loaded::Target => match &self.target {
-                        Some((Target::Ext(t), _, _)) => t.options(),
-                        _ => &[],
-                    },
-                };
-                for o in opts {
-                    for n in o.names {
-                        let owner = match l {
-                            Loaded::Match(mi) => Owner::Match(*mi, o),
-                            Loaded::Target => Owner::Target(o),
-                        };
-                        cands.push((owner, n));
-                    }
-                }
-            }
-            if let Some((o, _)) = cands.iter().find(|(_, n)| *n == name) {
-                return Ok(Some(*o));
-            }
-            let mut pre: Vec<(Owner, &'static str)> = cands.into_iter().filter(|(_, n)| n.starts_with(name)).collect();
+            let mut pre: Vec<(Owner, &'static str)> = self.candidates().filter(|(_, n)| n.starts_with(name)).collect();
             pre.dedup_by(|a, b| a.0 == b.0);
             if !name.is_empty() && pre.len() == 1 {
                 return Ok(Some(pre[0].0));
@@ -416,6 +392,30 @@ impl P<'_> {
             },
         };
         Err(err("parse::unknown-option", span, format!("unknown option `--{name}`")).with_help(help))
+    }
+
+    /// Every long option name known now, in getopt's order of precedence:
+    /// generic options, then the extensions from the newest loaded.
+    fn candidates(&self) -> impl Iterator<Item = (Owner, &'static str)> + '_ {
+        let generic = GENERIC.iter().enumerate().flat_map(|(gi, g)| g.0.iter().map(move |n| (Owner::Generic(gi), *n)));
+        let loaded = self.loaded.iter().rev().flat_map(move |l| {
+            let opts: &'static [Opt] = match l {
+                Loaded::Match(mi) => self.matches[*mi].options(),
+                Loaded::Target => match &self.target {
+                    Some((Target::Ext(t), _, _)) => t.options(),
+                    _ => &[],
+                },
+            };
+            let l = *l;
+            opts.iter().flat_map(move |o| {
+                let owner = match l {
+                    Loaded::Match(mi) => Owner::Match(mi, o),
+                    Loaded::Target => Owner::Target(o),
+                };
+                o.names.iter().map(move |n| (owner, *n))
+            })
+        });
+        generic.chain(loaded)
     }
 
     /// Gives `--name` and its values to the newest opaque extension, if any.
