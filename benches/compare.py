@@ -38,6 +38,9 @@ def main():
     for name, _ in cmds:
         med = statistics.median(times[name])
         print(f"{name:<32} {med * 1000:>8.2f}ms {min(times[name]) * 1000:>8.2f}ms {med / base:>8.2f}")
+    first = cmds[0][0]
+    for name, _ in cmds[1:]:
+        print(f"{first} takes {base / statistics.median(times[name]):.2f} of the time of {name} (medians)")
 
 
 if __name__ == "__main__":
