@@ -506,27 +506,20 @@ impl P<'_> {
         Some(next.clone())
     }
 
+    /// The values an extension option takes: none, one (glued or the next
+    /// word) or two (`--tcp-flags MASK COMP`); `None` if they are missing.
+    fn option_values(&mut self, w: &Word, inline: Option<String>, opt: &Opt) -> Option<(String, Span, String)> {
+        let (value, span) = if opt.args > 0 { self.value(w, inline, false)? } else { (String::new(), w.span) };
+        let value2 = if opt.args > 1 { self.value(w, None, false)?.0 } else { String::new() };
+        Some((value, span, value2))
+    }
+
     fn dispatch(&mut self, owner: Owner, w: &Word, inline: Option<String>) {
         match owner {
             Owner::Generic(gi) => self.generic(gi, w, inline),
             Owner::Match(mi, opt) => {
                 let neg = self.neg.take();
-                let (value, vspan) = if opt.args > 0 {
-                    match self.value(w, inline, false) {
-                        Some(v) => v,
-                        None => return,
-                    }
-                } else {
-                    (String::new(), w.span)
-                };
-                let value2 = if opt.args > 1 {
-                    match self.value(w, None, false) {
-                        Some((v, _)) => v,
-                        None => return,
-                    }
-                } else {
-                    String::new()
-                };
+                let Some((value, vspan, value2)) = self.option_values(w, inline, opt) else { return };
                 let neg = neg.or(self.neg.take());
                 if neg.is_some() && !opt.invert {
                     self.diags
@@ -544,16 +537,9 @@ impl P<'_> {
                 if neg.is_some() {
                     self.diags.push(err("parse::not-invertible", w.span, "target options cannot be negated").with_help("remove the `!`"));
                 }
-                let (value, vspan) = if opt.args > 0 {
-                    match self.value(w, inline, false) {
-                        Some(v) => v,
-                        None => return,
-                    }
-                } else {
-                    (String::new(), w.span)
-                };
+                let Some((value, vspan, value2)) = self.option_values(w, inline, opt) else { return };
                 let cx = self.cx();
-                let arg = Arg { neg: false, value: &value, value2: "", span: vspan };
+                let arg = Arg { neg: false, value: &value, value2: &value2, span: vspan };
                 if let Some((Target::Ext(t), _, _)) = &mut self.target {
                     let name = t.name().to_string();
                     if let Err(e) = t.parse(opt.name(), &arg, &cx) {
