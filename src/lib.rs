@@ -7,10 +7,12 @@
 //! - [`syntax`]: text -> statements (pest grammar in `grammar/iptables.pest`).
 //! - [`ir`]: the rule set, how statements change it, validation, save form.
 //! - [`ext`]: one file per iptables match or target.
+//! - [`predict`]: packets, and how matches evaluate them.
 
 pub mod diag;
 pub mod ext;
 pub mod ir;
+pub mod predict;
 pub mod source;
 pub mod syntax;
 

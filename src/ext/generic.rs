@@ -223,6 +223,44 @@ impl IpMatch {
     }
 }
 
+impl AddrMask {
+    /// Whether `a` is in the network (same family, same masked bits).
+    pub fn contains(&self, a: IpAddr) -> bool {
+        a.is_ipv4() == self.addr.is_ipv4() && to_bits(a) & to_bits(self.mask) == to_bits(self.addr)
+    }
+}
+
+impl Iface {
+    /// `eth+` matches every name starting with `eth`; otherwise the name
+    /// must be equal (the kernel compares up to IFNAMSIZ).
+    pub fn matches(&self, name: &str) -> bool {
+        match self.0.strip_suffix('+') {
+            Some(prefix) => name.starts_with(prefix),
+            None => name == self.0,
+        }
+    }
+}
+
+impl IpMatch {
+    /// The rule's IP header part on a packet (ipt_do_table's `ip_packet_match`).
+    /// A missing interface (an input interface on a locally generated packet)
+    /// matches no name, as the kernel compares against an empty name.
+    pub fn eval(&self, p: &crate::predict::Packet) -> crate::predict::Tri {
+        use crate::predict::Tri;
+        let iface = |i: &Option<Neg<Iface>>, have: &Option<String>| match i {
+            None => true,
+            Some(i) => i.value.matches(have.as_deref().unwrap_or("")) != i.neg,
+        };
+        let ok = self.src.as_ref().is_none_or(|s| s.value.contains(p.src) != s.neg)
+            && self.dst.as_ref().is_none_or(|d| d.value.contains(p.dst) != d.neg)
+            && self.proto.as_ref().is_none_or(|x| (x.value == p.proto) != x.neg)
+            && iface(&self.iniface, &p.iif)
+            && iface(&self.outiface, &p.oif)
+            && self.fragment.is_none_or(|neg| p.fragment != neg);
+        Tri::from_bool(ok)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

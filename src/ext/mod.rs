@@ -17,6 +17,8 @@ pub mod opaque;
 pub mod standard;
 pub mod value;
 
+mod eval_pending;
+
 pub mod addrtype;
 pub mod comment;
 pub mod connmark;
@@ -52,6 +54,7 @@ pub use opaque::{OpaqueMatch, OpaqueTarget};
 pub use standard::Target;
 
 use crate::ir::{Family, HookMask, TableName};
+use crate::predict::{EvalCx, Packet, Tri};
 use crate::source::Span;
 use serde::Serialize;
 use std::fmt::Display;
@@ -201,6 +204,14 @@ pub trait Extension: Sized {
     }
 }
 
+/// How a match decides on a concrete packet: yes, no, or unknown with the
+/// reason when the packet alone cannot decide (a rate limit, a recent list,
+/// a set whose contents fwcheck was not given). Every match implements it in
+/// its own file.
+pub trait MatchEval {
+    fn eval(&self, p: &Packet, cx: &EvalCx) -> Tri;
+}
+
 /// Writes iptables-save text: every piece starts with a space.
 pub struct SaveWriter<'a> {
     pub out: &'a mut String,
@@ -255,6 +266,19 @@ pub fn push_save_string(out: &mut String, value: &str) {
 /// loads the extension, which prints as `-m name` (iptables' own aliases,
 /// such as `icmpv6` for `icmp6`).
 macro_rules! registry {
+    (eval $enum:ident, $opaque:ty, { $($name:literal $(| $alias:literal)* => $variant:ident($ty:ty)),* $(,)? }) => {
+        registry!($enum, $opaque, { $($name $(| $alias)* => $variant($ty)),* });
+
+        impl $enum {
+            /// Whether the packet matches; see [`MatchEval`].
+            pub fn eval(&self, p: &Packet, cx: &EvalCx) -> Tri {
+                match self {
+                    $($enum::$variant(e) => MatchEval::eval(e, p, cx),)*
+                    $enum::Opaque(o) => Tri::unknown(format!("fwcheck does not model the {} match", o.name)),
+                }
+            }
+        }
+    };
     ($enum:ident, $opaque:ty, { $($name:literal $(| $alias:literal)* => $variant:ident($ty:ty)),* $(,)? }) => {
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(tag = "name", rename_all = "lowercase")]
@@ -315,7 +339,7 @@ macro_rules! registry {
     };
 }
 
-registry!(Match, OpaqueMatch, {
+registry!(eval Match, OpaqueMatch, {
     "addrtype" => Addrtype(addrtype::Addrtype),
     "comment" => Comment(comment::Comment),
     "connmark" => Connmark(connmark::Connmark),
