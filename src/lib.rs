@@ -7,12 +7,15 @@
 //! - [`syntax`]: text -> statements (pest grammar in `grammar/iptables.pest`).
 //! - [`ir`]: the rule set, how statements change it, validation, save form.
 //! - [`ext`]: one file per iptables match or target.
+//! - [`netfilter`]: the kernel's rules for walking a packet through hooks.
 //! - [`predict`]: packets, and how matches evaluate them.
 
 pub mod diag;
 pub mod ext;
 pub mod ir;
+pub mod netfilter;
 pub mod predict;
+pub mod report;
 pub mod source;
 pub mod syntax;
 

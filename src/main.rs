@@ -47,6 +47,42 @@ enum Command {
         #[arg(short = 'c', long)]
         counters: bool,
     },
+    /// Predict which rules packets and flows hit, and what every counter
+    /// will read.
+    Predict {
+        /// The host's rule set (command script or iptables-save file).
+        rules: String,
+        /// One packet: `tcp 10.0.0.1:40000 -> 10.0.0.2:22 syn in eth0`,
+        /// `udp A:P -> B:Q`, `icmp A -> B echo-request`.
+        #[arg(long = "packet", value_name = "SPEC")]
+        packets: Vec<String>,
+        /// A flow a real program produces: `ping A -> B count 3 size 56`.
+        #[arg(long = "flow", value_name = "SPEC")]
+        flows: Vec<String>,
+        /// An interface of the host with an address: `eth0=192.168.2.1/24`
+        /// (repeat for more). Without it, fwcheck assumes the host owns the
+        /// destination of the first packet, on eth0, and says so.
+        #[arg(long = "host", value_name = "IFACE=ADDR/LEN")]
+        host: Vec<String>,
+        /// A sysctl of the host: `net.ipv4.icmp_echo_ignore_all=1`,
+        /// `net.ipv4.ip_forward=1`.
+        #[arg(long = "sysctl", value_name = "NAME=VALUE")]
+        sysctls: Vec<String>,
+        #[arg(long, value_enum, default_value_t = fwcheck::netfilter::Backend::IptablesNft)]
+        backend: fwcheck::netfilter::Backend,
+        #[arg(long, value_enum, default_value_t = PredictFormat::Table)]
+        format: PredictFormat,
+        #[arg(short = '6', long = "ipv6")]
+        ipv6: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PredictFormat {
+    /// Traces, then the counters laid out per table.
+    Table,
+    /// Everything as data.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -70,7 +106,128 @@ fn main() -> ExitCode {
             };
             parse(files, format, LoadOptions { save_family, netns }, counters)
         }
+        Command::Predict { rules, packets, flows, host, sysctls, backend, format, ipv6 } => {
+            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
+            predict(rules, packets.iter().chain(&flows).cloned().collect(), host, sysctls, backend, format, opts)
+        }
     }
+}
+
+fn usage(msg: String) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+/// The host from `--host` and `--sysctl`; `assumed` when no address was
+/// given.
+fn parse_host(host: &[String], sysctls: &[String]) -> Result<fwcheck::predict::host::Host, String> {
+    use fwcheck::predict::host::{Host, Iface};
+    let mut h = Host { ifaces: vec![Host::lo()], icmp_echo_ignore_all: false, ip_forward: false, assumed: host.is_empty() };
+    for spec in host {
+        let (name, addr) = spec.split_once('=').ok_or_else(|| format!("--host `{spec}`: write IFACE=ADDR/LEN, e.g. eth0=192.168.2.1/24"))?;
+        let (a, len) = addr.split_once('/').unwrap_or((addr, if addr.contains(':') { "128" } else { "32" }));
+        let a: std::net::IpAddr = a.parse().map_err(|_| format!("--host `{spec}`: `{a}` is not an address"))?;
+        let len: u8 = len.parse().map_err(|_| format!("--host `{spec}`: `{len}` is not a prefix length"))?;
+        match h.ifaces.iter_mut().find(|i| i.name == name) {
+            Some(i) => i.addrs.push((a, len)),
+            None => h.ifaces.push(Iface { name: name.to_string(), addrs: vec![(a, len)] }),
+        }
+    }
+    for s in sysctls {
+        let (k, v) = s.split_once('=').ok_or_else(|| format!("--sysctl `{s}`: write NAME=VALUE"))?;
+        let on = match v.trim() {
+            "1" => true,
+            "0" => false,
+            _ => return Err(format!("--sysctl `{s}`: the value is 0 or 1")),
+        };
+        match k.trim() {
+            "net.ipv4.icmp_echo_ignore_all" => h.icmp_echo_ignore_all = on,
+            "net.ipv4.ip_forward" | "net.ipv6.conf.all.forwarding" => h.ip_forward = on,
+            other => return Err(format!("--sysctl: fwcheck does not model `{other}`; it knows net.ipv4.icmp_echo_ignore_all and net.ipv4.ip_forward")),
+        }
+    }
+    Ok(h)
+}
+
+fn predict(
+    rules: String,
+    specs: Vec<String>,
+    host: Vec<String>,
+    sysctls: Vec<String>,
+    backend: fwcheck::netfilter::Backend,
+    format: PredictFormat,
+    opts: LoadOptions,
+) -> ExitCode {
+    use fwcheck::predict::{host::Host, run::Run, spec};
+    if specs.is_empty() {
+        return usage("give at least one --packet or --flow".into());
+    }
+    let parsed: Result<Vec<spec::Spec>, String> = specs.iter().map(|s| spec::parse(s)).collect();
+    let parsed = match parsed {
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+    let mut host = match parse_host(&host, &sysctls) {
+        Ok(h) => h,
+        Err(e) => return usage(e),
+    };
+    let inputs = match read_inputs(std::slice::from_ref(&rules)) {
+        Ok(i) => i,
+        Err(c) => return c,
+    };
+    let mut sources = SourceMap::new();
+    let loaded = load(&mut sources, inputs, &opts);
+    report_diagnostics(&sources, &loaded.diagnostics);
+    let Some(rs) = loaded.ruleset else {
+        eprintln!("error: the rule set has errors; nothing predicted");
+        return ExitCode::from(2);
+    };
+    let (first_src, first_dst) = match &parsed[0] {
+        spec::Spec::Packet { packet } => (packet.src, packet.dst),
+        spec::Spec::Ping { src, dst, .. } => (*src, *dst),
+    };
+    let mut note = None;
+    if host.assumed {
+        note = Some(format!("note: no --host given: assuming this host is {first_dst} on eth0, so traffic from {first_src} to it is incoming"));
+        host.ifaces = Host::assumed(first_dst).ifaces;
+    }
+    let worlds = match (Run { rs: &rs, host: &host, backend }).run(&parsed) {
+        Ok(w) => w,
+        Err(e) => return usage(e),
+    };
+    let family = if first_src.is_ipv4() { Family::Ipv4 } else { Family::Ipv6 };
+    let mut out = String::new();
+    match format {
+        PredictFormat::Json => {
+            let v = serde_json::json!({ "host": host, "backend": backend, "outcomes": worlds.iter().map(|w| serde_json::json!({
+                "assumed": w.assumed,
+                "packets": w.packets,
+                "counters": w.counters.iter().map(|(k, (p, b))| serde_json::json!({"table": k.table, "chain": k.chain, "rule": k.rule.map(|r| r + 1), "packets": p, "bytes": b})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>() });
+            out = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
+        }
+        PredictFormat::Table => {
+            if let Some(n) = &note {
+                eprintln!("{n}");
+            }
+            if worlds.len() > 1 {
+                out.push_str(&format!("{} possible outcomes: some matches cannot be decided from the packets alone\n\n", worlds.len()));
+            }
+            for (i, w) in worlds.iter().enumerate() {
+                if worlds.len() > 1 {
+                    out.push_str(&format!("=== outcome {} of {} ===\n", i + 1, worlds.len()));
+                }
+                for (n, p) in w.packets.iter().enumerate() {
+                    out.push_str(&fwcheck::report::trace::packet(&rs, n + 1, p));
+                }
+                out.push('\n');
+                let counted = fwcheck::predict::run::with_counters(&rs, family, w);
+                out.push_str(&fwcheck::report::counters(&counted, family));
+            }
+        }
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    ExitCode::SUCCESS
 }
 
 fn read_inputs(files: &[String]) -> Result<Vec<Source>, ExitCode> {

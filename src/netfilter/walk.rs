@@ -1,0 +1,357 @@
+//! One packet through one hook: every table the hook consults, every chain
+//! and rule the packet meets, jumps, gotos, returns and policies, as
+//! `ipt_do_table` / `nft_do_chain` walk them.
+//!
+//! A match that cannot be decided from the packet (`Tri::Unknown`) splits
+//! the walk in two courses, one where it matched and one where it did not,
+//! each carrying that assumption; fwcheck never picks one.
+
+use super::{policy_counts, tables_at, Backend};
+use crate::ext::{Target, TargetExt};
+use crate::ir::{Family, Hook, Policy, Ruleset, TableName};
+use crate::predict::{EvalCx, Packet, Tri};
+use serde::Serialize;
+use std::net::IpAddr;
+
+/// Most courses one packet may split into before fwcheck gives up saying
+/// which rules it hits.
+pub const MAX_COURSES: usize = 64;
+
+/// A counter the packet moved.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Hit {
+    /// Rule `index` (from 0) of `chain` matched.
+    Rule { table: TableName, chain: String, index: usize },
+    /// The packet fell to the policy of the built-in `chain`, and the backend
+    /// counts it.
+    Policy { table: TableName, chain: String },
+}
+
+/// What a rule or a policy did with the packet, for the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Event {
+    /// The rule did not match.
+    NoMatch { table: TableName, chain: String, index: usize },
+    /// The rule matched; its target follows.
+    Match { table: TableName, chain: String, index: usize, target: String },
+    /// fwcheck assumed the rule matched (`true`) or not, because a match
+    /// could not be decided; the reason says why.
+    Assumed { table: TableName, chain: String, index: usize, matched: bool, reason: String },
+    /// The packet reached the end of a built-in chain.
+    Policy { table: TableName, chain: String, policy: Policy },
+    /// The end of a user chain: back to the caller.
+    FallThrough { table: TableName, chain: String },
+}
+
+/// How the hook ends for the packet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "lowercase")]
+pub enum Verdict {
+    Accept,
+    Drop,
+    /// Dropped with a reply (REJECT): `with` names it.
+    Reject {
+        with: String,
+    },
+    /// fwcheck cannot say (an extension target it does not model, a NAT
+    /// range it cannot choose from, QUEUE).
+    Unknown {
+        reason: String,
+    },
+}
+
+/// One possible course of the packet through the hook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Course {
+    pub verdict: Verdict,
+    pub hits: Vec<Hit>,
+    pub trace: Vec<Event>,
+    /// The packet as it leaves the hook (marks set, addresses translated).
+    pub packet: Packet,
+    /// Whether a NAT target translated the packet in this hook.
+    pub nat: Option<NatDone>,
+    /// Assumptions made for undecidable matches, in order.
+    pub assumed: usize,
+}
+
+/// A translation a NAT target set up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NatDone {
+    pub kind: &'static str,
+    pub addr: Option<IpAddr>,
+    pub port: Option<u16>,
+}
+
+/// How the walk of one hook is set up.
+pub struct HookWalk<'a> {
+    pub rs: &'a Ruleset,
+    pub family: Family,
+    pub hook: Hook,
+    pub backend: Backend,
+    /// Consult the nat table: only for the first packet of a connection,
+    /// and only when connection tracking is on (nf_nat_inet_fn calls the
+    /// table only while the connection's NAT is not yet set up).
+    pub nat: bool,
+    pub cx: EvalCx<'a>,
+}
+
+#[derive(Clone)]
+struct State {
+    table_ix: usize,
+    chain: String,
+    rule: usize,
+    /// Return points of jumps: (chain, next rule).
+    stack: Vec<(String, usize)>,
+    course: Course,
+}
+
+enum Step {
+    /// Go on with the next table of the hook.
+    NextTable,
+    /// The hook ends.
+    End(Verdict),
+}
+
+impl HookWalk<'_> {
+    /// Every possible course of `p` through the hook. Err when the packet
+    /// splits into more than [`MAX_COURSES`] courses.
+    pub fn run(&self, p: &Packet) -> Result<Vec<Course>, String> {
+        let mut out = Vec::new();
+        let start = Course { verdict: Verdict::Accept, hits: vec![], trace: vec![], packet: p.clone(), nat: None, assumed: 0 };
+        self.tables(0, start, &mut out)?;
+        Ok(out)
+    }
+
+    fn table_list(&self) -> Vec<TableName> {
+        tables_at(self.hook).iter().copied().filter(|t| *t != TableName::Nat || self.nat).collect()
+    }
+
+    /// Walks the tables from `table_ix` on.
+    fn tables(&self, table_ix: usize, course: Course, out: &mut Vec<Course>) -> Result<(), String> {
+        let tables = self.table_list();
+        let Some(&tname) = tables.get(table_ix) else {
+            out.push(Course { verdict: Verdict::Accept, ..course });
+            return Ok(());
+        };
+        let chain = self.hook.as_str().to_string();
+        let table = self.rs.table(self.family, tname);
+        if table.and_then(|t| t.chain(&chain)).is_none() {
+            let mut course = course;
+            // iptables-legacy tables always hold every built-in chain: an
+            // empty one with its ACCEPT policy, which counts the packet.
+            // With iptables-nft (and nft) a base chain nobody created does
+            // not exist, and the hook passes the table.
+            if table.is_some() && self.backend == Backend::IptablesLegacy {
+                course.trace.push(Event::Policy { table: tname, chain: chain.clone(), policy: Policy::Accept });
+                course.hits.push(Hit::Policy { table: tname, chain });
+            }
+            return self.tables(table_ix + 1, course, out);
+        }
+        let st = State { table_ix, chain, rule: 0, stack: vec![], course };
+        self.chain(st, out)
+    }
+
+    fn chain(&self, mut st: State, out: &mut Vec<Course>) -> Result<(), String> {
+        let tables = self.table_list();
+        let tname = tables[st.table_ix];
+        let table = self.rs.table(self.family, tname).expect("walked tables exist");
+        loop {
+            if out.len() > MAX_COURSES {
+                return Err(format!("the packet splits into more than {MAX_COURSES} possible courses (too many matches fwcheck cannot decide)"));
+            }
+            let chain = table.chain(&st.chain).expect("jump targets exist");
+            let Some(rule) = chain.rules.get(st.rule) else {
+                // End of the chain.
+                if let Some((back, next)) = st.stack.pop() {
+                    st.course.trace.push(Event::FallThrough { table: tname, chain: st.chain.clone() });
+                    st.chain = back;
+                    st.rule = next;
+                    continue;
+                }
+                // With no return point left (the end of, or a RETURN in, the
+                // built-in chain, or the end of a chain reached by goto from
+                // it) the built-in chain's policy decides.
+                let base = table.chain(self.hook.as_str()).expect("the hook's chain exists");
+                let policy = base.policy.unwrap_or(Policy::Accept);
+                st.course.trace.push(Event::Policy { table: tname, chain: base.name.clone(), policy });
+                if policy_counts(self.backend, base) {
+                    st.course.hits.push(Hit::Policy { table: tname, chain: base.name.clone() });
+                }
+                return match policy {
+                    Policy::Accept => self.tables(st.table_ix + 1, st.course, out),
+                    Policy::Drop => {
+                        out.push(Course { verdict: Verdict::Drop, ..st.course });
+                        Ok(())
+                    }
+                };
+            };
+            let index = st.rule;
+            let mut verdict = rule.ip.eval(&st.course.packet);
+            for m in &rule.matches {
+                verdict = verdict.and(|| m.eval(&st.course.packet, &self.cx));
+                if verdict == Tri::No {
+                    break;
+                }
+            }
+            match verdict {
+                Tri::No => {
+                    st.course.trace.push(Event::NoMatch { table: tname, chain: st.chain.clone(), index });
+                    st.rule += 1;
+                    continue;
+                }
+                Tri::Unknown(reason) => {
+                    // Both courses: this one without the match, a copy with it.
+                    let mut with = st.clone();
+                    with.course.assumed += 1;
+                    with.course.trace.push(Event::Assumed { table: tname, chain: st.chain.clone(), index, matched: true, reason: reason.to_string() });
+                    self.matched(with, out)?;
+                    st.course.assumed += 1;
+                    st.course.trace.push(Event::Assumed { table: tname, chain: st.chain.clone(), index, matched: false, reason: reason.to_string() });
+                    st.rule += 1;
+                    continue;
+                }
+                Tri::Yes => return self.matched(st, out),
+            }
+        }
+    }
+
+    /// The rule at `st` matched: count it and run its target.
+    fn matched(&self, mut st: State, out: &mut Vec<Course>) -> Result<(), String> {
+        let tables = self.table_list();
+        let tname = tables[st.table_ix];
+        let table = self.rs.table(self.family, tname).expect("walked tables exist");
+        let rule = &table.chain(&st.chain).expect("exists").rules[st.rule];
+        st.course.hits.push(Hit::Rule { table: tname, chain: st.chain.clone(), index: st.rule });
+        st.course.trace.push(Event::Match { table: tname, chain: st.chain.clone(), index: st.rule, target: target_name(&rule.target) });
+        let step = match &rule.target {
+            Target::None => None,
+            Target::Accept => Some(Step::NextTable),
+            Target::Drop => Some(Step::End(Verdict::Drop)),
+            Target::Queue => Some(Step::End(Verdict::Unknown { reason: "QUEUE hands the packet to a user-space program".into() })),
+            Target::Return => {
+                match st.stack.pop() {
+                    Some((back, next)) => {
+                        st.chain = back;
+                        st.rule = next;
+                    }
+                    // RETURN in a built-in chain: the policy decides.
+                    None => st.rule = usize::MAX,
+                }
+                return self.chain(st, out);
+            }
+            Target::Jump(c) => {
+                st.stack.push((st.chain.clone(), st.rule + 1));
+                st.chain = c.clone();
+                st.rule = 0;
+                return self.chain(st, out);
+            }
+            Target::Goto(c) => {
+                st.chain = c.clone();
+                st.rule = 0;
+                return self.chain(st, out);
+            }
+            Target::Ext(t) => self.target(t, &mut st),
+        };
+        match step {
+            None => {
+                st.rule += 1;
+                self.chain(st, out)
+            }
+            Some(Step::NextTable) => self.tables(st.table_ix + 1, st.course, out),
+            Some(Step::End(v)) => {
+                out.push(Course { verdict: v, ..st.course });
+                Ok(())
+            }
+        }
+    }
+
+    /// The effect of an extension target; `None` to go on with the next rule.
+    fn target(&self, t: &TargetExt, st: &mut State) -> Option<Step> {
+        let p = &mut st.course.packet;
+        match t {
+            TargetExt::Log(_) | TargetExt::Nflog(_) | TargetExt::Tcpmss(_) => None,
+            TargetExt::Mark(m) => {
+                if let Some(op) = m.op {
+                    p.mark = (p.mark & !op.mask) ^ op.value;
+                }
+                None
+            }
+            TargetExt::Connmark(c) => {
+                use crate::ext::t_connmark::Mode;
+                let shift = |v: u32| match c.shift {
+                    crate::ext::t_connmark::Shift::Left => v.checked_shl(c.shift_bits as u32).unwrap_or(0),
+                    crate::ext::t_connmark::Shift::Right => v.checked_shr(c.shift_bits as u32).unwrap_or(0),
+                };
+                if let Some(ct) = p.ct.as_mut() {
+                    match c.mode {
+                        Some(Mode::Set) => ct.mark = (ct.mark & !c.ctmask) ^ c.ctmark,
+                        Some(Mode::SaveMark) => ct.mark = (ct.mark & !c.ctmask) ^ (shift(p.mark & c.nfmask) & c.ctmask),
+                        Some(Mode::RestoreMark) => p.mark = (p.mark & !c.nfmask) ^ (shift(ct.mark & c.ctmask) & c.nfmask),
+                        None => {}
+                    }
+                }
+                None
+            }
+            TargetExt::Ct(_) | TargetExt::Notrack(_) => None,
+            TargetExt::Reject(r) => Some(Step::End(Verdict::Reject { with: r.kind().to_string() })),
+            TargetExt::Dnat(n) => Some(self.nat_step("DNAT", &n.0.range, st)),
+            TargetExt::Snat(n) => Some(self.nat_step("SNAT", &n.0.range, st)),
+            TargetExt::Masquerade(_) => {
+                Some(Step::End(Verdict::Unknown { reason: "MASQUERADE takes the address of the outgoing interface, which fwcheck is not told yet".into() }))
+            }
+            TargetExt::Redirect(_) => {
+                Some(Step::End(Verdict::Unknown { reason: "REDIRECT takes the address of the incoming interface, which fwcheck is not told yet".into() }))
+            }
+            TargetExt::Opaque(o) => Some(Step::End(Verdict::Unknown { reason: format!("fwcheck does not model the {} target", o.name) })),
+        }
+    }
+
+    /// DNAT and SNAT to one address (and port): the packet is rewritten and
+    /// accepted by the nat table. With a range the kernel picks an address by
+    /// hash, which fwcheck does not predict.
+    fn nat_step(&self, kind: &'static str, r: &crate::ext::t_nat::NatRange, st: &mut State) -> Step {
+        let addr = match r.addrs {
+            Some((lo, hi)) if lo != hi => return Step::End(Verdict::Unknown { reason: format!("{kind} to an address range: the kernel picks one by hash") }),
+            Some((lo, _)) => Some(lo),
+            None => None,
+        };
+        let port = match r.ports {
+            Some((lo, hi)) if lo != hi => return Step::End(Verdict::Unknown { reason: format!("{kind} to a port range: the kernel picks one") }),
+            Some((lo, _)) => Some(lo),
+            None => None,
+        };
+        let p = &mut st.course.packet;
+        if kind == "DNAT" {
+            if let Some(a) = addr {
+                p.dst = a;
+            }
+            if let Some(pt) = port {
+                p.dport = pt;
+            }
+        } else {
+            if let Some(a) = addr {
+                p.src = a;
+            }
+            if let Some(pt) = port {
+                p.sport = pt;
+            }
+        }
+        st.course.nat = Some(NatDone { kind, addr, port });
+        Step::NextTable
+    }
+}
+
+fn target_name(t: &Target) -> String {
+    match t {
+        Target::None => String::new(),
+        Target::Accept => "ACCEPT".into(),
+        Target::Drop => "DROP".into(),
+        Target::Queue => "QUEUE".into(),
+        Target::Return => "RETURN".into(),
+        Target::Jump(c) => c.clone(),
+        Target::Goto(c) => format!("goto {c}"),
+        Target::Ext(t) => t.name().to_string(),
+    }
+}

@@ -1,0 +1,103 @@
+//! A model of the connection tracking table of one host: enough to give
+//! each packet the state the kernel gives it (nf_conntrack_core.c).
+//!
+//! - The first packet of a connection is NEW; so are later packets in the
+//!   original direction until a reply has been seen (ctinfo IP_CT_NEW).
+//! - A packet in the reply direction, and every packet after a reply, is
+//!   ESTABLISHED.
+//! - An ICMP error about a tracked connection is RELATED.
+//! - An entry exists only once its first packet got through the host
+//!   (conntrack confirms it at the last hook): a first packet that was
+//!   dropped leaves nothing behind, and the next one is NEW again.
+
+use super::packet::{CtDir, CtInfo, CtState, Packet};
+use std::net::IpAddr;
+
+/// (src, dst, sport, dport) of one direction; ICMP echo uses the identifier
+/// as both ports, as the kernel's ICMP tuple does.
+pub type Tuple = (IpAddr, IpAddr, u16, u16);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Entry {
+    proto: u8,
+    orig: Tuple,
+    reply: Tuple,
+    seen_reply: bool,
+    mark: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    entries: Vec<Entry>,
+}
+
+/// The tuple the kernel keys a packet by: addresses and ports, or for an
+/// ICMP echo the identifier (`id`) in place of both ports.
+pub fn tuple(p: &Packet, id: Option<u16>) -> Tuple {
+    match id {
+        Some(id) => (p.src, p.dst, id, id),
+        None => (p.src, p.dst, p.sport, p.dport),
+    }
+}
+
+fn reverse(t: Tuple) -> Tuple {
+    (t.1, t.0, t.3, t.2)
+}
+
+/// Status bits (IPS_*) the conntrack match sees.
+const SEEN_REPLY: u32 = 2;
+const CONFIRMED: u32 = 8;
+
+impl Table {
+    /// The conntrack information the packet gets, looking it up as the
+    /// kernel does at PREROUTING/OUTPUT. `related` is the tuple (in its
+    /// original direction) of the connection an ICMP error is about.
+    pub fn lookup(&self, p: &Packet, t: Tuple, related: Option<Tuple>) -> CtInfo {
+        if let Some(r) = related {
+            if let Some(e) = self.entries.iter().find(|e| e.orig == r || e.reply == r || e.orig == reverse(r)) {
+                return info(e, CtState::Related, CtDir::Original, p.proto);
+            }
+        }
+        for e in &self.entries {
+            if e.proto == p.proto && e.orig == t {
+                let state = if e.seen_reply { CtState::Established } else { CtState::New };
+                return info(e, state, CtDir::Original, p.proto);
+            }
+            if e.proto == p.proto && e.reply == t {
+                return info(e, CtState::Established, CtDir::Reply, p.proto);
+            }
+        }
+        CtInfo { state: CtState::New, dir: CtDir::Original, status: 0, mark: 0, proto: p.proto, orig: t, reply: reverse(t), expires: 0 }
+    }
+
+    /// Whether the packet starts a connection (no entry yet): only then
+    /// does the nat table see it.
+    pub fn is_first(&self, p: &Packet, t: Tuple) -> bool {
+        !self.entries.iter().any(|e| e.proto == p.proto && (e.orig == t || e.reply == t))
+    }
+
+    /// The packet made it through the host: confirm a new entry, note a
+    /// reply, keep the connection mark. `t` is the tuple it was looked up
+    /// with, `out` its tuple as it left (after any NAT), `ct` what lookup
+    /// gave it.
+    pub fn commit(&mut self, p: &Packet, t: Tuple, out: Tuple, ct: &CtInfo) {
+        if ct.state == CtState::Related {
+            return;
+        }
+        if let Some(e) = self.entries.iter_mut().find(|e| e.proto == p.proto && (e.orig == t || e.reply == t)) {
+            if e.reply == t {
+                e.seen_reply = true;
+            }
+            e.mark = ct.mark;
+            return;
+        }
+        // A NAT translation changes the reply tuple: replies come back to
+        // the translated addresses.
+        self.entries.push(Entry { proto: p.proto, orig: t, reply: reverse(out), seen_reply: false, mark: ct.mark });
+    }
+}
+
+fn info(e: &Entry, state: CtState, dir: CtDir, proto: u8) -> CtInfo {
+    let status = CONFIRMED | if e.seen_reply { SEEN_REPLY } else { 0 };
+    CtInfo { state, dir, status, mark: e.mark, proto, orig: e.orig, reply: e.reply, expires: 0 }
+}

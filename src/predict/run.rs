@@ -1,0 +1,281 @@
+//! Runs packets and flows through one host's rule set and adds up the
+//! counters each possible course moves.
+
+use super::conntrack::{self, Tuple};
+use super::host::Host;
+use super::packet::{CtState, EvalCx, Packet, PktType};
+use super::spec::Spec;
+use crate::ir::{Family, Hook, Ruleset};
+use crate::netfilter::walk::{Course, Event, Hit, HookWalk, Verdict};
+use crate::netfilter::{conntrack_on, Backend, Path};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What happened to one packet in one world.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PacketRun {
+    /// `ping #1 request`, `tcp 10.0.0.1:40000 -> 10.0.0.2:22` …
+    pub label: String,
+    pub packet: Packet,
+    pub path: Path,
+    /// Each hook the packet passed, with its trace.
+    pub hooks: Vec<(Hook, Vec<Event>)>,
+    pub fate: Fate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "fate", rename_all = "kebab-case")]
+pub enum Fate {
+    /// Delivered to a local socket.
+    Delivered,
+    /// Sent out of an interface (locally generated or forwarded).
+    Sent {
+        iface: String,
+    },
+    Dropped {
+        hook: Hook,
+    },
+    Rejected {
+        hook: Hook,
+        with: String,
+    },
+    /// Not forwarded because ip_forward is off.
+    NotForwarded,
+    Unknown {
+        hook: Hook,
+        reason: String,
+    },
+}
+
+/// One possible outcome of the whole run: counters and what each packet did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct World {
+    /// (packets, bytes) per counter.
+    #[serde(skip)]
+    pub counters: BTreeMap<HitKey, (u64, u64)>,
+    pub packets: Vec<PacketRun>,
+    /// How many undecidable matches this world assumed.
+    pub assumed: usize,
+    #[serde(skip)]
+    ct: conntrack::Table,
+}
+
+/// An orderable form of [`Hit`], for the counters map.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HitKey {
+    pub table: crate::ir::TableName,
+    pub chain: String,
+    /// `None` for the policy.
+    pub rule: Option<usize>,
+}
+
+impl From<&Hit> for HitKey {
+    fn from(h: &Hit) -> HitKey {
+        match h {
+            Hit::Rule { table, chain, index } => HitKey { table: *table, chain: chain.clone(), rule: Some(*index) },
+            Hit::Policy { table, chain } => HitKey { table: *table, chain: chain.clone(), rule: None },
+        }
+    }
+}
+
+pub struct Run<'a> {
+    pub rs: &'a Ruleset,
+    pub host: &'a Host,
+    pub backend: Backend,
+}
+
+/// Most worlds a run may split into.
+pub const MAX_WORLDS: usize = 64;
+
+impl Run<'_> {
+    /// All possible outcomes of sending `specs` in order.
+    pub fn run(&self, specs: &[Spec]) -> Result<Vec<World>, String> {
+        let mut worlds = vec![World::default()];
+        for spec in specs {
+            let mut next = Vec::new();
+            for w in worlds {
+                next.extend(self.spec(w, spec)?);
+            }
+            if next.len() > MAX_WORLDS {
+                return Err(format!("the traffic splits into more than {MAX_WORLDS} possible outcomes (too many matches fwcheck cannot decide)"));
+            }
+            worlds = next;
+        }
+        Ok(worlds)
+    }
+
+    fn spec(&self, w: World, spec: &Spec) -> Result<Vec<World>, String> {
+        match spec {
+            Spec::Packet { packet } => self.packet(w, packet.clone(), format!("{}", describe(packet)), None),
+            Spec::Ping { src, dst, count, size } => {
+                let mut worlds = vec![w];
+                for i in 1..=*count {
+                    let mut next = Vec::new();
+                    for w in worlds {
+                        next.extend(self.ping_once(w, *src, *dst, *size, i)?);
+                    }
+                    worlds = next;
+                }
+                Ok(worlds)
+            }
+        }
+    }
+
+    /// One echo request and, if it arrives and is answered, its reply.
+    fn ping_once(&self, w: World, src: std::net::IpAddr, dst: std::net::IpAddr, size: u32, seq: u32) -> Result<Vec<World>, String> {
+        let v6 = !src.is_ipv4();
+        let len = super::spec::ip_header(if v6 { Family::Ipv6 } else { Family::Ipv4 }) + 8 + size;
+        let mut req = super::spec::bare(src, dst, if v6 { 58 } else { 1 }, len);
+        req.icmp_type = if v6 { 128 } else { 8 };
+        let mut out = Vec::new();
+        for w in self.packet(w, req, format!("ping #{seq} echo request {src} -> {dst}"), Some(PING_ID))? {
+            let fate = w.packets.last().map(|p| p.fate.clone());
+            // Who answers: this host if the request was delivered here (and
+            // it does not ignore echo requests); the peer if this host sent
+            // or forwarded it (fwcheck assumes the peer answers).
+            let answered = match fate {
+                Some(Fate::Delivered) => !self.host.icmp_echo_ignore_all,
+                Some(Fate::Sent { .. }) => true,
+                _ => false,
+            };
+            if !answered {
+                out.push(w);
+                continue;
+            }
+            let mut rep = super::spec::bare(dst, src, if v6 { 58 } else { 1 }, len);
+            rep.icmp_type = if v6 { 129 } else { 0 };
+            out.extend(self.packet(w, rep, format!("ping #{seq} echo reply {dst} -> {src}"), Some(PING_ID))?);
+        }
+        Ok(out)
+    }
+
+    /// One packet through the host, in one world; it may split the world.
+    fn packet(&self, w: World, mut p: Packet, label: String, icmp_id: Option<u16>) -> Result<Vec<World>, String> {
+        let family = p.family;
+        let path = self.host.path(p.src, p.dst);
+        // Interfaces the packet uses, unless the spec named them.
+        match path {
+            Path::LocalIn | Path::Forward => {
+                if p.iif.is_none() {
+                    p.iif = Some(self.host.iface_for(p.src));
+                }
+                p.pkt_type = PktType::Host;
+            }
+            Path::LocalOut => {
+                if p.oif.is_none() {
+                    p.oif = Some(self.host.iface_for(p.dst));
+                }
+            }
+        }
+        let ct_on = conntrack_on(self.rs);
+        let tuple: Tuple = conntrack::tuple(&p, icmp_id);
+        let first = w.ct.is_first(&p, tuple);
+        if ct_on {
+            p.ct = Some(w.ct.lookup(&p, tuple, None));
+        }
+        let nat = ct_on && first;
+        let local = self.host.local_addrs();
+        let mut hooks: Vec<Hook> = path.hooks().to_vec();
+        if path == Path::Forward && !self.host.ip_forward {
+            hooks = vec![Hook::Prerouting];
+        }
+        // (world, packet, hooks done, traces)
+        let mut partial: Vec<(World, Packet, Vec<(Hook, Vec<Event>)>, Option<Fate>)> = vec![(w, p, vec![], None)];
+        let mut hook_ix = 0;
+        while hook_ix < hooks.len() {
+            let hook = hooks[hook_ix];
+            let mut next = Vec::new();
+            for (w, p, traces, fate) in partial {
+                if fate.is_some() {
+                    next.push((w, p, traces, fate));
+                    continue;
+                }
+                let mut p = p;
+                if matches!(hook, Hook::Forward | Hook::Postrouting) && p.oif.is_none() {
+                    p.oif = Some(self.host.iface_for(p.dst));
+                }
+                let walk = HookWalk { rs: self.rs, family, hook, backend: self.backend, nat, cx: EvalCx { hook, local: &local } };
+                for c in walk.run(&p)? {
+                    let mut w2 = w.clone();
+                    add_hits(&mut w2, &c, p.len);
+                    w2.assumed += c.assumed;
+                    let mut t2 = traces.clone();
+                    t2.push((hook, c.trace.clone()));
+                    let fate = match &c.verdict {
+                        Verdict::Accept => None,
+                        Verdict::Drop => Some(Fate::Dropped { hook }),
+                        Verdict::Reject { with } => Some(Fate::Rejected { hook, with: with.clone() }),
+                        Verdict::Unknown { reason } => Some(Fate::Unknown { hook, reason: reason.clone() }),
+                    };
+                    next.push((w2, course_packet(c), t2, fate));
+                }
+            }
+            partial = next;
+            hook_ix += 1;
+        }
+        let mut out = Vec::new();
+        for (mut w, p, traces, fate) in partial {
+            let fate = fate.unwrap_or_else(|| match path {
+                Path::LocalIn => Fate::Delivered,
+                Path::Forward if !self.host.ip_forward => Fate::NotForwarded,
+                _ => Fate::Sent { iface: p.oif.clone().unwrap_or_default() },
+            });
+            if matches!(fate, Fate::Delivered | Fate::Sent { .. }) {
+                if let Some(ct) = &p.ct {
+                    if ct.state != CtState::Untracked {
+                        let out_t = conntrack::tuple(&p, icmp_id);
+                        w.ct.commit(&p, tuple, out_t, ct);
+                    }
+                }
+            }
+            w.packets.push(PacketRun { label: label.clone(), packet: p, path, hooks: traces, fate });
+            out.push(w);
+        }
+        Ok(out)
+    }
+}
+
+/// The identifier fwcheck's pings use (any fixed value: conntrack only
+/// needs requests and replies to agree).
+const PING_ID: u16 = 0x1234;
+
+fn course_packet(c: Course) -> Packet {
+    c.packet
+}
+
+fn add_hits(w: &mut World, c: &Course, len: u32) {
+    for h in &c.hits {
+        let e = w.counters.entry(HitKey::from(h)).or_default();
+        e.0 += 1;
+        e.1 += len as u64;
+    }
+}
+
+fn describe(p: &Packet) -> String {
+    match p.proto {
+        6 | 17 => format!("{} {}:{} -> {}:{}", if p.proto == 6 { "tcp" } else { "udp" }, p.src, p.sport, p.dst, p.dport),
+        1 | 58 => format!("icmp {} -> {} type {}/{}", p.src, p.dst, p.icmp_type, p.icmp_code),
+        n => format!("proto {n} {} -> {}", p.src, p.dst),
+    }
+}
+
+/// The rule set with the counters of one world written into it, for
+/// listing like `iptables -vnxL`.
+pub fn with_counters(rs: &Ruleset, family: Family, w: &World) -> Ruleset {
+    let mut out = rs.clone();
+    for t in out.tables.iter_mut().filter(|t| t.family == family) {
+        for c in &mut t.chains {
+            c.counters = Default::default();
+            let key = HitKey { table: t.name, chain: c.name.clone(), rule: None };
+            if let Some((p, b)) = w.counters.get(&key) {
+                c.counters = crate::ir::Counters { packets: *p, bytes: *b };
+            }
+            for (i, r) in c.rules.iter_mut().enumerate() {
+                let key = HitKey { table: t.name, chain: c.name.clone(), rule: Some(i) };
+                let (p, b) = w.counters.get(&key).copied().unwrap_or_default();
+                r.counters = crate::ir::Counters { packets: p, bytes: b };
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,192 @@
+//! Packet and flow specifications as people write them on the command line:
+//!
+//! - `ping 192.168.1.1 -> 192.168.2.1 count 3 size 56`
+//! - `icmp 10.0.0.1 -> 10.0.0.2 echo-request`
+//! - `tcp 10.0.0.1:40000 -> 10.0.0.2:22 syn in eth0`
+//! - `udp 10.0.0.1:5353 -> 10.0.0.2:53`
+
+use super::packet::{Packet, PktType};
+use crate::ext::tcp::{ACK, FIN, PSH, RST, SYN, URG};
+use crate::ir::Family;
+use serde::Serialize;
+use std::net::IpAddr;
+
+/// What to send: one packet, or a flow a real program would produce.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Spec {
+    Packet {
+        packet: Packet,
+    },
+    /// `ping SRC -> DST`: `count` echo requests of `size` data bytes
+    /// (ping's default 56, so 84 bytes on the wire for IPv4), each answered
+    /// by an echo reply unless something stops it.
+    Ping {
+        src: IpAddr,
+        dst: IpAddr,
+        count: u32,
+        size: u32,
+    },
+}
+
+fn err(msg: impl Into<String>) -> String {
+    msg.into()
+}
+
+fn addr_port(s: &str) -> Result<(IpAddr, Option<u16>), String> {
+    if let Ok(a) = s.parse::<IpAddr>() {
+        return Ok((a, None));
+    }
+    // `1.2.3.4:80` or `[2001:db8::1]:80`
+    let (a, p) = s.rsplit_once(':').ok_or_else(|| err(format!("`{s}` is not an address")))?;
+    let a = a.trim_start_matches('[').trim_end_matches(']');
+    let addr = a.parse::<IpAddr>().map_err(|_| err(format!("`{a}` is not an address")))?;
+    let port = p.parse::<u16>().map_err(|_| err(format!("`{p}` is not a port (0 to 65535)")))?;
+    Ok((addr, Some(port)))
+}
+
+/// The IP header length of the family.
+pub fn ip_header(f: Family) -> u32 {
+    match f {
+        Family::Ipv4 => 20,
+        Family::Ipv6 => 40,
+    }
+}
+
+fn family(a: IpAddr) -> Family {
+    if a.is_ipv4() {
+        Family::Ipv4
+    } else {
+        Family::Ipv6
+    }
+}
+
+/// A packet with the given addresses and protocol and nothing else set.
+pub fn bare(src: IpAddr, dst: IpAddr, proto: u8, len: u32) -> Packet {
+    Packet {
+        family: family(src),
+        src,
+        dst,
+        proto,
+        len,
+        ttl: 64,
+        fragment: false,
+        sport: 0,
+        dport: 0,
+        tcp_flags: 0,
+        tcp_options: vec![],
+        icmp_type: 0,
+        icmp_code: 0,
+        iif: None,
+        oif: None,
+        mark: 0,
+        src_mac: None,
+        pkt_type: PktType::Host,
+        ct: None,
+        owner: None,
+        physdev: None,
+    }
+}
+
+/// Parses one `--packet` or `--flow` SPEC.
+pub fn parse(spec: &str) -> Result<Spec, String> {
+    let words: Vec<&str> = spec.split_whitespace().collect();
+    let help = "write e.g. `ping 192.168.1.1 -> 192.168.2.1 count 3`, `tcp 10.0.0.1:40000 -> 10.0.0.2:22 syn`, `udp 10.0.0.1:5353 -> 10.0.0.2:53` or `icmp A -> B echo-request`";
+    let [kind, src, arrow, dst, rest @ ..] = words.as_slice() else {
+        return Err(format!("`{spec}`: expected `PROTOCOL SOURCE -> DESTINATION ...`; {help}"));
+    };
+    if *arrow != "->" {
+        return Err(format!("`{spec}`: expected `->` between the addresses; {help}"));
+    }
+    let (s, sport) = addr_port(src)?;
+    let (d, dport) = addr_port(dst)?;
+    if s.is_ipv4() != d.is_ipv4() {
+        return Err(format!("`{spec}`: the two addresses are of different families"));
+    }
+    let f = family(s);
+    let mut opts = rest.iter();
+    let mut iif = None;
+    let mut oif = None;
+    let mut mark = 0;
+    let mut count = 1;
+    let mut size = 56;
+    let mut flags = 0u8;
+    let mut icmp: Option<(u8, u8)> = None;
+    let num = |v: Option<&&str>, what: &str| -> Result<u32, String> {
+        v.and_then(|v| crate::ext::value::parse_uint(v, u32::MAX as u64)).map(|v| v as u32).ok_or_else(|| format!("`{spec}`: `{what}` needs a number"))
+    };
+    while let Some(w) = opts.next() {
+        match *w {
+            "in" => iif = opts.next().map(|s| s.to_string()),
+            "out" => oif = opts.next().map(|s| s.to_string()),
+            "mark" => mark = num(opts.next(), "mark")?,
+            "count" => count = num(opts.next(), "count")?,
+            "size" => size = num(opts.next(), "size")?,
+            "syn" => flags |= SYN,
+            "ack" => flags |= ACK,
+            "fin" => flags |= FIN,
+            "rst" => flags |= RST,
+            "psh" => flags |= PSH,
+            "urg" => flags |= URG,
+            "echo-request" => icmp = Some(if f == Family::Ipv4 { (8, 0) } else { (128, 0) }),
+            "echo-reply" => icmp = Some(if f == Family::Ipv4 { (0, 0) } else { (129, 0) }),
+            t if t.contains('/') || t.bytes().all(|b| b.is_ascii_digit()) => {
+                let (ty, code) = t.split_once('/').unwrap_or((t, "0"));
+                match (ty.parse(), code.parse()) {
+                    (Ok(a), Ok(b)) => icmp = Some((a, b)),
+                    _ => return Err(format!("`{spec}`: `{t}` is not an ICMP TYPE/CODE")),
+                }
+            }
+            other => return Err(format!("`{spec}`: unknown word `{other}`; {help}")),
+        }
+    }
+    let h = ip_header(f);
+    let mut p = match *kind {
+        "ping" => return Ok(Spec::Ping { src: s, dst: d, count, size }),
+        "tcp" => {
+            // A SYN carries the options Linux sends (MSS, SACK, timestamps,
+            // window scale: 20 bytes); other segments carry timestamps (12).
+            let f2 = if flags == 0 { SYN } else { flags };
+            let opts_len = if f2 & SYN != 0 { 20 } else { 12 };
+            let mut p = bare(s, d, 6, h + 20 + opts_len);
+            p.tcp_flags = f2;
+            p.tcp_options = if f2 & SYN != 0 { vec![2, 4, 8, 1, 3] } else { vec![1, 1, 8] };
+            p.sport = sport.unwrap_or(40000);
+            p.dport = dport.ok_or_else(|| format!("`{spec}`: give the destination port, e.g. `{}:22`", dst))?;
+            p
+        }
+        "udp" => {
+            let mut p = bare(s, d, 17, h + 8 + size.min(65000));
+            p.sport = sport.unwrap_or(40000);
+            p.dport = dport.ok_or_else(|| format!("`{spec}`: give the destination port, e.g. `{}:53`", dst))?;
+            p
+        }
+        "icmp" | "icmpv6" => {
+            let proto = if f == Family::Ipv4 { 1 } else { 58 };
+            let mut p = bare(s, d, proto, h + 8 + size);
+            let (t, c) = icmp.unwrap_or(if f == Family::Ipv4 { (8, 0) } else { (128, 0) });
+            p.icmp_type = t;
+            p.icmp_code = c;
+            p
+        }
+        other => return Err(format!("`{spec}`: unknown protocol `{other}`; {help}")),
+    };
+    p.iif = iif;
+    p.oif = oif;
+    p.mark = mark;
+    Ok(Spec::Packet { packet: p })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs() {
+        let Ok(Spec::Ping { count: 3, size: 56, .. }) = parse("ping 192.168.1.1 -> 192.168.2.1 count 3") else { panic!() };
+        let Ok(Spec::Packet { packet }) = parse("tcp 10.0.0.1:40000 -> 10.0.0.2:22 syn in eth0") else { panic!() };
+        assert_eq!((packet.sport, packet.dport, packet.tcp_flags, packet.iif.as_deref(), packet.len), (40000, 22, SYN, Some("eth0"), 60));
+        assert!(parse("tcp 10.0.0.1 -> 10.0.0.2").is_err());
+        assert!(parse("ping 10.0.0.1 -> ::1").is_err());
+    }
+}
