@@ -62,3 +62,70 @@ fn icmp_echo_ignore_all_leaves_output_untouched() {
     assert_eq!(counter(w, "OUTPUT", None), (0, 0), "no reply is sent");
     assert_eq!(w.packets.len(), 3);
 }
+
+fn run(rules: &str, host: Host, specs: &[&str], backend: Backend) -> Vec<World> {
+    let (_, loaded) = load_str("rules", rules, &LoadOptions::default());
+    let rs = loaded.ruleset.expect("parses");
+    let specs: Vec<_> = specs.iter().map(|s| parse(s).unwrap()).collect();
+    Run { rs: &rs, host: &host, backend }.run(&specs).expect("predicts")
+}
+
+fn router(forward: bool) -> Host {
+    Host {
+        ifaces: vec![
+            Host::lo(),
+            Iface { name: "wan0".into(), addrs: vec![("203.0.113.1".parse().unwrap(), 24)] },
+            Iface { name: "lan0".into(), addrs: vec![("10.0.0.1".parse().unwrap(), 24)] },
+        ],
+        icmp_echo_ignore_all: false,
+        ip_forward: forward,
+        assumed: false,
+    }
+}
+
+fn nat_counter(w: &World, chain: &str, rule: Option<usize>) -> (u64, u64) {
+    w.counters.get(&HitKey { table: TableName::Nat, chain: chain.into(), rule }).copied().unwrap_or_default()
+}
+
+const PORT_FORWARD: &str = "*nat\n-A PREROUTING -d 203.0.113.1/32 -p tcp -j DNAT --to-destination 10.0.0.2\nCOMMIT\n*filter\n:FORWARD DROP [0:0]\n-A FORWARD -d 10.0.0.2/32 -p tcp -j ACCEPT\nCOMMIT\n";
+
+#[test]
+fn dnat_turns_an_incoming_packet_into_a_forwarded_one() {
+    let worlds = run(PORT_FORWARD, router(true), &["tcp 198.51.100.7:40000 -> 203.0.113.1:80 syn"], Backend::IptablesNft);
+    let w = &worlds[0];
+    assert_eq!(nat_counter(w, "PREROUTING", Some(0)), (1, 60));
+    assert_eq!(counter(w, "FORWARD", Some(0)), (1, 60), "filter sees the translated destination");
+    assert!(matches!(&w.packets[0].fate, fwcheck::predict::run::Fate::Sent { iface } if iface == "lan0"), "{:?}", w.packets[0].fate);
+}
+
+#[test]
+fn without_ip_forward_the_translated_packet_is_not_forwarded() {
+    let w = &run(PORT_FORWARD, router(false), &["tcp 198.51.100.7:40000 -> 203.0.113.1:80 syn"], Backend::IptablesNft)[0];
+    assert_eq!(nat_counter(w, "PREROUTING", Some(0)), (1, 60));
+    assert_eq!(counter(w, "FORWARD", Some(0)), (0, 0));
+    assert_eq!(w.packets[0].fate, fwcheck::predict::run::Fate::NotForwarded);
+}
+
+#[test]
+fn nat_sees_only_the_first_packet_of_a_connection() {
+    let rules = "*nat\n-A PREROUTING -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT\nCOMMIT\n";
+    let host = router(false);
+    // Two echo requests of one ping and their replies.
+    let w = &run(rules, host, &["ping 198.51.100.7 -> 203.0.113.1 count 2"], Backend::IptablesLegacy)[0];
+    assert_eq!(nat_counter(w, "PREROUTING", Some(0)), (1, 84), "only the first request");
+}
+
+#[test]
+fn nat_sees_nothing_while_conntrack_is_off() {
+    let rules = "*nat\n-A PREROUTING -j ACCEPT\nCOMMIT\n";
+    let w = &run(rules, router(false), &["ping 198.51.100.7 -> 203.0.113.1 count 3"], Backend::IptablesLegacy)[0];
+    assert_eq!(nat_counter(w, "PREROUTING", Some(0)), (0, 0));
+}
+
+#[test]
+fn a_drop_policy_stops_the_request_and_so_the_reply() {
+    let rules = "iptables -P INPUT DROP\n";
+    let w = &run(rules, seed_host(false), &["ping 192.168.1.1 -> 192.168.2.1 count 2"], Backend::IptablesNft)[0];
+    assert_eq!(counter(w, "INPUT", None), (2, 168), "-P created INPUT: its policy counts");
+    assert_eq!(w.packets.len(), 2, "no replies");
+}

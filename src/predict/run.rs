@@ -175,49 +175,61 @@ impl Run<'_> {
         }
         let nat = ct_on && first;
         let local = self.host.local_addrs();
-        let mut hooks: Vec<Hook> = path.hooks().to_vec();
-        if path == Path::Forward && !self.host.ip_forward {
-            hooks = vec![Hook::Prerouting];
-        }
-        // (world, packet, hooks done, traces)
-        let mut partial: Vec<(World, Packet, Vec<(Hook, Vec<Event>)>, Option<Fate>)> = vec![(w, p, vec![], None)];
-        let mut hook_ix = 0;
-        while hook_ix < hooks.len() {
-            let hook = hooks[hook_ix];
-            let mut next = Vec::new();
-            for (w, p, traces, fate) in partial {
-                if fate.is_some() {
-                    next.push((w, p, traces, fate));
-                    continue;
-                }
-                let mut p = p;
-                if matches!(hook, Hook::Forward | Hook::Postrouting) && p.oif.is_none() {
-                    p.oif = Some(self.host.iface_for(p.dst));
-                }
-                let walk = HookWalk { rs: self.rs, family, hook, backend: self.backend, nat, cx: EvalCx { hook, local: &local } };
-                for c in walk.run(&p)? {
-                    let mut w2 = w.clone();
-                    add_hits(&mut w2, &c, p.len);
-                    w2.assumed += c.assumed;
-                    let mut t2 = traces.clone();
-                    t2.push((hook, c.trace.clone()));
-                    let fate = match &c.verdict {
-                        Verdict::Accept => None,
-                        Verdict::Drop => Some(Fate::Dropped { hook }),
-                        Verdict::Reject { with } => Some(Fate::Rejected { hook, with: with.clone() }),
-                        Verdict::Unknown { reason } => Some(Fate::Unknown { hook, reason: reason.clone() }),
-                    };
-                    next.push((w2, course_packet(c), t2, fate));
-                }
+        // Each possible course goes hook by hook; the routing decision after
+        // PREROUTING sees the destination as DNAT left it.
+        let mut todo: Vec<Partial> = vec![Partial { w, p, traces: vec![], fate: None, path, next: 0 }];
+        let mut done: Vec<Partial> = Vec::new();
+        while let Some(mut part) = todo.pop() {
+            let hooks = part.path.hooks();
+            if part.fate.is_some() || part.next >= hooks.len() {
+                done.push(part);
+                continue;
             }
-            partial = next;
-            hook_ix += 1;
+            let hook = hooks[part.next];
+            if hook == Hook::Forward && !self.host.ip_forward {
+                part.fate = Some(Fate::NotForwarded);
+                done.push(part);
+                continue;
+            }
+            if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
+                part.p.oif = Some(self.host.iface_for(part.p.dst));
+            }
+            let walk = HookWalk { rs: self.rs, family, hook, backend: self.backend, nat, cx: EvalCx { hook, local: &local } };
+            for c in walk.run(&part.p)? {
+                let mut w2 = part.w.clone();
+                add_hits(&mut w2, &c, part.p.len);
+                w2.assumed += c.assumed;
+                let mut traces = part.traces.clone();
+                traces.push((hook, c.trace.clone()));
+                let fate = match &c.verdict {
+                    Verdict::Accept => None,
+                    Verdict::Drop => Some(Fate::Dropped { hook }),
+                    Verdict::Reject { with } => Some(Fate::Rejected { hook, with: with.clone() }),
+                    Verdict::Unknown { reason } => Some(Fate::Unknown { hook, reason: reason.clone() }),
+                };
+                let p2 = c.packet;
+                // Routing after PREROUTING: local delivery or forwarding,
+                // decided on the destination as the nat table left it.
+                let path2 = if hook == Hook::Prerouting {
+                    if self.host.is_local(p2.dst) {
+                        Path::LocalIn
+                    } else {
+                        Path::Forward
+                    }
+                } else {
+                    part.path
+                };
+                todo.push(Partial { w: w2, p: p2, traces, fate, path: path2, next: part.next + 1 });
+            }
         }
+        // Keep the order of courses stable (the work list is a stack).
+        done.reverse();
+        let partial: Vec<(World, Packet, Vec<(Hook, Vec<Event>)>, Option<Fate>, Path)> =
+            done.into_iter().map(|x| (x.w, x.p, x.traces, x.fate, x.path)).collect();
         let mut out = Vec::new();
-        for (mut w, p, traces, fate) in partial {
+        for (mut w, p, traces, fate, path) in partial {
             let fate = fate.unwrap_or_else(|| match path {
                 Path::LocalIn => Fate::Delivered,
-                Path::Forward if !self.host.ip_forward => Fate::NotForwarded,
                 _ => Fate::Sent { iface: p.oif.clone().unwrap_or_default() },
             });
             if matches!(fate, Fate::Delivered | Fate::Sent { .. }) {
@@ -235,13 +247,20 @@ impl Run<'_> {
     }
 }
 
+/// One course of a packet, part way through its hooks.
+struct Partial {
+    w: World,
+    p: Packet,
+    traces: Vec<(Hook, Vec<Event>)>,
+    fate: Option<Fate>,
+    path: Path,
+    /// Index of the next hook of `path`.
+    next: usize,
+}
+
 /// The identifier fwcheck's pings use (any fixed value: conntrack only
 /// needs requests and replies to agree).
 const PING_ID: u16 = 0x1234;
-
-fn course_packet(c: Course) -> Packet {
-    c.packet
-}
 
 fn add_hits(w: &mut World, c: &Course, len: u32) {
     for h in &c.hits {
