@@ -59,6 +59,14 @@ enum Command {
         /// A flow a real program produces: `ping A -> B count 3 size 56`.
         #[arg(long = "flow", value_name = "SPEC")]
         flows: Vec<String>,
+        /// A file of SPECs, one per line (`#` comments and blank lines are
+        /// skipped), sent after the --packet and --flow ones. Traces are then
+        /// off unless --trace is given.
+        #[arg(long = "packets", value_name = "FILE")]
+        packets_file: Option<String>,
+        /// Print each packet's trace (the default without --packets).
+        #[arg(long)]
+        trace: bool,
         /// An interface of the host with an address: `eth0=192.168.2.1/24`
         /// (repeat for more). Without it, fwcheck assumes the host owns the
         /// destination of the first packet, on eth0, and says so.
@@ -106,9 +114,17 @@ fn main() -> ExitCode {
             };
             parse(files, format, LoadOptions { save_family, netns }, counters)
         }
-        Command::Predict { rules, packets, flows, host, sysctls, backend, format, ipv6 } => {
+        Command::Predict { rules, packets, flows, packets_file, trace, host, sysctls, backend, format, ipv6 } => {
             let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
-            predict(rules, packets.iter().chain(&flows).cloned().collect(), host, sysctls, backend, format, opts)
+            let mut specs: Vec<String> = packets.iter().chain(&flows).cloned().collect();
+            if let Some(f) = &packets_file {
+                match std::fs::read_to_string(f) {
+                    Ok(t) => specs.extend(t.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string)),
+                    Err(e) => return usage(format!("cannot read {f}: {e}")),
+                }
+            }
+            let trace = trace || packets_file.is_none();
+            predict(rules, specs, host, sysctls, backend, format, opts, trace)
         }
     }
 }
@@ -157,6 +173,7 @@ fn predict(
     backend: fwcheck::netfilter::Backend,
     format: PredictFormat,
     opts: LoadOptions,
+    trace: bool,
 ) -> ExitCode {
     use fwcheck::predict::{host::Host, run::Run, spec};
     if specs.is_empty() {
@@ -191,7 +208,7 @@ fn predict(
         note = Some(format!("note: no --host given: assuming this host is {first_dst} on eth0, so traffic from {first_src} to it is incoming"));
         host.ifaces = Host::assumed(first_dst).ifaces;
     }
-    let worlds = match (Run { rs: &rs, host: &host, backend }).run(&parsed) {
+    let worlds = match (Run { rs: &rs, host: &host, backend, trace }).run(&parsed) {
         Ok(w) => w,
         Err(e) => return usage(e),
     };
@@ -217,8 +234,10 @@ fn predict(
                 if worlds.len() > 1 {
                     out.push_str(&format!("=== outcome {} of {} ===\n", i + 1, worlds.len()));
                 }
-                for (n, p) in w.packets.iter().enumerate() {
-                    out.push_str(&fwcheck::report::trace::packet(&rs, n + 1, p));
+                if trace {
+                    for (n, p) in w.packets.iter().enumerate() {
+                        out.push_str(&fwcheck::report::trace::packet(&rs, n + 1, p));
+                    }
                 }
                 out.push('\n');
                 let counted = fwcheck::predict::run::with_counters(&rs, family, w);

@@ -24,7 +24,7 @@ fn seed_worlds(backend: Backend, ignore_echo: bool) -> Vec<World> {
     let rs = loaded.ruleset.expect("the seed parses");
     let host = seed_host(ignore_echo);
     let spec = parse("ping 192.168.1.1 -> 192.168.2.1 count 3").unwrap();
-    Run { rs: &rs, host: &host, backend }.run(&[spec]).expect("predicts")
+    Run { rs: &rs, host: &host, backend, trace: true }.run(&[spec]).expect("predicts")
 }
 
 fn counter(w: &World, chain: &str, rule: Option<usize>) -> (u64, u64) {
@@ -67,7 +67,7 @@ fn run(rules: &str, host: Host, specs: &[&str], backend: Backend) -> Vec<World> 
     let (_, loaded) = load_str("rules", rules, &LoadOptions::default());
     let rs = loaded.ruleset.expect("parses");
     let specs: Vec<_> = specs.iter().map(|s| parse(s).unwrap()).collect();
-    Run { rs: &rs, host: &host, backend }.run(&specs).expect("predicts")
+    Run { rs: &rs, host: &host, backend, trace: true }.run(&specs).expect("predicts")
 }
 
 fn router(forward: bool) -> Host {

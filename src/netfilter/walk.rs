@@ -95,6 +95,9 @@ pub struct HookWalk<'a> {
     /// table only while the connection's NAT is not yet set up).
     pub nat: bool,
     pub cx: EvalCx<'a>,
+    /// Record the trace; without it only verdicts and counters are kept,
+    /// which is what large runs (`--packets FILE`) need.
+    pub trace: bool,
 }
 
 #[derive(Clone)]
@@ -144,7 +147,9 @@ impl HookWalk<'_> {
             // With iptables-nft (and nft) a base chain nobody created does
             // not exist, and the hook passes the table.
             if table.is_some() && self.backend == Backend::IptablesLegacy {
-                course.trace.push(Event::Policy { table: tname, chain: chain.clone(), policy: Policy::Accept });
+                if self.trace {
+                    course.trace.push(Event::Policy { table: tname, chain: chain.clone(), policy: Policy::Accept });
+                }
                 course.hits.push(Hit::Policy { table: tname, chain });
             }
             return self.tables(table_ix + 1, course, out);
@@ -165,7 +170,9 @@ impl HookWalk<'_> {
             let Some(rule) = chain.rules.get(st.rule) else {
                 // End of the chain.
                 if let Some((back, next)) = st.stack.pop() {
-                    st.course.trace.push(Event::FallThrough { table: tname, chain: st.chain.clone() });
+                    if self.trace {
+                        st.course.trace.push(Event::FallThrough { table: tname, chain: st.chain.clone() });
+                    }
                     st.chain = back;
                     st.rule = next;
                     continue;
@@ -175,7 +182,9 @@ impl HookWalk<'_> {
                 // it) the built-in chain's policy decides.
                 let base = table.chain(self.hook.as_str()).expect("the hook's chain exists");
                 let policy = base.policy.unwrap_or(Policy::Accept);
-                st.course.trace.push(Event::Policy { table: tname, chain: base.name.clone(), policy });
+                if self.trace {
+                    st.course.trace.push(Event::Policy { table: tname, chain: base.name.clone(), policy });
+                }
                 if policy_counts(self.backend, base) {
                     st.course.hits.push(Hit::Policy { table: tname, chain: base.name.clone() });
                 }
@@ -197,7 +206,9 @@ impl HookWalk<'_> {
             }
             match verdict {
                 Tri::No => {
-                    st.course.trace.push(Event::NoMatch { table: tname, chain: st.chain.clone(), index });
+                    if self.trace {
+                        st.course.trace.push(Event::NoMatch { table: tname, chain: st.chain.clone(), index });
+                    }
                     st.rule += 1;
                     continue;
                 }
@@ -205,10 +216,14 @@ impl HookWalk<'_> {
                     // Both courses: this one without the match, a copy with it.
                     let mut with = st.clone();
                     with.course.assumed += 1;
-                    with.course.trace.push(Event::Assumed { table: tname, chain: st.chain.clone(), index, matched: true, reason: reason.to_string() });
+                    if self.trace {
+                        with.course.trace.push(Event::Assumed { table: tname, chain: st.chain.clone(), index, matched: true, reason: reason.to_string() });
+                    }
                     self.matched(with, out)?;
                     st.course.assumed += 1;
-                    st.course.trace.push(Event::Assumed { table: tname, chain: st.chain.clone(), index, matched: false, reason: reason.to_string() });
+                    if self.trace {
+                        st.course.trace.push(Event::Assumed { table: tname, chain: st.chain.clone(), index, matched: false, reason: reason.to_string() });
+                    }
                     st.rule += 1;
                     continue;
                 }
@@ -224,7 +239,9 @@ impl HookWalk<'_> {
         let table = self.rs.table(self.family, tname).expect("walked tables exist");
         let rule = &table.chain(&st.chain).expect("exists").rules[st.rule];
         st.course.hits.push(Hit::Rule { table: tname, chain: st.chain.clone(), index: st.rule });
-        st.course.trace.push(Event::Match { table: tname, chain: st.chain.clone(), index: st.rule, target: target_name(&rule.target) });
+        if self.trace {
+            st.course.trace.push(Event::Match { table: tname, chain: st.chain.clone(), index: st.rule, target: target_name(&rule.target) });
+        }
         let step = match &rule.target {
             Target::None => None,
             Target::Accept => Some(Step::NextTable),

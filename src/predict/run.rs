@@ -82,6 +82,8 @@ pub struct Run<'a> {
     pub rs: &'a Ruleset,
     pub host: &'a Host,
     pub backend: Backend,
+    /// Keep each packet's trace (see [`HookWalk::trace`]).
+    pub trace: bool,
 }
 
 /// Most worlds a run may split into.
@@ -194,13 +196,24 @@ impl Run<'_> {
             if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
                 part.p.oif = Some(self.host.iface_for(part.p.dst));
             }
-            let walk = HookWalk { rs: self.rs, family, hook, backend: self.backend, nat, cx: EvalCx { hook, local: &local } };
-            for c in walk.run(&part.p)? {
-                let mut w2 = part.w.clone();
-                add_hits(&mut w2, &c, part.p.len);
+            let walk = HookWalk { rs: self.rs, family, hook, backend: self.backend, nat, cx: EvalCx { hook, local: &local }, trace: self.trace };
+            let courses = walk.run(&part.p)?;
+            let n = courses.len();
+            let len = part.p.len;
+            // The last course takes the world over; earlier ones (when a match
+            // could not be decided) each get a copy.
+            let mut base = Some((std::mem::take(&mut part.w), std::mem::take(&mut part.traces)));
+            for (k, c) in courses.into_iter().enumerate() {
+                let (mut w2, mut traces) = match (k + 1 == n, &base) {
+                    (true, _) => base.take().expect("the last course takes the base"),
+                    (false, Some(b)) => (b.0.clone(), b.1.clone()),
+                    (false, None) => unreachable!("the base is only taken by the last course"),
+                };
+                add_hits(&mut w2, &c, len);
                 w2.assumed += c.assumed;
-                let mut traces = part.traces.clone();
-                traces.push((hook, c.trace.clone()));
+                if self.trace {
+                    traces.push((hook, c.trace.clone()));
+                }
                 let fate = match &c.verdict {
                     Verdict::Accept => None,
                     Verdict::Drop => Some(Fate::Dropped { hook }),
@@ -239,6 +252,11 @@ impl Run<'_> {
                         w.ct.commit(&p, tuple, out_t, ct);
                     }
                 }
+            }
+            // Without traces only the last packet is kept: flows look at its
+            // fate, and a large run must not hold every packet.
+            if !self.trace {
+                w.packets.clear();
             }
             w.packets.push(PacketRun { label: label.clone(), packet: p, path, hooks: traces, fate });
             out.push(w);
