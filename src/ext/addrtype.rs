@@ -118,6 +118,137 @@ impl Extension for Addrtype {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+const UNSPEC: u32 = 1 << 0;
+const UNICAST: u32 = 1 << 1;
+const LOCAL: u32 = 1 << 2;
+const ANYCAST: u32 = 1 << 4;
+const MULTICAST: u32 = 1 << 5;
+const UNREACHABLE: u32 = 1 << 7;
+
+/// Why `--limit-iface-in` / `--limit-iface-out` leaves a host address open.
+const ONE_IFACE: &str = "--limit-iface: which interface holds each host address is not in the model";
+
+/// `addrtype_mt_v1` (xt_addrtype.c): the source, then the destination,
+/// must have one of the listed types (none of them, with `!`). The types
+/// differ between the families: see [`route_types4`] and [`type_is6`].
+impl MatchEval for Addrtype {
+    fn eval(&self, p: &Packet, cx: &EvalCx) -> Tri {
+        let one_iface = self.limit_iface.is_some();
+        let side = |t: &Option<Neg<u32>>, a: IpAddr| match (t, a) {
+            (None, _) => Tri::Yes,
+            (Some(t), IpAddr::V4(a)) => {
+                let (mut types, mut why) = route_types4(a, cx, one_iface);
+                // An anycast route is the one result of a lookup that the
+                // host's addresses do not tell; it matters only to a rule
+                // that asks for it.
+                if types == UNICAST && t.value & ANYCAST != 0 {
+                    (types, why) = (UNICAST | ANYCAST, "anycast routes are not in the model");
+                }
+                one_of(types, t.value, why).negate_if(t.neg)
+            }
+            (Some(t), IpAddr::V6(a)) => type_is6(t.value, a, cx, one_iface).negate_if(t.neg),
+        };
+        side(&self.src, p.src).and(|| side(&self.dst, p.dst))
+    }
+}
+
+/// Yes when every type the address may have is listed, no when none is.
+fn one_of(types: u32, listed: u32, why: &'static str) -> Tri {
+    if types & listed == 0 {
+        Tri::No
+    } else if types & !listed == 0 {
+        Tri::Yes
+    } else {
+        Tri::unknown(why)
+    }
+}
+
+/// The types `inet_dev_addr_type` (fib_frontend.c) may give an IPv4
+/// address, as far as the host's addresses tell, with what leaves it open
+/// when there are several. Before any lookup it answers BROADCAST for
+/// 0.0.0.0 (all of 0.0.0.0/8 on older kernels) and 255.255.255.255, and
+/// MULTICAST for 224.0.0.0/4. Otherwise it looks the address up in the
+/// local table, where `fib_add_ifaddr` put a LOCAL route for each address
+/// (for the whole prefix on the loopback device, taken to be 127.0.0.0/8)
+/// and a BROADCAST route for each prefix's broadcast address (older kernels
+/// also for its network address), and answers UNICAST when the lookup finds
+/// nothing or fails. A blackhole, unreachable, prohibit or throw route makes
+/// `fib_table_lookup` fail, so those types (and NAT, XRESOLVE, UNSPEC) are
+/// never the answer. With `--limit-iface-*` a route counts only when its
+/// device is that interface, else the answer is UNICAST.
+fn route_types4(a: Ipv4Addr, cx: &EvalCx, one_iface: bool) -> (u32, &'static str) {
+    let bits = u32::from(a);
+    if bits == 0 || a.is_broadcast() {
+        return (BROADCAST, "");
+    }
+    if bits >> 24 == 0 {
+        return (BROADCAST | UNICAST, "older kernels make all of 0.0.0.0/8 broadcast");
+    }
+    if a.is_multicast() {
+        return (MULTICAST, "");
+    }
+    let routed = |t: u32| if one_iface { (t | UNICAST, ONE_IFACE) } else { (t, "") };
+    let nets = || {
+        cx.local.iter().filter_map(|(l, len)| match l {
+            IpAddr::V4(l) if *len <= 32 => Some((u32::from(*l), u32::MAX.checked_shl(32 - u32::from(*len)).unwrap_or(0))),
+            _ => None,
+        })
+    };
+    if nets().any(|(l, _)| l == bits) {
+        return routed(LOCAL);
+    }
+    let rest = if nets().any(|(l, mask)| l >> 24 == 127 && l & mask == bits & mask) { LOCAL } else { UNICAST };
+    for (l, mask) in nets() {
+        let net = l & mask;
+        // No broadcast routes for /31, /32 or a prefix in 0.0.0.0/8.
+        if mask.count_ones() >= 31 || net >> 24 == 0 {
+            continue;
+        }
+        if bits == net | !mask {
+            return routed(BROADCAST);
+        }
+        if bits == net {
+            return (routed(BROADCAST | rest).0, "older kernels make the network address of a local prefix broadcast");
+        }
+    }
+    routed(rest)
+}
+
+/// `match_type6` (xt_addrtype.c). An IPv6 address has no single type:
+/// MULTICAST, UNICAST and UNSPEC in the list are each a requirement on the
+/// address class of `ipv6_addr_type` (so `UNICAST,MULTICAST` never
+/// matches), and if the list holds LOCAL, ANYCAST or UNREACHABLE a route
+/// lookup must give one of them. A host address is LOCAL, and nothing else,
+/// unless `--limit-iface-*` asks whether it is on that interface; for other
+/// addresses, whether the route is unreachable or anycast depends on the
+/// routing table.
+fn type_is6(listed: u32, a: Ipv6Addr, cx: &EvalCx, one_iface: bool) -> Tri {
+    let multicast = a.is_multicast();
+    let any = a.is_unspecified();
+    // ::ffff:0:0/96 is neither unicast nor multicast to `__ipv6_addr_type`.
+    let unicast = !multicast && !any && a.to_ipv4_mapped().is_none();
+    if (listed & MULTICAST != 0 && !multicast) || (listed & UNICAST != 0 && !unicast) || (listed & UNSPEC != 0 && !any) {
+        return Tri::No;
+    }
+    if listed & (LOCAL | ANYCAST | UNREACHABLE) == 0 {
+        return Tri::Yes;
+    }
+    if cx.is_local(IpAddr::V6(a)) {
+        if one_iface {
+            return Tri::unknown(ONE_IFACE);
+        }
+        return Tri::from_bool(listed & LOCAL != 0);
+    }
+    if listed & (ANYCAST | UNREACHABLE) != 0 {
+        return Tri::unknown("whether the route is unreachable or anycast depends on the routing table");
+    }
+    Tri::No
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +259,123 @@ mod tests {
         assert_eq!(types("UNICAST,unicast").map(|m| name_list(m, TYPES)).as_deref(), Ok("UNICAST"));
         assert!(types("LOCAL,,UNICAST").is_err());
         assert!(types("FOO").is_err());
+    }
+
+    use crate::ir::Hook;
+    use crate::predict::packet::rule_matches;
+
+    /// The host: 192.168.1.10/24 on some interface, 10.9.9.9/32, 127.0.0.1/8
+    /// on lo, 2001:db8::10/64 and ::1.
+    fn host() -> Vec<(IpAddr, u8)> {
+        ["192.168.1.10/24", "10.9.9.9/32", "127.0.0.1/8", "2001:db8::10/64", "::1/128"]
+            .iter()
+            .map(|s| {
+                let (a, l) = s.split_once('/').unwrap();
+                (a.parse().unwrap(), l.parse().unwrap())
+            })
+            .collect()
+    }
+
+    fn eval(family: Family, chain: &str, spec: &str, src: &str, dst: &str) -> Tri {
+        let m = rule_matches(family, "filter", chain, spec);
+        let (src, dst): (IpAddr, IpAddr) = (src.parse().unwrap(), dst.parse().unwrap());
+        let local = host();
+        m[0].eval(&Packet::udp(src, dst, 1, 2), &EvalCx { hook: Hook::Input, local: &local })
+    }
+
+    fn dst4(spec: &str, dst: &str) -> Tri {
+        eval(Family::Ipv4, "INPUT", spec, "203.0.113.5", dst)
+    }
+
+    #[test]
+    fn ipv4_types() {
+        let local = "-m addrtype --dst-type LOCAL";
+        assert_eq!(dst4(local, "192.168.1.10"), Tri::Yes);
+        assert_eq!(dst4(local, "10.9.9.9"), Tri::Yes);
+        assert_eq!(dst4(local, "192.168.1.11"), Tri::No);
+        assert_eq!(dst4(local, "127.0.0.1"), Tri::Yes);
+        // The whole loopback prefix is local.
+        assert_eq!(dst4(local, "127.1.2.3"), Tri::Yes);
+        assert_eq!(dst4("-m addrtype ! --dst-type LOCAL", "192.168.1.10"), Tri::No);
+        assert_eq!(dst4("-m addrtype ! --dst-type LOCAL", "8.8.8.8"), Tri::Yes);
+        let bcast = "-m addrtype --dst-type BROADCAST";
+        assert_eq!(dst4(bcast, "255.255.255.255"), Tri::Yes);
+        assert_eq!(dst4(bcast, "0.0.0.0"), Tri::Yes);
+        assert_eq!(dst4(bcast, "192.168.1.255"), Tri::Yes);
+        assert_eq!(dst4(bcast, "127.255.255.255"), Tri::Yes);
+        assert_eq!(dst4(bcast, "192.168.2.255"), Tri::No);
+        assert_eq!(dst4(local, "192.168.1.255"), Tri::No);
+        let mcast = "-m addrtype --dst-type MULTICAST";
+        assert_eq!(dst4(mcast, "224.0.0.1"), Tri::Yes);
+        assert_eq!(dst4(mcast, "239.255.255.250"), Tri::Yes);
+        assert_eq!(dst4(mcast, "240.0.0.1"), Tri::No);
+        let unicast = "-m addrtype --dst-type UNICAST";
+        assert_eq!(dst4(unicast, "8.8.8.8"), Tri::Yes);
+        assert_eq!(dst4(unicast, "192.168.1.11"), Tri::Yes);
+        assert_eq!(dst4(unicast, "192.168.1.10"), Tri::No);
+        assert_eq!(dst4(unicast, "224.0.0.1"), Tri::No);
+        assert_eq!(dst4("-m addrtype --dst-type LOCAL,BROADCAST", "192.168.1.255"), Tri::Yes);
+        assert_eq!(dst4("-m addrtype --src-type LOCAL --dst-type UNICAST", "8.8.8.8"), Tri::No);
+        assert_eq!(eval(Family::Ipv4, "OUTPUT", "-m addrtype --src-type LOCAL --dst-type UNICAST", "192.168.1.10", "8.8.8.8"), Tri::Yes);
+    }
+
+    #[test]
+    fn ipv4_what_the_kernel_version_or_routes_decide() {
+        // 0.0.0.0/8 beyond 0.0.0.0, and a prefix's own network address,
+        // changed type between kernel versions.
+        assert!(matches!(dst4("-m addrtype --dst-type BROADCAST", "0.1.2.3"), Tri::Unknown(_)));
+        assert!(matches!(dst4("-m addrtype --dst-type BROADCAST", "192.168.1.0"), Tri::Unknown(_)));
+        assert_eq!(dst4("-m addrtype --dst-type BROADCAST,UNICAST", "192.168.1.0"), Tri::Yes);
+        assert_eq!(dst4("-m addrtype --dst-type LOCAL", "192.168.1.0"), Tri::No);
+        // 127.0.0.0 is broadcast or, on newer kernels, in the local /8.
+        assert_eq!(dst4("-m addrtype --dst-type BROADCAST,LOCAL", "127.0.0.0"), Tri::Yes);
+        // Anycast routes are not in the model.
+        assert!(matches!(dst4("-m addrtype --dst-type ANYCAST", "8.8.8.8"), Tri::Unknown(_)));
+        assert_eq!(dst4("-m addrtype --dst-type ANYCAST,UNICAST", "8.8.8.8"), Tri::Yes);
+        assert_eq!(dst4("-m addrtype --dst-type ANYCAST", "192.168.1.10"), Tri::No);
+        // A failed lookup (blackhole, unreachable, prohibit, throw) answers UNICAST.
+        for t in ["BLACKHOLE", "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE", "UNSPEC"] {
+            assert_eq!(dst4(&format!("-m addrtype --dst-type {t}"), "8.8.8.8"), Tri::No, "{t}");
+            assert_eq!(dst4(&format!("-m addrtype ! --dst-type {t}"), "8.8.8.8"), Tri::Yes, "{t}");
+        }
+    }
+
+    #[test]
+    fn ipv4_limited_to_an_interface() {
+        let spec = "-m addrtype --dst-type LOCAL --limit-iface-in";
+        assert!(matches!(dst4(spec, "192.168.1.10"), Tri::Unknown(_)));
+        assert_eq!(dst4(spec, "8.8.8.8"), Tri::No);
+        assert_eq!(dst4("-m addrtype --dst-type MULTICAST --limit-iface-in", "224.0.0.1"), Tri::Yes);
+        assert_eq!(dst4("-m addrtype --dst-type LOCAL,UNICAST --limit-iface-in", "192.168.1.10"), Tri::Yes);
+        assert!(matches!(dst4("-m addrtype ! --dst-type LOCAL --limit-iface-in", "192.168.1.10"), Tri::Unknown(_)));
+    }
+
+    fn dst6(spec: &str, dst: &str) -> Tri {
+        eval(Family::Ipv6, "INPUT", spec, "2001:db8:1::5", dst)
+    }
+
+    #[test]
+    fn ipv6_classes_and_lookups() {
+        assert_eq!(dst6("-m addrtype --dst-type LOCAL", "2001:db8::10"), Tri::Yes);
+        assert_eq!(dst6("-m addrtype --dst-type LOCAL", "::1"), Tri::Yes);
+        assert_eq!(dst6("-m addrtype --dst-type LOCAL", "2001:db8::11"), Tri::No);
+        assert_eq!(dst6("-m addrtype ! --dst-type LOCAL", "2001:db8::11"), Tri::Yes);
+        assert_eq!(dst6("-m addrtype --dst-type MULTICAST", "ff02::1"), Tri::Yes);
+        assert_eq!(dst6("-m addrtype --dst-type MULTICAST", "fe80::1"), Tri::No);
+        assert_eq!(dst6("-m addrtype --dst-type UNICAST", "fe80::1"), Tri::Yes);
+        assert_eq!(dst6("-m addrtype --dst-type UNICAST", "::ffff:1.2.3.4"), Tri::No);
+        assert_eq!(dst6("-m addrtype --dst-type UNSPEC", "::"), Tri::Yes);
+        assert_eq!(dst6("-m addrtype --dst-type UNSPEC", "::1"), Tri::No);
+        // Each listed class must hold: unicast and multicast at once never do.
+        assert_eq!(dst6("-m addrtype --dst-type UNICAST,MULTICAST", "ff02::1"), Tri::No);
+        assert_eq!(dst6("-m addrtype --dst-type UNICAST,MULTICAST", "2001:db8::11"), Tri::No);
+        assert_eq!(dst6("-m addrtype --dst-type UNICAST,LOCAL", "2001:db8::10"), Tri::Yes);
+        assert_eq!(dst6("-m addrtype --dst-type UNICAST,LOCAL", "2001:db8::11"), Tri::No);
+        assert_eq!(dst6("-m addrtype --dst-type MULTICAST,LOCAL", "2001:db8::10"), Tri::No);
+        assert!(matches!(dst6("-m addrtype --dst-type UNREACHABLE", "2001:db8:ffff::1"), Tri::Unknown(_)));
+        assert!(matches!(dst6("-m addrtype --dst-type ANYCAST", "2001:db8::"), Tri::Unknown(_)));
+        assert_eq!(dst6("-m addrtype --dst-type ANYCAST,UNREACHABLE", "2001:db8::10"), Tri::No);
+        assert!(matches!(dst6("-m addrtype --dst-type LOCAL --limit-iface-in", "2001:db8::10"), Tri::Unknown(_)));
+        assert_eq!(dst6("-m addrtype --dst-type LOCAL --limit-iface-in", "2001:db8::11"), Tri::No);
     }
 }

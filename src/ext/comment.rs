@@ -48,3 +48,32 @@ impl Extension for Comment {
         w.string(false, "comment", self.text.as_deref().unwrap_or(""));
     }
 }
+
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `comment_mt` (xt_comment.c) returns true for every packet: the text is
+/// for the people who read the rules, not for the kernel.
+impl MatchEval for Comment {
+    fn eval(&self, _: &Packet, _: &EvalCx) -> Tri {
+        Tri::Yes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comment_matches_every_packet() {
+        use crate::ir::{Family, Hook};
+        use crate::predict::packet::rule_matches;
+        let cx = EvalCx { hook: Hook::Input, local: &[] };
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", "-m comment --comment \"why not\"");
+        let mut frag = Packet::udp([10, 0, 0, 1], [10, 0, 0, 2], 53, 53);
+        frag.fragment = true;
+        for p in [Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1, 2), frag] {
+            assert_eq!(m[0].eval(&p, &cx), Tri::Yes);
+        }
+    }
+}

@@ -42,3 +42,62 @@ impl Extension for Connmark {
         }
     }
 }
+
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `connmark_mt` (xt_connmark.c) returns false, `!` or not, when
+/// `nf_ct_get` finds no conntrack entry: for an untracked or invalid
+/// packet, and for one the model gives no conntrack information.
+impl MatchEval for Connmark {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        let Some(ct) = p.ct.as_ref().and_then(super::state::entry) else {
+            return Tri::No;
+        };
+        match self.mark {
+            None => Tri::Yes,
+            Some((neg, vm)) => Tri::from_bool(ct.mark & vm.mask == vm.value).negate_if(neg),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::ir::{Family, Hook};
+    use crate::predict::packet::rule_matches;
+    use crate::predict::{CtDir, CtInfo, CtState};
+
+    fn ct(state: CtState, mark: u32) -> CtInfo {
+        let (a, b) = ([10, 0, 0, 1].into(), [10, 0, 0, 2].into());
+        CtInfo { state, dir: CtDir::Original, status: 0, mark, proto: 6, orig: (a, b, 1000, 22), reply: (b, a, 22, 1000), expires: 60 }
+    }
+
+    fn eval(spec: &str, ct: Option<CtInfo>) -> Tri {
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+        let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
+        p.ct = ct;
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn the_entry_mark_under_mask() {
+        let est = |mark| Some(ct(CtState::Established, mark));
+        assert_eq!(eval("-m connmark --mark 0x5", est(5)), Tri::Yes);
+        assert_eq!(eval("-m connmark --mark 0x5", est(4)), Tri::No);
+        assert_eq!(eval("-m connmark --mark 0x4/0x4", est(5)), Tri::Yes);
+        assert_eq!(eval("-m connmark ! --mark 0x5", est(5)), Tri::No);
+        assert_eq!(eval("-m connmark ! --mark 0x5", est(0)), Tri::Yes);
+        assert_eq!(eval("-m connmark --mark 0", est(0)), Tri::Yes);
+    }
+
+    #[test]
+    fn no_entry_never_matches_even_negated() {
+        for spec in ["-m connmark --mark 0", "-m connmark ! --mark 0x5"] {
+            assert_eq!(eval(spec, None), Tri::No, "{spec}");
+            assert_eq!(eval(spec, Some(ct(CtState::Untracked, 0))), Tri::No, "{spec}");
+            assert_eq!(eval(spec, Some(ct(CtState::Invalid, 0))), Tri::No, "{spec}");
+        }
+    }
+}

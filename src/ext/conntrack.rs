@@ -311,6 +311,82 @@ impl Extension for Conntrack {
     }
 }
 
+use super::state::{entry, state_bit, NO_CT};
+use super::MatchEval;
+use crate::predict::{CtDir, EvalCx, Packet, Tri};
+
+/// IPS_SRC_NAT and IPS_DST_NAT of the entry's status.
+const IPS_SRC_NAT: u32 = 0x10;
+const IPS_DST_NAT: u32 = 0x20;
+/// SNAT and DNAT in [`CTSTATES`].
+const STATE_SNAT: u32 = 1 << 5;
+const STATE_DNAT: u32 = 1 << 6;
+
+/// `conntrack_mt` (xt_conntrack.c). The state test comes first and also
+/// sees packets without an entry (INVALID, UNTRACKED); SNAT and DNAT are
+/// the entry's IPS_SRC_NAT and IPS_DST_NAT status bits, which NAT sets when
+/// it makes the reply tuple differ from the original one. Without an entry
+/// the kernel stops there: true if `--ctstate` was given (and passed),
+/// false otherwise, whatever the other options and their `!` say. Each
+/// other option is a test on the entry, all of which must hold.
+impl MatchEval for Conntrack {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        let Some(info) = &p.ct else {
+            return Tri::unknown(NO_CT);
+        };
+        let ct = entry(info);
+        if let Some(s) = &self.state {
+            let mut bits = state_bit(info.state);
+            if let Some(ct) = ct {
+                if ct.status & IPS_SRC_NAT != 0 {
+                    bits |= STATE_SNAT;
+                }
+                if ct.status & IPS_DST_NAT != 0 {
+                    bits |= STATE_DNAT;
+                }
+            }
+            if (s.value & bits != 0) == s.neg {
+                return Tri::No;
+            }
+        }
+        let Some(ct) = ct else {
+            return Tri::from_bool(self.state.is_some());
+        };
+        let ok = self.dir.is_none_or(|d| (d == Dir::Original) == (ct.dir == CtDir::Original))
+            && ct_addr(&self.orig_src, ct.orig.0)
+            && ct_addr(&self.orig_dst, ct.orig.1)
+            && ct_addr(&self.repl_src, ct.reply.0)
+            && ct_addr(&self.repl_dst, ct.reply.1)
+            && self.proto.as_ref().is_none_or(|x| (ct.proto == x.value) != x.neg)
+            && ct_port(&self.orig_src_port, ct.orig.2)
+            && ct_port(&self.orig_dst_port, ct.orig.3)
+            && ct_port(&self.repl_src_port, ct.reply.2)
+            && ct_port(&self.repl_dst_port, ct.reply.3)
+            && self.status.as_ref().is_none_or(|s| (s.value & ct.status != 0) != s.neg)
+            && self.expire.as_ref().is_none_or(|e| (e.value.min <= ct.expires && ct.expires <= e.value.max) != e.neg);
+        Tri::from_bool(ok)
+    }
+}
+
+/// `conntrack_addrcmp`: equal under the mask. The rule keeps the host bits
+/// it was written with, and the mask takes them out of the comparison.
+fn ct_addr(a: &Option<Neg<CtAddr>>, have: IpAddr) -> bool {
+    a.as_ref().is_none_or(|a| {
+        let equal = match (have, a.value.addr, a.value.mask) {
+            (IpAddr::V4(k), IpAddr::V4(u), IpAddr::V4(m)) => (u32::from(k) ^ u32::from(u)) & u32::from(m) == 0,
+            (IpAddr::V6(k), IpAddr::V6(u), IpAddr::V6(m)) => (u128::from(k) ^ u128::from(u)) & u128::from(m) == 0,
+            _ => false,
+        };
+        equal != a.neg
+    })
+}
+
+/// `port_match` of revision 3: inclusive, so a reversed range never
+/// matches (and always does with `!`).
+fn ct_port(r: &Option<PortRange>, port: u16) -> bool {
+    r.is_none_or(|r| (r.lo <= port && port <= r.hi) != r.neg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,5 +428,117 @@ mod tests {
         assert_eq!(e("0x10:20"), Ok((16, 20)));
         assert!(e("4294967296").is_err());
         assert!(e("1:2:3").is_err());
+    }
+
+    use crate::ir::Hook;
+    use crate::predict::packet::rule_matches;
+    use crate::predict::{CtDir, CtInfo, CtState};
+
+    /// An established TCP flow 10.0.0.1:1000 -> 10.0.0.2:22, DNATed to
+    /// 192.168.1.2:2222.
+    fn ct() -> CtInfo {
+        let (c, s, real) = ([10, 0, 0, 1].into(), [10, 0, 0, 2].into(), [192, 168, 1, 2].into());
+        CtInfo {
+            state: CtState::Established,
+            dir: CtDir::Original,
+            status: 0x2 | 0x4 | 0x8 | 0x20,
+            mark: 0,
+            proto: 6,
+            orig: (c, s, 1000, 22),
+            reply: (real, c, 2222, 1000),
+            expires: 300,
+        }
+    }
+
+    fn eval(spec: &str, ct: Option<CtInfo>) -> Tri {
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+        let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
+        p.ct = ct;
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    fn with(f: impl FnOnce(&mut CtInfo)) -> Option<CtInfo> {
+        let mut c = ct();
+        f(&mut c);
+        Some(c)
+    }
+
+    #[test]
+    fn states_and_nat_bits() {
+        assert_eq!(eval("-m conntrack --ctstate ESTABLISHED", Some(ct())), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctstate NEW", Some(ct())), Tri::No);
+        assert_eq!(eval("-m conntrack ! --ctstate NEW", Some(ct())), Tri::Yes);
+        // DNAT comes from IPS_DST_NAT; the entry has no IPS_SRC_NAT.
+        assert_eq!(eval("-m conntrack --ctstate DNAT", Some(ct())), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctstate SNAT", Some(ct())), Tri::No);
+        assert_eq!(eval("-m conntrack ! --ctstate DNAT", Some(ct())), Tri::No);
+        assert_eq!(eval("-m conntrack --ctstate SNAT", with(|c| c.status |= 0x10)), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctstate NEW,SNAT", with(|c| c.status |= 0x10)), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctstate NEW", with(|c| c.state = CtState::New)), Tri::Yes);
+    }
+
+    #[test]
+    fn without_an_entry_only_the_state_counts() {
+        let untracked = with(|c| c.state = CtState::Untracked);
+        let invalid = with(|c| c.state = CtState::Invalid);
+        assert_eq!(eval("-m conntrack --ctstate UNTRACKED", untracked.clone()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctstate INVALID", invalid.clone()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctstate INVALID", untracked.clone()), Tri::No);
+        // The NAT bits need an entry.
+        assert_eq!(eval("-m conntrack --ctstate DNAT", with(|c| c.state = CtState::Invalid)), Tri::No);
+        // A passed state test ends the match: the other options are not looked at.
+        assert_eq!(eval("-m conntrack --ctstate INVALID --ctproto 17", invalid.clone()), Tri::Yes);
+        assert_eq!(eval("-m conntrack ! --ctstate NEW --ctproto 17", untracked.clone()), Tri::Yes);
+        // Without a state test there is nothing to pass: false, even negated.
+        assert_eq!(eval("-m conntrack --ctproto 6", invalid), Tri::No);
+        assert_eq!(eval("-m conntrack ! --ctproto 17", untracked), Tri::No);
+        assert_eq!(eval("-m conntrack --ctstate INVALID", None), Tri::unknown(NO_CT));
+        assert_eq!(eval("-m conntrack --ctproto 6", None), Tri::unknown(NO_CT));
+    }
+
+    #[test]
+    fn tuples_status_expiry_direction() {
+        let c = || Some(ct());
+        assert_eq!(eval("-m conntrack --ctproto 6", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack ! --ctproto 6", c()), Tri::No);
+        assert_eq!(eval("-m conntrack --ctorigdst 10.0.0.2", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctorigdst 10.0.0.0/24", c()), Tri::Yes);
+        // Host bits of the rule's address do not count under the mask.
+        assert_eq!(eval("-m conntrack --ctorigdst 10.0.0.99/24", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctreplsrc 192.168.1.2", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack ! --ctreplsrc 192.168.1.2", c()), Tri::No);
+        assert_eq!(eval("-m conntrack --ctrepldst 10.0.0.2", c()), Tri::No);
+        assert_eq!(eval("-m conntrack --ctorigsrcport 1000", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctorigdstport 20:22", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctorigdstport 23:65535", c()), Tri::No);
+        assert_eq!(eval("-m conntrack --ctreplsrcport 2222", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack ! --ctrepldstport 1000", c()), Tri::No);
+        // A reversed range never matches; negated, it always does.
+        assert_eq!(eval("-m conntrack --ctorigdstport 30:20", c()), Tri::No);
+        assert_eq!(eval("-m conntrack ! --ctorigdstport 30:20", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctstatus ASSURED", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctstatus EXPECTED", c()), Tri::No);
+        assert_eq!(eval("-m conntrack --ctstatus EXPECTED,CONFIRMED", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack ! --ctstatus ASSURED", c()), Tri::No);
+        assert_eq!(eval("-m conntrack --ctstatus NONE", c()), Tri::No);
+        assert_eq!(eval("-m conntrack ! --ctstatus NONE", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctexpire 300", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctexpire 0:299", c()), Tri::No);
+        assert_eq!(eval("-m conntrack ! --ctexpire 0:299", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctdir ORIGINAL", c()), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctdir REPLY", c()), Tri::No);
+        assert_eq!(eval("-m conntrack --ctdir REPLY", with(|c| c.dir = CtDir::Reply)), Tri::Yes);
+        assert_eq!(eval("-m conntrack --ctstate ESTABLISHED --ctproto 17", c()), Tri::No);
+    }
+
+    #[test]
+    fn ipv6_tuples() {
+        let (a, b): (IpAddr, IpAddr) = ("2001:db8::1".parse().unwrap(), "2001:db8::2".parse().unwrap());
+        let info =
+            CtInfo { state: CtState::New, dir: CtDir::Original, status: 0, mark: 0, proto: 17, orig: (a, b, 5000, 53), reply: (b, a, 53, 5000), expires: 30 };
+        let m = rule_matches(Family::Ipv6, "filter", "INPUT", "-m conntrack --ctorigsrc 2001:db8::/64");
+        let mut p = Packet::udp(a, b, 5000, 53);
+        p.ct = Some(info);
+        assert_eq!(m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] }), Tri::Yes);
     }
 }

@@ -167,6 +167,32 @@ impl Extension for Icmp {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `icmp_match` (xt_tcpudp.c): type 255 is iptables' `any` and matches
+/// every type and code; otherwise the type must be equal and the code in
+/// the inclusive range. A fragment other than the first has no ICMP header
+/// and never matches, `!` or not.
+impl MatchEval for Icmp {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        if p.fragment {
+            return Tri::No;
+        }
+        match &self.icmp_type {
+            None => Tri::Yes,
+            Some(t) => Tri::from_bool(t.ty == 0xff || t.type_code_in_range(p)).negate_if(t.neg),
+        }
+    }
+}
+
+impl IcmpType {
+    /// `type_code_in_range` (xt_tcpudp.c), shared by ICMP and ICMPv6.
+    pub(crate) fn type_code_in_range(&self, p: &Packet) -> bool {
+        p.icmp_type == self.ty && self.code_min <= p.icmp_code && p.icmp_code <= self.code_max
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +212,49 @@ mod tests {
         assert_eq!(p("010").as_deref(), Ok("8"));
         for bad in ["echo", "ttl", "08", "256", "3/256", "3/1:", "3/:2", "3/1:2:3", "any/0", "", "/3", "3/"] {
             assert!(p(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn eval(spec: &str, p: &Packet) -> Tri {
+        use crate::ir::Hook;
+        use crate::predict::packet::rule_matches;
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn types_and_code_ranges() {
+        let ping = Packet::icmp([10, 0, 0, 1], [10, 0, 0, 2], 8, 0);
+        let port_unr = Packet::icmp([10, 0, 0, 2], [10, 0, 0, 1], 3, 3);
+        assert_eq!(eval("-p icmp --icmp-type echo-request", &ping), Tri::Yes);
+        assert_eq!(eval("-p icmp --icmp-type echo-reply", &ping), Tri::No);
+        assert_eq!(eval("-p icmp ! --icmp-type echo-request", &ping), Tri::No);
+        assert_eq!(eval("-p icmp ! --icmp-type echo-reply", &ping), Tri::Yes);
+        assert_eq!(eval("-p icmp --icmp-type destination-unreachable", &port_unr), Tri::Yes);
+        assert_eq!(eval("-p icmp --icmp-type port-unreachable", &port_unr), Tri::Yes);
+        assert_eq!(eval("-p icmp --icmp-type host-unreachable", &port_unr), Tri::No);
+        // Both ends of a code range count.
+        assert_eq!(eval("-p icmp --icmp-type 3/1:3", &port_unr), Tri::Yes);
+        assert_eq!(eval("-p icmp --icmp-type 3/3:9", &port_unr), Tri::Yes);
+        assert_eq!(eval("-p icmp --icmp-type 3/4:9", &port_unr), Tri::No);
+        assert_eq!(eval("-p icmp --icmp-type 3/0:2", &port_unr), Tri::No);
+    }
+
+    #[test]
+    fn any_is_every_type() {
+        for p in [Packet::icmp([1, 1, 1, 1], [2, 2, 2, 2], 8, 0), Packet::icmp([1, 1, 1, 1], [2, 2, 2, 2], 42, 200)] {
+            assert_eq!(eval("-p icmp --icmp-type any", &p), Tri::Yes);
+            assert_eq!(eval("-p icmp ! --icmp-type any", &p), Tri::No);
+            assert_eq!(eval("-p icmp --icmp-type 255/3", &p), Tri::Yes);
+        }
+    }
+
+    #[test]
+    fn later_fragments_never_match() {
+        let mut p = Packet::icmp([10, 0, 0, 1], [10, 0, 0, 2], 8, 0);
+        p.fragment = true;
+        for spec in ["-p icmp --icmp-type any", "-p icmp ! --icmp-type echo-reply", "-p icmp --icmp-type 8"] {
+            assert_eq!(eval(spec, &p), Tri::No, "{spec}");
         }
     }
 }

@@ -88,6 +88,24 @@ impl Extension for Icmp6 {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `icmp6_match` (xt_tcpudp.c): unlike IPv4's match, type 255 is no
+/// wildcard (`icmp6_type_code_match` has no `any`), so it matches type 255
+/// only. A fragment other than the first never matches, `!` or not.
+impl MatchEval for Icmp6 {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        if p.fragment {
+            return Tri::No;
+        }
+        match &self.icmpv6_type {
+            None => Tri::Yes,
+            Some(t) => Tri::from_bool(t.type_code_in_range(p)).negate_if(t.neg),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +124,48 @@ mod tests {
         for bad in ["any", "echo", "neighbo", "256", "1/256", "1/2:"] {
             assert!(p(bad).is_err(), "{bad}");
         }
+    }
+
+    fn eval(spec: &str, p: &Packet) -> Tri {
+        use crate::ir::Hook;
+        use crate::predict::packet::rule_matches;
+        let m = rule_matches(Family::Ipv6, "filter", "INPUT", spec);
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    fn icmp6(ty: u8, code: u8) -> Packet {
+        let a: std::net::Ipv6Addr = "2001:db8::1".parse().unwrap();
+        let b: std::net::Ipv6Addr = "2001:db8::2".parse().unwrap();
+        Packet::icmp(a, b, ty, code)
+    }
+
+    #[test]
+    fn types_and_code_ranges() {
+        let ns = icmp6(135, 0);
+        assert_eq!(ns.proto, 58);
+        assert_eq!(eval("-p ipv6-icmp --icmpv6-type neighbour-solicitation", &ns), Tri::Yes);
+        assert_eq!(eval("-p ipv6-icmp --icmpv6-type neighbour-advertisement", &ns), Tri::No);
+        assert_eq!(eval("-p ipv6-icmp ! --icmpv6-type neighbour-solicitation", &ns), Tri::No);
+        assert_eq!(eval("-p ipv6-icmp ! --icmpv6-type echo-request", &ns), Tri::Yes);
+        let unr = icmp6(1, 4);
+        assert_eq!(eval("-p ipv6-icmp --icmpv6-type port-unreachable", &unr), Tri::Yes);
+        assert_eq!(eval("-p ipv6-icmp --icmpv6-type 1/4:6", &unr), Tri::Yes);
+        assert_eq!(eval("-p ipv6-icmp --icmpv6-type 1/0:4", &unr), Tri::Yes);
+        assert_eq!(eval("-p ipv6-icmp --icmpv6-type 1/5:6", &unr), Tri::No);
+    }
+
+    #[test]
+    fn type_255_is_not_a_wildcard() {
+        assert_eq!(eval("-p ipv6-icmp --icmpv6-type 255", &icmp6(128, 0)), Tri::No);
+        assert_eq!(eval("-p ipv6-icmp ! --icmpv6-type 255", &icmp6(128, 0)), Tri::Yes);
+        assert_eq!(eval("-p ipv6-icmp --icmpv6-type 255", &icmp6(255, 7)), Tri::Yes);
+    }
+
+    #[test]
+    fn later_fragments_never_match() {
+        let mut p = icmp6(128, 0);
+        p.fragment = true;
+        assert_eq!(eval("-p ipv6-icmp --icmpv6-type echo-request", &p), Tri::No);
+        assert_eq!(eval("-p ipv6-icmp ! --icmpv6-type echo-reply", &p), Tri::No);
     }
 }

@@ -84,6 +84,31 @@ impl Extension for Iprange {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `iprange_mt4` / `iprange_mt6` (xt_iprange.c): FROM <= address <= TO,
+/// compared as numbers, so a reversed range never matches (and always does
+/// with `!`); both given ranges must hold.
+impl MatchEval for Iprange {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        let holds = |r: &Option<Neg<AddrRange>>, a: IpAddr| r.as_ref().is_none_or(|r| r.value.contains(a) != r.neg);
+        Tri::from_bool(holds(&self.src, p.src) && holds(&self.dst, p.dst))
+    }
+}
+
+impl AddrRange {
+    /// Whether `a` lies in the inclusive range; an address of the other
+    /// family does not.
+    pub fn contains(&self, a: IpAddr) -> bool {
+        match (self.from, a, self.to) {
+            (IpAddr::V4(f), IpAddr::V4(a), IpAddr::V4(t)) => f <= a && a <= t,
+            (IpAddr::V6(f), IpAddr::V6(a), IpAddr::V6(t)) => f <= a && a <= t,
+            _ => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +125,41 @@ mod tests {
             assert!(parse_range(bad, Family::Ipv4).is_err(), "{bad}");
         }
         assert!(parse_range("1.1.1.1-1.1.1.2", Family::Ipv6).is_err());
+    }
+
+    fn eval(family: Family, spec: &str, p: &Packet) -> Tri {
+        use crate::ir::Hook;
+        use crate::predict::packet::rule_matches;
+        let m = rule_matches(family, "filter", "INPUT", spec);
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn inclusive_ranges() {
+        let v4 = Family::Ipv4;
+        let p = |src: [u8; 4]| Packet::tcp(src, [192, 168, 0, 1], 1000, 22);
+        assert_eq!(eval(v4, "-m iprange --src-range 10.0.0.1-10.0.0.9", &p([10, 0, 0, 1])), Tri::Yes);
+        assert_eq!(eval(v4, "-m iprange --src-range 10.0.0.1-10.0.0.9", &p([10, 0, 0, 9])), Tri::Yes);
+        assert_eq!(eval(v4, "-m iprange --src-range 10.0.0.1-10.0.0.9", &p([10, 0, 0, 0])), Tri::No);
+        assert_eq!(eval(v4, "-m iprange --src-range 10.0.0.1-10.0.0.9", &p([10, 0, 0, 10])), Tri::No);
+        assert_eq!(eval(v4, "-m iprange ! --src-range 10.0.0.1-10.0.0.9", &p([10, 0, 0, 10])), Tri::Yes);
+        assert_eq!(eval(v4, "-m iprange ! --src-range 10.0.0.1-10.0.0.9", &p([10, 0, 0, 5])), Tri::No);
+        // Numeric order across octets.
+        assert_eq!(eval(v4, "-m iprange --src-range 10.0.0.250-10.0.1.5", &p([10, 0, 1, 0])), Tri::Yes);
+        assert_eq!(eval(v4, "-m iprange --src-range 10.0.0.5", &p([10, 0, 0, 5])), Tri::Yes);
+        // Reversed: never, and always when negated.
+        assert_eq!(eval(v4, "-m iprange --src-range 10.0.0.9-10.0.0.1", &p([10, 0, 0, 5])), Tri::No);
+        assert_eq!(eval(v4, "-m iprange ! --src-range 10.0.0.9-10.0.0.1", &p([10, 0, 0, 5])), Tri::Yes);
+        assert_eq!(eval(v4, "-m iprange --src-range 10.0.0.1-10.0.0.9 --dst-range 192.168.0.1-192.168.0.1", &p([10, 0, 0, 5])), Tri::Yes);
+        assert_eq!(eval(v4, "-m iprange --src-range 10.0.0.1-10.0.0.9 ! --dst-range 192.168.0.1", &p([10, 0, 0, 5])), Tri::No);
+    }
+
+    #[test]
+    fn ipv6_ranges() {
+        let a = |s: &str| s.parse::<std::net::Ipv6Addr>().unwrap();
+        let p = Packet::udp(a("2001:db8::1:0"), a("2001:db8::1"), 1, 2);
+        assert_eq!(eval(Family::Ipv6, "-m iprange --src-range 2001:db8::ffff-2001:db8::2:0", &p), Tri::Yes);
+        assert_eq!(eval(Family::Ipv6, "-m iprange --src-range 2001:db8::-2001:db8::ffff", &p), Tri::No);
+        assert_eq!(eval(Family::Ipv6, "-m iprange ! --dst-range 2001:db8::1", &p), Tri::No);
     }
 }

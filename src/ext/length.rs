@@ -80,6 +80,28 @@ impl Extension for Length {
     }
 }
 
+use super::MatchEval;
+use crate::ir::Family;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `length_mt` / `length_mt6` (xt_length.c): MIN <= length <= MAX. The
+/// kernel reads the IPv4 total length, or adds the 40-byte header to the
+/// IPv6 payload length in 16 bits, so an IPv6 packet of 65536 to 65575
+/// bytes wraps to 0..39, and a jumbogram (payload length field 0) counts
+/// as 40.
+impl MatchEval for Length {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        let len = match p.family {
+            Family::Ipv6 if p.len > 65535 + 40 => 40,
+            _ => p.len as u16,
+        };
+        match &self.length {
+            None => Tri::Yes,
+            Some(l) => Tri::from_bool(l.value.min <= len && len <= l.value.max).negate_if(l.neg),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +118,43 @@ mod tests {
         for bad in ["", "65536", "-1", "5-10", "abc", "1:2:3"] {
             assert!(parse_range(bad).is_err(), "{bad}");
         }
+    }
+
+    fn eval(family: Family, spec: &str, p: &Packet) -> Tri {
+        use crate::ir::Hook;
+        use crate::predict::packet::rule_matches;
+        let m = rule_matches(family, "filter", "INPUT", spec);
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn range_ends() {
+        let v4 = Family::Ipv4;
+        let p = Packet::udp([10, 0, 0, 1], [10, 0, 0, 2], 1, 2).payload(100);
+        assert_eq!(p.len, 128);
+        assert_eq!(eval(v4, "-m length --length 128", &p), Tri::Yes);
+        assert_eq!(eval(v4, "-m length --length 0:128", &p), Tri::Yes);
+        assert_eq!(eval(v4, "-m length --length 128:", &p), Tri::Yes);
+        assert_eq!(eval(v4, "-m length --length 129:", &p), Tri::No);
+        assert_eq!(eval(v4, "-m length --length :127", &p), Tri::No);
+        assert_eq!(eval(v4, "-m length ! --length :127", &p), Tri::Yes);
+        assert_eq!(eval(v4, "-m length ! --length 100:200", &p), Tri::No);
+        assert_eq!(eval(v4, "-m length --length 200:100", &p), Tri::No);
+        assert_eq!(eval(v4, "-m length ! --length 200:100", &p), Tri::Yes);
+        assert_eq!(eval(v4, "-m length --length 60", &Packet::tcp([1, 1, 1, 1], [2, 2, 2, 2], 1, 2)), Tri::Yes);
+    }
+
+    #[test]
+    fn ipv6_length_is_sixteen_bits() {
+        let a = |s: &str| s.parse::<std::net::Ipv6Addr>().unwrap();
+        let p = Packet::udp(a("2001:db8::1"), a("2001:db8::2"), 1, 2);
+        assert_eq!(p.len, 48);
+        assert_eq!(eval(Family::Ipv6, "-m length --length 48", &p), Tri::Yes);
+        // 65535 bytes of payload: 65575, which the kernel's u16 makes 39.
+        let big = p.clone().payload(65535 - 8);
+        assert_eq!(eval(Family::Ipv6, "-m length --length 39", &big), Tri::Yes);
+        assert_eq!(eval(Family::Ipv6, "-m length --length 1280:", &big), Tri::No);
+        let jumbo = p.payload(100_000);
+        assert_eq!(eval(Family::Ipv6, "-m length --length 40", &jumbo), Tri::Yes);
     }
 }

@@ -170,6 +170,17 @@ impl Extension for Limit {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `limit_mt` (xt_limit.c) takes a token from a bucket that refills with
+/// time, so the answer depends on when the earlier packets came.
+impl MatchEval for Limit {
+    fn eval(&self, _: &Packet, _: &EvalCx) -> Tri {
+        Tri::unknown(format!("rate limit {} (burst {}): depends on timing", self.rate_to_save(), self.burst()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +209,16 @@ mod tests {
         }
         assert_eq!(atoi("5x"), 5);
         assert_eq!(atoi(" -3"), -3);
+    }
+
+    #[test]
+    fn a_rate_limit_is_unknown() {
+        use crate::ir::{Family, Hook};
+        use crate::predict::packet::rule_matches;
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", "-m limit --limit 5/min --limit-burst 10");
+        let p = Packet::icmp([10, 0, 0, 1], [10, 0, 0, 2], 8, 0);
+        let got = m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] });
+        assert_eq!(got, Tri::unknown("rate limit 5/min (burst 10): depends on timing"));
+        assert_eq!(got.negate_if(true), Tri::unknown("rate limit 5/min (burst 10): depends on timing"));
     }
 }

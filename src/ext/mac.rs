@@ -108,6 +108,21 @@ impl Extension for Mac {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `mac_mt` (xt_mac.c) returns false, `!` or not, when the packet has no
+/// Ethernet header to read, as a locally generated one has none.
+impl MatchEval for Mac {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        match (&self.source, p.src_mac) {
+            (None, _) => Tri::Yes,
+            (Some(_), None) => Tri::No,
+            (Some(m), Some(have)) => Tri::from_bool(have == m.value).negate_if(m.neg),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +148,29 @@ mod tests {
         ] {
             assert!(parse_mac(bad).is_err(), "{bad}");
         }
+    }
+
+    fn eval(spec: &str, mac: Option<[u8; 6]>) -> Tri {
+        use crate::ir::{Family, Hook};
+        use crate::predict::packet::rule_matches;
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+        let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
+        p.src_mac = mac;
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn source_address() {
+        let mac = Some([0, 0x11, 0x22, 0x33, 0x44, 0x55]);
+        assert_eq!(eval("-m mac --mac-source 00:11:22:33:44:55", mac), Tri::Yes);
+        assert_eq!(eval("-m mac --mac-source 00:11:22:33:44:56", mac), Tri::No);
+        assert_eq!(eval("-m mac ! --mac-source 00:11:22:33:44:55", mac), Tri::No);
+        assert_eq!(eval("-m mac ! --mac-source 00:11:22:33:44:56", mac), Tri::Yes);
+    }
+
+    #[test]
+    fn no_ethernet_header_never_matches() {
+        assert_eq!(eval("-m mac --mac-source 00:11:22:33:44:55", None), Tri::No);
+        assert_eq!(eval("-m mac ! --mac-source 00:11:22:33:44:55", None), Tri::No);
     }
 }

@@ -51,3 +51,48 @@ impl Extension for Mark {
         }
     }
 }
+
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `mark_mt` (xt_mark.c): `((skb->mark & mask) == mark) ^ invert`, with the
+/// value compared as given, so a value with bits outside the mask never
+/// matches (and always does with `!`).
+impl MatchEval for Mark {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        match self.mark {
+            None => Tri::Yes,
+            Some((neg, vm)) => Tri::from_bool(p.mark & vm.mask == vm.value).negate_if(neg),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::ir::{Family, Hook};
+    use crate::predict::packet::rule_matches;
+
+    fn eval(spec: &str, mark: u32) -> Tri {
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+        let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
+        p.mark = mark;
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn value_under_mask() {
+        assert_eq!(eval("-m mark --mark 0x1", 1), Tri::Yes);
+        assert_eq!(eval("-m mark --mark 0x1", 3), Tri::No);
+        assert_eq!(eval("-m mark --mark 0x1/0x1", 3), Tri::Yes);
+        assert_eq!(eval("-m mark --mark 0x10/0xf0", 0x1f), Tri::Yes);
+        assert_eq!(eval("-m mark --mark 0x10/0xf0", 0x20), Tri::No);
+        assert_eq!(eval("-m mark ! --mark 0x1", 1), Tri::No);
+        assert_eq!(eval("-m mark ! --mark 0x1", 0), Tri::Yes);
+        // Bits outside the mask: never equal, so only the negation matches.
+        assert_eq!(eval("-m mark --mark 0x3/0x1", 3), Tri::No);
+        assert_eq!(eval("-m mark ! --mark 0x3/0x1", 3), Tri::Yes);
+        assert_eq!(eval("-m mark --mark 0/0", 0xffff_ffff), Tri::Yes);
+    }
+}

@@ -17,8 +17,6 @@ pub mod opaque;
 pub mod standard;
 pub mod value;
 
-mod eval_pending;
-
 pub mod addrtype;
 pub mod comment;
 pub mod connmark;

@@ -159,6 +159,32 @@ impl Extension for Multiport {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `multiport_mt` (xt_multiport.c): a fragment other than the first has no
+/// ports and never matches, `!` or not. Otherwise `ports_match_v1` finds a
+/// listed port or inclusive range holding the source port (`--sports`),
+/// the destination port (`--dports`) or either (`--ports`), and `!`
+/// inverts the result.
+impl MatchEval for Multiport {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        if p.fragment {
+            return Tri::No;
+        }
+        let Some(l) = &self.list else {
+            return Tri::Yes;
+        };
+        let holds = |port: u16| l.ports.iter().any(|r| r.lo <= port && port <= r.hi);
+        let found = match l.dir {
+            Direction::Source => holds(p.sport),
+            Direction::Destination => holds(p.dport),
+            Direction::Either => holds(p.sport) || holds(p.dport),
+        };
+        Tri::from_bool(found).negate_if(l.neg)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +203,40 @@ mod tests {
         for bad in ["3:1", "1:1", ":1024", "1024:", "65536", "22,", "foo", ""] {
             assert!(p(bad).is_err(), "{bad}");
         }
+    }
+
+    fn eval(spec: &str, p: &Packet) -> Tri {
+        use crate::ir::{Family, Hook};
+        use crate::predict::packet::rule_matches;
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn lists_ranges_and_sides() {
+        let p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 443);
+        assert_eq!(eval("-p tcp -m multiport --dports 22,80,443", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp -m multiport --dports 22,80", &p), Tri::No);
+        assert_eq!(eval("-p tcp -m multiport ! --dports 22,80,443", &p), Tri::No);
+        assert_eq!(eval("-p tcp -m multiport ! --dports 22,80", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp -m multiport --dports 22,400:443", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp -m multiport --dports 443:500", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp -m multiport --dports 400:442,444", &p), Tri::No);
+        assert_eq!(eval("-p tcp -m multiport --sports 443", &p), Tri::No);
+        assert_eq!(eval("-p tcp -m multiport --sports 1024:65535", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp -m multiport --ports 443", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp -m multiport --ports 40000", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp -m multiport --ports 22,80", &p), Tri::No);
+        assert_eq!(eval("-p tcp -m multiport ! --ports 40000", &p), Tri::No);
+        let u = Packet::udp([10, 0, 0, 1], [10, 0, 0, 2], 5353, 53);
+        assert_eq!(eval("-p udp -m multiport --dports 53,123", &u), Tri::Yes);
+    }
+
+    #[test]
+    fn later_fragments_never_match() {
+        let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 443);
+        p.fragment = true;
+        assert_eq!(eval("-p tcp -m multiport --dports 443", &p), Tri::No);
+        assert_eq!(eval("-p tcp -m multiport ! --dports 22", &p), Tri::No);
     }
 }

@@ -156,6 +156,38 @@ impl Extension for Owner {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `owner_mt` (xt_owner.c). Without a local socket the kernel answers
+/// `(match ^ invert) == 0`: true exactly when every option given is
+/// negated, so `! --socket-exists` and `! --uid-owner 0` both match a
+/// forwarded packet, and `--suppl-groups`, which cannot be negated, makes
+/// the match false. With a socket, `! --socket-exists` is false, and the
+/// user and group ranges are tested on the socket's credentials, the group
+/// test also on the supplementary groups with `--suppl-groups`.
+impl MatchEval for Owner {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        let Some(o) = &p.owner else {
+            let all_negated =
+                self.uid.is_none_or(|r| r.neg) && self.gid.is_none_or(|r| r.neg) && self.socket_exists.is_none_or(|neg| neg) && !self.suppl_groups;
+            return Tri::from_bool(all_negated);
+        };
+        if self.socket_exists == Some(true) {
+            return Tri::No;
+        }
+        let ok = self.uid.is_none_or(|r| r.holds(o.uid) != r.neg)
+            && self.gid.is_none_or(|r| (r.holds(o.gid) || (self.suppl_groups && o.groups.iter().any(|g| r.holds(*g)))) != r.neg);
+        Tri::from_bool(ok)
+    }
+}
+
+impl IdRange {
+    fn holds(&self, id: u32) -> bool {
+        self.lo <= id && id <= self.hi
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +203,56 @@ mod tests {
         assert!(parse_ids("9-5", false, false).is_err());
         assert!(parse_ids("1-", false, false).is_err());
         assert!(parse_ids("nosuchuser", false, false).is_err());
+    }
+
+    use crate::ir::{Family, Hook};
+    use crate::predict::packet::rule_matches;
+    use crate::predict::SocketOwner;
+
+    fn eval(spec: &str, owner: Option<SocketOwner>) -> Tri {
+        let m = rule_matches(Family::Ipv4, "filter", "OUTPUT", spec);
+        let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 443);
+        p.owner = owner;
+        m[0].eval(&p, &EvalCx { hook: Hook::Output, local: &[] })
+    }
+
+    fn user(uid: u32, gid: u32, groups: &[u32]) -> Option<SocketOwner> {
+        Some(SocketOwner { uid, gid, groups: groups.to_vec() })
+    }
+
+    #[test]
+    fn user_and_group_ranges() {
+        let alice = || user(1000, 1000, &[27, 100]);
+        assert_eq!(eval("-m owner --uid-owner 1000", alice()), Tri::Yes);
+        assert_eq!(eval("-m owner --uid-owner 0", alice()), Tri::No);
+        assert_eq!(eval("-m owner ! --uid-owner 0", alice()), Tri::Yes);
+        assert_eq!(eval("-m owner ! --uid-owner 1000", alice()), Tri::No);
+        assert_eq!(eval("-m owner --uid-owner 1000-2000", alice()), Tri::Yes);
+        assert_eq!(eval("-m owner --uid-owner 500-1000", alice()), Tri::Yes);
+        assert_eq!(eval("-m owner --uid-owner 1001-2000", alice()), Tri::No);
+        assert_eq!(eval("-m owner --gid-owner 1000", alice()), Tri::Yes);
+        assert_eq!(eval("-m owner --gid-owner 100", alice()), Tri::No);
+        assert_eq!(eval("-m owner --gid-owner 100 --suppl-groups", alice()), Tri::Yes);
+        assert_eq!(eval("-m owner ! --gid-owner 100 --suppl-groups", alice()), Tri::No);
+        assert_eq!(eval("-m owner --gid-owner 28-99 --suppl-groups", alice()), Tri::No);
+        assert_eq!(eval("-m owner --uid-owner 1000 --gid-owner 0", alice()), Tri::No);
+    }
+
+    #[test]
+    fn socket_exists() {
+        assert_eq!(eval("-m owner --socket-exists", user(0, 0, &[])), Tri::Yes);
+        assert_eq!(eval("-m owner ! --socket-exists", user(0, 0, &[])), Tri::No);
+        assert_eq!(eval("-m owner --socket-exists", None), Tri::No);
+        assert_eq!(eval("-m owner ! --socket-exists", None), Tri::Yes);
+    }
+
+    #[test]
+    fn without_a_socket_only_all_negated_matches() {
+        assert_eq!(eval("-m owner --uid-owner 0", None), Tri::No);
+        assert_eq!(eval("-m owner ! --uid-owner 0", None), Tri::Yes);
+        assert_eq!(eval("-m owner ! --uid-owner 0 ! --gid-owner 0", None), Tri::Yes);
+        assert_eq!(eval("-m owner ! --uid-owner 0 --gid-owner 0", None), Tri::No);
+        assert_eq!(eval("-m owner ! --socket-exists ! --uid-owner 0", None), Tri::Yes);
+        assert_eq!(eval("-m owner ! --gid-owner 0 --suppl-groups", None), Tri::No);
     }
 }

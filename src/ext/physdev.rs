@@ -107,3 +107,107 @@ impl Extension for Physdev {
         Restrictions { hooks, ..Restrictions::NONE }
     }
 }
+
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `physdev_mt` (xt_physdev.c). A packet that did not cross a bridge has no
+/// bridge information, and the kernel then matches exactly when every
+/// option given is negated. For a bridged packet, `--physdev-is-bridged`
+/// means there is an output port (so it holds in FORWARD and POSTROUTING);
+/// `--physdev-in NAME` is not tested at all when there is no input port (a
+/// locally sent packet going out through a bridge), while `--physdev-out
+/// NAME` is false without an output port, `!` or not.
+impl MatchEval for Physdev {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        let Some((indev, outdev)) = &p.physdev else {
+            let neg = |o: Option<bool>| o.is_none_or(|neg| neg);
+            let named = |o: &Option<(bool, String)>| o.as_ref().is_none_or(|(neg, _)| *neg);
+            let all_negated = neg(self.is_bridged) && neg(self.is_in) && neg(self.is_out) && named(&self.physdev_in) && named(&self.physdev_out);
+            return Tri::from_bool(all_negated);
+        };
+        let port = |o: Option<bool>, dev: &Option<String>| o.is_none_or(|neg| dev.is_some() != neg);
+        let ok = port(self.is_bridged, outdev)
+            && port(self.is_in, indev)
+            && port(self.is_out, outdev)
+            && match (&self.physdev_in, indev) {
+                (Some((neg, name)), Some(dev)) => name_matches(name, dev) != *neg,
+                _ => true,
+            }
+            && match (&self.physdev_out, outdev) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some((neg, name)), Some(dev)) => name_matches(name, dev) != *neg,
+            };
+        Tri::from_bool(ok)
+    }
+}
+
+/// `ifname_compare_aligned` with the mask iptables makes: `eth+` compares
+/// the prefix, any other name the whole name.
+fn name_matches(pattern: &str, dev: &str) -> bool {
+    match pattern.strip_suffix('+') {
+        Some(prefix) => dev.starts_with(prefix),
+        None => dev == pattern,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Family;
+    use crate::predict::packet::rule_matches;
+
+    type Ports = Option<(Option<&'static str>, Option<&'static str>)>;
+
+    fn eval(chain: &str, spec: &str, ports: Ports) -> Tri {
+        let m = rule_matches(Family::Ipv4, "filter", chain, spec);
+        let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 22);
+        p.physdev = ports.map(|(i, o)| (i.map(String::from), o.map(String::from)));
+        let hook = if chain == "INPUT" { Hook::Input } else { Hook::Forward };
+        m[0].eval(&p, &EvalCx { hook, local: &[] })
+    }
+
+    const FWD: Ports = Some((Some("veth1"), Some("eth0")));
+    const IN: Ports = Some((Some("veth1"), None));
+    const LOCAL_OUT: Ports = Some((None, Some("eth0")));
+
+    #[test]
+    fn bridged_ports() {
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-in veth1", FWD), Tri::Yes);
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-in veth+", FWD), Tri::Yes);
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-in veth", FWD), Tri::No);
+        assert_eq!(eval("FORWARD", "-m physdev ! --physdev-in veth+", FWD), Tri::No);
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-out eth0", FWD), Tri::Yes);
+        assert_eq!(eval("FORWARD", "-m physdev ! --physdev-out eth0", FWD), Tri::No);
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-in veth1 --physdev-out eth1", FWD), Tri::No);
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-out + --physdev-is-bridged", FWD), Tri::Yes);
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-is-bridged", FWD), Tri::Yes);
+        assert_eq!(eval("INPUT", "-m physdev --physdev-is-bridged", IN), Tri::No);
+        assert_eq!(eval("INPUT", "-m physdev ! --physdev-is-bridged", IN), Tri::Yes);
+        assert_eq!(eval("INPUT", "-m physdev --physdev-is-in", IN), Tri::Yes);
+        assert_eq!(eval("INPUT", "-m physdev ! --physdev-is-in", IN), Tri::No);
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-is-out", IN), Tri::No);
+        assert_eq!(eval("FORWARD", "-m physdev ! --physdev-is-out", IN), Tri::Yes);
+    }
+
+    #[test]
+    fn missing_ports() {
+        // No input port: the name test is skipped, even without `!`.
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-in veth1", LOCAL_OUT), Tri::Yes);
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-is-in", LOCAL_OUT), Tri::No);
+        // No output port: the name test fails, even with `!`.
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-out eth0", IN), Tri::No);
+        assert_eq!(eval("FORWARD", "-m physdev ! --physdev-out eth0", IN), Tri::No);
+    }
+
+    #[test]
+    fn not_bridged_matches_only_when_all_negated() {
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-is-bridged", None), Tri::No);
+        assert_eq!(eval("FORWARD", "-m physdev ! --physdev-is-bridged", None), Tri::Yes);
+        assert_eq!(eval("FORWARD", "-m physdev ! --physdev-in veth1", None), Tri::Yes);
+        assert_eq!(eval("FORWARD", "-m physdev ! --physdev-in veth1 ! --physdev-is-out", None), Tri::Yes);
+        assert_eq!(eval("FORWARD", "-m physdev ! --physdev-in veth1 --physdev-is-out", None), Tri::No);
+        assert_eq!(eval("FORWARD", "-m physdev --physdev-out eth0", None), Tri::No);
+    }
+}

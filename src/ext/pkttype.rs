@@ -80,3 +80,52 @@ impl Extension for Pkttype {
         }
     }
 }
+
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `pkttype_mt` (xt_pkttype.c): the link-layer class the driver gave the
+/// packet (skb->pkt_type), compared with the one named.
+impl MatchEval for Pkttype {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        use crate::predict::PktType as Skb;
+        let Some((neg, want)) = self.pkt_type else {
+            return Tri::Yes;
+        };
+        let have = match p.pkt_type {
+            Skb::Host => PktType::Unicast,
+            Skb::Broadcast => PktType::Broadcast,
+            Skb::Multicast => PktType::Multicast,
+            Skb::OtherHost => PktType::Otherhost,
+        };
+        Tri::from_bool(have == want).negate_if(neg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::predict::PktType as Skb;
+
+    fn eval(spec: &str, t: Skb) -> Tri {
+        use crate::ir::{Family, Hook};
+        use crate::predict::packet::rule_matches;
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+        let mut p = Packet::udp([10, 0, 0, 1], [255, 255, 255, 255], 68, 67);
+        p.pkt_type = t;
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn link_layer_class() {
+        assert_eq!(eval("-m pkttype --pkt-type broadcast", Skb::Broadcast), Tri::Yes);
+        assert_eq!(eval("-m pkttype --pkt-type broadcast", Skb::Host), Tri::No);
+        assert_eq!(eval("-m pkttype --pkt-type unicast", Skb::Host), Tri::Yes);
+        assert_eq!(eval("-m pkttype --pkt-type multicast", Skb::Multicast), Tri::Yes);
+        assert_eq!(eval("-m pkttype --pkt-type otherhost", Skb::OtherHost), Tri::Yes);
+        assert_eq!(eval("-m pkttype --pkt-type otherhost", Skb::Host), Tri::No);
+        assert_eq!(eval("-m pkttype ! --pkt-type unicast", Skb::Host), Tri::No);
+        assert_eq!(eval("-m pkttype ! --pkt-type unicast", Skb::Multicast), Tri::Yes);
+    }
+}

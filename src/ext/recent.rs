@@ -293,6 +293,21 @@ impl Extension for Recent {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `recent_mt` (xt_recent.c): `--set` adds or refreshes the address and
+/// returns true whatever the list held (false with `!`); `--rcheck`,
+/// `--update` and `--remove` test the list, which earlier packets filled.
+impl MatchEval for Recent {
+    fn eval(&self, _: &Packet, _: &EvalCx) -> Tri {
+        match self.mode {
+            Some((neg, Mode::Set)) => Tri::Yes.negate_if(neg),
+            _ => Tri::unknown(format!("recent list {}: depends on earlier packets", self.name())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,5 +322,24 @@ mod tests {
         assert_eq!(inet_aton("1.2.3.4.5"), None);
         assert_eq!(inet_aton(""), None);
         assert!(parse_mask("255.255.255.0", Family::Ipv6).is_err());
+    }
+
+    fn eval(spec: &str) -> Tri {
+        use crate::ir::Hook;
+        use crate::predict::packet::rule_matches;
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+        let p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 22);
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn set_always_matches_the_tests_depend_on_history() {
+        assert_eq!(eval("-m recent --set --name SSH"), Tri::Yes);
+        assert_eq!(eval("-m recent ! --set --name SSH"), Tri::No);
+        let unknown = Tri::unknown("recent list SSH: depends on earlier packets");
+        assert_eq!(eval("-m recent --update --seconds 60 --hitcount 4 --name SSH"), unknown);
+        assert_eq!(eval("-m recent ! --rcheck --name SSH"), unknown);
+        assert_eq!(eval("-m recent --remove --name SSH"), unknown);
+        assert_eq!(eval("-m recent --rcheck"), Tri::unknown("recent list DEFAULT: depends on earlier packets"));
     }
 }

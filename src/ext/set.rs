@@ -200,6 +200,18 @@ impl Extension for Set {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `set_match_v4` (xt_set.c) looks the packet up in the ipset, whose
+/// contents fwcheck is not given.
+impl MatchEval for Set {
+    fn eval(&self, _: &Packet, _: &EvalCx) -> Tri {
+        let name = self.set.as_ref().map_or("", |s| s.name.as_str());
+        Tri::unknown(format!("ipset {name}: its contents are not known"))
+    }
+}
+
 /// The ipset sets a script creates, so that `-m set` can be checked as
 /// iptables checks it. `None` family: a set of either family (`list:set`,
 /// `hash:mac`).
@@ -305,5 +317,17 @@ mod tests {
         assert!(k.check(Family::Ipv6, &m("ls")).is_ok());
         k.lab(&w("ipset destroy bl"));
         assert!(k.check(Family::Ipv4, &m("bl")).is_err());
+    }
+
+    #[test]
+    fn set_contents_are_unknown() {
+        use crate::ir::Hook;
+        use crate::predict::packet::rule_matches;
+        let cx = EvalCx { hook: Hook::Input, local: &[] };
+        let p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 22);
+        for spec in ["-m set --match-set blocklist src", "-m set ! --match-set blocklist src,dst --return-nomatch"] {
+            let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+            assert_eq!(m[0].eval(&p, &cx), Tri::unknown("ipset blocklist: its contents are not known"), "{spec}");
+        }
     }
 }

@@ -62,6 +62,47 @@ impl Extension for State {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{CtInfo, CtState, EvalCx, Packet, Tri};
+
+/// The answer of the state and conntrack matches for a packet the model
+/// gives no conntrack information.
+pub(crate) const NO_CT: &str = "no conntrack entry";
+
+/// `state_mt` (xt_state.c) tests one bit: the state of the entry, or
+/// UNTRACKED or INVALID when `nf_ct_get` finds none. iptables stores `!`
+/// as the complement of the state mask, which for one bit is the negation.
+impl MatchEval for State {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        let Some(ct) = &p.ct else {
+            return Tri::unknown(NO_CT);
+        };
+        match &self.states {
+            None => Tri::Yes,
+            Some(s) => Tri::from_bool(s.value & state_bit(ct.state) != 0).negate_if(s.neg),
+        }
+    }
+}
+
+/// The state's bit in [`STATES`] and in conntrack's `CTSTATES`, which
+/// start alike.
+pub(crate) fn state_bit(s: CtState) -> u32 {
+    1 << match s {
+        CtState::Invalid => 0,
+        CtState::New => 1,
+        CtState::Related => 2,
+        CtState::Established => 3,
+        CtState::Untracked => 4,
+    }
+}
+
+/// The entry the kernel's conntrack matches see. An untracked packet
+/// carries `IP_CT_UNTRACKED` and no entry, and conntrack attaches none to
+/// an invalid one, so `nf_ct_get` returns NULL for both.
+pub(crate) fn entry(ct: &CtInfo) -> Option<&CtInfo> {
+    (!matches!(ct.state, CtState::Invalid | CtState::Untracked)).then_some(ct)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +113,49 @@ mod tests {
         assert_eq!(m.map(|m| name_list(m, STATES)).as_deref(), Ok("NEW,RELATED,ESTABLISHED"));
         for bad in ["SNAT", "NEW,", ",NEW", "", "NEW, ESTABLISHED", "FOO"] {
             assert!(parse_name_list(bad, STATES).is_err(), "{bad}");
+        }
+    }
+
+    fn eval(spec: &str, state: Option<CtState>) -> Tri {
+        use crate::ir::{Family, Hook};
+        use crate::predict::packet::rule_matches;
+        use crate::predict::{CtDir, CtInfo};
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+        let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
+        let (a, b) = (p.src, p.dst);
+        p.ct = state.map(|state| CtInfo {
+            state,
+            dir: CtDir::Original,
+            status: 0,
+            mark: 0,
+            proto: 6,
+            orig: (a, b, 1000, 22),
+            reply: (b, a, 22, 1000),
+            expires: 60,
+        });
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn one_state_bit() {
+        use CtState::*;
+        let spec = "-m state --state RELATED,ESTABLISHED";
+        assert_eq!(eval(spec, Some(Established)), Tri::Yes);
+        assert_eq!(eval(spec, Some(Related)), Tri::Yes);
+        assert_eq!(eval(spec, Some(New)), Tri::No);
+        assert_eq!(eval(spec, Some(Invalid)), Tri::No);
+        assert_eq!(eval(spec, Some(Untracked)), Tri::No);
+        assert_eq!(eval("-m state --state INVALID", Some(Invalid)), Tri::Yes);
+        assert_eq!(eval("-m state --state UNTRACKED", Some(Untracked)), Tri::Yes);
+        assert_eq!(eval("-m state ! --state NEW", Some(New)), Tri::No);
+        assert_eq!(eval("-m state ! --state NEW", Some(Untracked)), Tri::Yes);
+        assert_eq!(eval("-m state ! --state NEW", Some(Invalid)), Tri::Yes);
+    }
+
+    #[test]
+    fn without_conntrack_information_it_is_unknown() {
+        for spec in ["-m state --state NEW", "-m state ! --state NEW"] {
+            assert_eq!(eval(spec, None), Tri::unknown(NO_CT), "{spec}");
         }
     }
 }

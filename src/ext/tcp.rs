@@ -214,3 +214,110 @@ impl Extension for Tcp {
         Restrictions { protos: Some(&[6]), negated_proto_ok: true, hooks: HookMask::ALL, tables: None }
     }
 }
+
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `tcp_mt` (xt_tcpudp.c). A fragment other than the first has no TCP
+/// header, so nothing matches it, `!` or not. The protocol is not looked
+/// at: the kernel loads the match only under `-p tcp`, and then reads the
+/// header where a TCP header would be.
+impl MatchEval for Tcp {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        if p.fragment {
+            return Tri::No;
+        }
+        let ok = port_in(&self.sport, p.sport)
+            && port_in(&self.dport, p.dport)
+            && self.flags.is_none_or(|f| (p.tcp_flags & f.mask == f.comp) != f.neg)
+            && self.option.is_none_or(|(neg, kind)| p.tcp_options.contains(&kind) != neg);
+        Tri::from_bool(ok)
+    }
+}
+
+/// `port_match` (xt_tcpudp.c): inclusive, so a reversed range never
+/// matches (and always does with `!`); no range is any port.
+pub fn port_in(r: &Option<PortRange>, port: u16) -> bool {
+    r.is_none_or(|r| (r.lo <= port && port <= r.hi) != r.neg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::ir::{Family, Hook};
+    use crate::predict::packet::rule_matches;
+
+    fn eval(spec: &str, p: &Packet) -> Tri {
+        let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    fn syn(sport: u16, dport: u16) -> Packet {
+        let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], sport, dport);
+        p.tcp_flags = SYN;
+        p.tcp_options = vec![2, 4, 8, 1, 3];
+        p
+    }
+
+    #[test]
+    fn ports_and_range_ends() {
+        let p = syn(40000, 22);
+        assert_eq!(eval("-p tcp --dport 22", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp --dport 23", &p), Tri::No);
+        assert_eq!(eval("-p tcp ! --dport 22", &p), Tri::No);
+        assert_eq!(eval("-p tcp ! --dport 23", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp --dport 22:80", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp --dport 1:22", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp --dport 23:80", &p), Tri::No);
+        assert_eq!(eval("-p tcp --dport 1:21", &p), Tri::No);
+        assert_eq!(eval("-p tcp --sport 1024:", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp --sport :1023", &p), Tri::No);
+        assert_eq!(eval("-p tcp --sport 40000 --dport 22", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp --sport 40001 --dport 22", &p), Tri::No);
+        assert_eq!(eval("-p tcp --dport 0:65535", &syn(0, 0)), Tri::Yes);
+        assert_eq!(eval("-p tcp --dport 65535", &syn(1, 65535)), Tri::Yes);
+    }
+
+    #[test]
+    fn flags_under_mask() {
+        let p = syn(40000, 22);
+        let mut synack = p.clone();
+        synack.tcp_flags = SYN | ACK;
+        assert_eq!(eval("-p tcp --syn", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp --syn", &synack), Tri::No);
+        assert_eq!(eval("-p tcp ! --syn", &synack), Tri::Yes);
+        assert_eq!(eval("-p tcp --tcp-flags SYN,ACK SYN,ACK", &synack), Tri::Yes);
+        assert_eq!(eval("-p tcp --tcp-flags ALL NONE", &p), Tri::No);
+        let mut null = p.clone();
+        null.tcp_flags = 0;
+        assert_eq!(eval("-p tcp --tcp-flags ALL NONE", &null), Tri::Yes);
+        // Flags outside the mask (here ECE, 0x40) do not count.
+        let mut ece = p.clone();
+        ece.tcp_flags = SYN | 0x40;
+        assert_eq!(eval("-p tcp --syn", &ece), Tri::Yes);
+        assert_eq!(eval("-p tcp --tcp-flags NONE NONE", &p), Tri::Yes);
+    }
+
+    #[test]
+    fn options_by_kind() {
+        let p = syn(40000, 22);
+        assert_eq!(eval("-p tcp --tcp-option 2", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp --tcp-option 8", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp --tcp-option 5", &p), Tri::No);
+        assert_eq!(eval("-p tcp ! --tcp-option 5", &p), Tri::Yes);
+        assert_eq!(eval("-p tcp ! --tcp-option 2", &p), Tri::No);
+        let bare = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1, 2);
+        assert_eq!(eval("-p tcp --tcp-option 2", &bare), Tri::No);
+        assert_eq!(eval("-p tcp ! --tcp-option 2", &bare), Tri::Yes);
+    }
+
+    #[test]
+    fn later_fragments_never_match() {
+        let mut p = syn(40000, 22);
+        p.fragment = true;
+        for spec in ["-p tcp --dport 22", "-p tcp ! --dport 22", "-p tcp ! --syn", "-p tcp ! --tcp-option 5", "-p tcp ! --sport 1"] {
+            assert_eq!(eval(spec, &p), Tri::No, "{spec}");
+        }
+    }
+}

@@ -99,6 +99,27 @@ impl Extension for Ttl {
     }
 }
 
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `ttl_mt` (xt_hl.c): one comparison of the IPv4 TTL, in which `!
+/// --ttl-eq` is its own "not equal" mode.
+impl MatchEval for Ttl {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        compare(&self.ttl, p.ttl)
+    }
+}
+
+/// The switch `ttl_mt` and `hl_mt6` share; no comparison is no test.
+fn compare(c: &Option<Compare>, have: u8) -> Tri {
+    Tri::from_bool(c.as_ref().is_none_or(|c| match c.cmp {
+        Cmp::Eq => have == c.value,
+        Cmp::Ne => have != c.value,
+        Cmp::Lt => have < c.value,
+        Cmp::Gt => have > c.value,
+    }))
+}
+
 /// `-m hl` (IPv6).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Hl {
@@ -123,5 +144,55 @@ impl Extension for Hl {
 
     fn save(&self, w: &mut SaveWriter) {
         save_cmp(&self.hl, "hl", w);
+    }
+}
+
+/// `hl_mt6` (xt_hl.c): the same comparison on the IPv6 hop limit.
+impl MatchEval for Hl {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        compare(&self.hl, p.ttl)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Hook;
+    use crate::predict::packet::rule_matches;
+
+    fn eval(family: Family, spec: &str, ttl: u8) -> Tri {
+        let m = rule_matches(family, "filter", "INPUT", spec);
+        let mut p = if family == Family::Ipv4 {
+            Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22)
+        } else {
+            Packet::tcp("2001:db8::1".parse::<std::net::Ipv6Addr>().unwrap(), "2001:db8::2".parse::<std::net::Ipv6Addr>().unwrap(), 1000, 22)
+        };
+        p.ttl = ttl;
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn ttl_comparisons() {
+        let v4 = Family::Ipv4;
+        assert_eq!(eval(v4, "-m ttl --ttl-eq 64", 64), Tri::Yes);
+        assert_eq!(eval(v4, "-m ttl --ttl-eq 64", 63), Tri::No);
+        assert_eq!(eval(v4, "-m ttl ! --ttl-eq 64", 64), Tri::No);
+        assert_eq!(eval(v4, "-m ttl ! --ttl-eq 64", 63), Tri::Yes);
+        assert_eq!(eval(v4, "-m ttl --ttl-lt 64", 63), Tri::Yes);
+        assert_eq!(eval(v4, "-m ttl --ttl-lt 64", 64), Tri::No);
+        assert_eq!(eval(v4, "-m ttl --ttl-gt 64", 65), Tri::Yes);
+        assert_eq!(eval(v4, "-m ttl --ttl-gt 64", 64), Tri::No);
+        assert_eq!(eval(v4, "-m ttl --ttl-lt 0", 0), Tri::No);
+        assert_eq!(eval(v4, "-m ttl --ttl-gt 255", 255), Tri::No);
+        assert_eq!(eval(v4, "-m ttl --ttl 1", 1), Tri::Yes);
+    }
+
+    #[test]
+    fn hop_limit_comparisons() {
+        let v6 = Family::Ipv6;
+        assert_eq!(eval(v6, "-m hl --hl-eq 255", 255), Tri::Yes);
+        assert_eq!(eval(v6, "-m hl ! --hl-eq 255", 255), Tri::No);
+        assert_eq!(eval(v6, "-m hl --hl-lt 2", 1), Tri::Yes);
+        assert_eq!(eval(v6, "-m hl --hl-gt 2", 2), Tri::No);
     }
 }

@@ -87,3 +87,54 @@ impl Extension for Udp {
         Restrictions { protos: Some(&[17]), negated_proto_ok: true, hooks: HookMask::ALL, tables: None }
     }
 }
+
+use super::tcp::port_in;
+use super::MatchEval;
+use crate::predict::{EvalCx, Packet, Tri};
+
+/// `udp_mt` (xt_tcpudp.c): both port tests, and nothing for a fragment
+/// other than the first, which has no UDP header.
+impl MatchEval for Udp {
+    fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
+        Tri::from_bool(!p.fragment && port_in(&self.sport, p.sport) && port_in(&self.dport, p.dport))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::ir::{Family, Hook};
+    use crate::predict::packet::rule_matches;
+
+    fn eval(family: Family, spec: &str, p: &Packet) -> Tri {
+        let m = rule_matches(family, "filter", "INPUT", spec);
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    #[test]
+    fn ports() {
+        let p = Packet::udp([10, 0, 0, 1], [10, 0, 0, 2], 5353, 53);
+        let v4 = Family::Ipv4;
+        assert_eq!(eval(v4, "-p udp --dport 53", &p), Tri::Yes);
+        assert_eq!(eval(v4, "-p udp --dport 54", &p), Tri::No);
+        assert_eq!(eval(v4, "-p udp ! --dport 53", &p), Tri::No);
+        assert_eq!(eval(v4, "-p udp --sport 5353 --dport 53", &p), Tri::Yes);
+        assert_eq!(eval(v4, "-p udp --sport 5353 ! --dport 53", &p), Tri::No);
+        assert_eq!(eval(v4, "-p udp --dport 53:53", &p), Tri::Yes);
+        assert_eq!(eval(v4, "-p udp --dport 54:60", &p), Tri::No);
+        // A reversed range is kept and never matches; negated it always does.
+        assert_eq!(eval(v4, "-p udp --dport 60:50", &p), Tri::No);
+        assert_eq!(eval(v4, "-p udp ! --dport 60:50", &p), Tri::Yes);
+        let p6 = Packet::udp("2001:db8::1".parse::<std::net::Ipv6Addr>().unwrap(), "2001:db8::2".parse::<std::net::Ipv6Addr>().unwrap(), 546, 547);
+        assert_eq!(eval(Family::Ipv6, "-p udp --dport 547", &p6), Tri::Yes);
+    }
+
+    #[test]
+    fn later_fragments_never_match() {
+        let mut p = Packet::udp([10, 0, 0, 1], [10, 0, 0, 2], 5353, 53);
+        p.fragment = true;
+        assert_eq!(eval(Family::Ipv4, "-p udp --dport 53", &p), Tri::No);
+        assert_eq!(eval(Family::Ipv4, "-p udp ! --dport 53", &p), Tri::No);
+    }
+}

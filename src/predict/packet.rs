@@ -166,3 +166,77 @@ impl EvalCx<'_> {
         self.local.iter().any(|(l, _)| *l == a)
     }
 }
+
+/// Builders for the common packets, mostly for tests: the addresses decide
+/// the family (the source's, if they differ), and everything not given is
+/// empty: TTL 64, unicast to this host, no interfaces, no mark, no
+/// conntrack entry, no socket, not bridged, not a fragment.
+impl Packet {
+    /// A TCP packet of 60 bytes over IPv4 (20 IP + 20 TCP + 20 options, a
+    /// typical SYN), or 80 over IPv6 (the IPv6 header is 40), no flags.
+    pub fn tcp(src: impl Into<IpAddr>, dst: impl Into<IpAddr>, sport: u16, dport: u16) -> Packet {
+        Packet { sport, dport, ..Packet::base(src.into(), dst.into(), 6, 40) }
+    }
+
+    /// A UDP packet without payload: 28 bytes over IPv4, 48 over IPv6; add
+    /// the payload with [`Packet::payload`].
+    pub fn udp(src: impl Into<IpAddr>, dst: impl Into<IpAddr>, sport: u16, dport: u16) -> Packet {
+        Packet { sport, dport, ..Packet::base(src.into(), dst.into(), 17, 8) }
+    }
+
+    /// An ICMP packet (ICMPv6 for IPv6 addresses) without payload: 28 bytes
+    /// over IPv4, 48 over IPv6.
+    pub fn icmp(src: impl Into<IpAddr>, dst: impl Into<IpAddr>, icmp_type: u8, icmp_code: u8) -> Packet {
+        let (src, dst) = (src.into(), dst.into());
+        let proto = if src.is_ipv4() { 1 } else { 58 };
+        Packet { icmp_type, icmp_code, ..Packet::base(src, dst, proto, 8) }
+    }
+
+    /// `bytes` more of payload: counted in [`Packet::len`].
+    pub fn payload(mut self, bytes: u32) -> Packet {
+        self.len = self.len.saturating_add(bytes);
+        self
+    }
+
+    fn base(src: IpAddr, dst: IpAddr, proto: u8, l4_len: u32) -> Packet {
+        let (family, ip_len) = if src.is_ipv4() { (Family::Ipv4, 20) } else { (Family::Ipv6, 40) };
+        Packet {
+            family,
+            src,
+            dst,
+            proto,
+            len: ip_len + l4_len,
+            ttl: 64,
+            fragment: false,
+            sport: 0,
+            dport: 0,
+            tcp_flags: 0,
+            tcp_options: Vec::new(),
+            icmp_type: 0,
+            icmp_code: 0,
+            iif: None,
+            oif: None,
+            mark: 0,
+            src_mac: None,
+            pkt_type: PktType::Host,
+            ct: None,
+            owner: None,
+            physdev: None,
+        }
+    }
+}
+
+/// The extension matches of one rule, loaded the way iptables-restore
+/// would load `-A CHAIN SPEC` into TABLE; for the match tests.
+#[cfg(test)]
+pub(crate) fn rule_matches(family: Family, table: &str, chain: &str, spec: &str) -> Vec<crate::ext::Match> {
+    use crate::load::{load_str, LoadOptions};
+    let text = format!("*{table}\n-A {chain} {spec}\nCOMMIT\n");
+    let (sources, loaded) = load_str("test", &text, &LoadOptions { save_family: Some(family), netns: None });
+    let Some(rs) = loaded.ruleset else {
+        let errors: Vec<String> = loaded.diagnostics.iter().map(|d| d.short(&sources)).collect();
+        panic!("`{spec}` does not load: {}", errors.join("; "));
+    };
+    let rule = rs.tables.iter().flat_map(|t| &t.chains).flat_map(|c| &c.rules).next();
+    rule.map(|r| r.matches.clone()).unwrap_or_default()
+}
