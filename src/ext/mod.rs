@@ -18,6 +18,7 @@ pub mod standard;
 pub mod value;
 
 mod eval_pending;
+mod list_pending;
 
 pub mod addrtype;
 pub mod comment;
@@ -212,6 +213,13 @@ pub trait MatchEval {
     fn eval(&self, p: &Packet, cx: &EvalCx) -> Tri;
 }
 
+/// How `iptables -L` prints an extension: its xtables `print` function,
+/// which differs from the save form (`tcp dpt:22`, `ctstate NEW`,
+/// `/* comment */`). `numeric` is `-n`; fwcheck always lists numerically.
+pub trait ListForm {
+    fn list(&self, out: &mut String);
+}
+
 /// Writes iptables-save text: every piece starts with a space.
 pub struct SaveWriter<'a> {
     pub out: &'a mut String,
@@ -327,6 +335,13 @@ macro_rules! registry {
                 match self {
                     $($enum::$variant(e) => e.save(w),)*
                     $enum::Opaque(o) => o.save(w),
+                }
+            }
+            /// The `iptables -L` form (see [`ListForm`]).
+            pub fn list(&self, out: &mut String) {
+                match self {
+                    $($enum::$variant(e) => ListForm::list(e, out),)*
+                    $enum::Opaque(o) => o.list(out),
                 }
             }
             pub fn restrictions(&self) -> Restrictions {
