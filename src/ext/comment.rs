@@ -48,3 +48,12 @@ impl Extension for Comment {
         w.string(false, "comment", self.text.as_deref().unwrap_or(""));
     }
 }
+
+/// ` /* TEXT */`, the text as stored, unquoted and unescaped.
+impl super::ListForm for Comment {
+    fn list(&self, out: &mut String) {
+        out.push_str(" /* ");
+        out.push_str(self.text.as_deref().unwrap_or(""));
+        out.push_str(" */");
+    }
+}

@@ -18,7 +18,6 @@ pub mod standard;
 pub mod value;
 
 mod eval_pending;
-mod list_pending;
 
 pub mod addrtype;
 pub mod comment;
@@ -216,6 +215,10 @@ pub trait MatchEval {
 /// How `iptables -L` prints an extension: its xtables `print` function,
 /// which differs from the save form (`tcp dpt:22`, `ctstate NEW`,
 /// `/* comment */`). `numeric` is `-n`; fwcheck always lists numerically.
+/// Like the print functions, `list` starts every piece with a space
+/// (` tcp dpt:22`), so the pieces of a rule are simply concatenated after
+/// the destination column (see `report::listing`). Each form is checked
+/// against the real `iptables -vnxL` by `tests/kernel_listing.rs`.
 pub trait ListForm {
     fn list(&self, out: &mut String);
 }

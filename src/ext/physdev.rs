@@ -107,3 +107,12 @@ impl Extension for Physdev {
         Restrictions { hooks, ..Restrictions::NONE }
     }
 }
+
+/// libxt_physdev's print: ` PHYSDEV match` followed by the options exactly
+/// as iptables-save writes them (`--physdev-in eth0`, ` ! --physdev-is-in`).
+impl super::ListForm for Physdev {
+    fn list(&self, out: &mut String) {
+        out.push_str(" PHYSDEV match");
+        self.save(&mut SaveWriter { out });
+    }
+}

@@ -80,3 +80,13 @@ impl Extension for Pkttype {
         }
     }
 }
+
+/// libxt_pkttype's print: ` PKTTYPE = broadcast`, ` PKTTYPE != unicast`.
+impl super::ListForm for Pkttype {
+    fn list(&self, out: &mut String) {
+        if let Some((neg, t)) = self.pkt_type {
+            out.push_str(if neg { " PKTTYPE != " } else { " PKTTYPE = " });
+            out.push_str(t.as_str());
+        }
+    }
+}

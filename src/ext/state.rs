@@ -62,6 +62,17 @@ impl Extension for State {
     }
 }
 
+/// libxt_state's print: ` state NEW,ESTABLISHED`, ` ! state NEW`, the
+/// states in the save order.
+impl super::ListForm for State {
+    fn list(&self, out: &mut String) {
+        if let Some(s) = &self.states {
+            out.push_str(if s.neg { " ! state " } else { " state " });
+            out.push_str(&name_list(s.value, STATES));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,3 +87,11 @@ impl Extension for Udp {
         Restrictions { protos: Some(&[17]), negated_proto_ok: true, hooks: HookMask::ALL, tables: None }
     }
 }
+
+/// libxt_udp's `udp_print`: ` udp` and the ports as tcp prints them.
+impl super::ListForm for Udp {
+    fn list(&self, out: &mut String) {
+        out.push_str(" udp");
+        super::tcp::list_ports(out, &self.sport, &self.dport);
+    }
+}
