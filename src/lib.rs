@@ -8,11 +8,13 @@
 //! - [`ir`]: the rule set, how statements change it, validation, save form.
 //! - [`ext`]: one file per iptables match or target.
 //! - [`predict`]: packets, and how matches evaluate them.
+//! - [`report`]: output laid out like the real tools' (`iptables -vnxL`).
 
 pub mod diag;
 pub mod ext;
 pub mod ir;
 pub mod predict;
+pub mod report;
 pub mod source;
 pub mod syntax;
 

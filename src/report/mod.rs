@@ -1,0 +1,10 @@
+//! Reports for people: rule sets and predictions laid out the way the real
+//! tools print them, so that a user can diff fwcheck's output against the
+//! kernel's. Only `main` uses this module; everything here takes the IR and
+//! returns text (no I/O).
+//!
+//! - [`listing`]: what `iptables -t TABLE -vnxL` (and `ip6tables`) prints.
+
+pub mod listing;
+
+pub use listing::{listing, listing_chain};
