@@ -9,6 +9,7 @@
 //! - [`ext`]: one file per iptables match or target.
 //! - [`netfilter`]: the kernel's rules for walking a packet through hooks.
 //! - [`predict`]: packets, and how matches evaluate them.
+//! - [`report`]: output laid out like the real tools' (`iptables -vnxL`).
 
 pub mod diag;
 pub mod ext;

@@ -241,7 +241,11 @@ fn predict(
                 }
                 out.push('\n');
                 let counted = fwcheck::predict::run::with_counters(&rs, family, w);
-                out.push_str(&fwcheck::report::counters(&counted, family));
+                for t in counted.tables.iter().filter(|t| t.family == family) {
+                    out.push_str(&format!("# {} -t {} -vnxL\n", family.command(), t.name));
+                    out.push_str(&fwcheck::report::listing(&counted, family, t.name));
+                    out.push('\n');
+                }
             }
         }
     }

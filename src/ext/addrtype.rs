@@ -249,6 +249,25 @@ fn type_is6(listed: u32, a: Ipv6Addr, cx: &EvalCx, one_iface: bool) -> Tri {
     Tri::No
 }
 
+/// libxt_addrtype's print (revision 1): ` ADDRTYPE match`, then
+/// ` src-type [!]TYPES` and ` dst-type [!]TYPES` (the `!` against the
+/// list), then ` limit-in` or ` limit-out`.
+impl super::ListForm for Addrtype {
+    fn list(&self, out: &mut String) {
+        out.push_str(" ADDRTYPE match");
+        for (name, t) in [("src-type", &self.src), ("dst-type", &self.dst)] {
+            if let Some(t) = t.as_ref().filter(|t| t.value != 0) {
+                out.push_str(&format!(" {name} {}{}", if t.neg { "!" } else { "" }, name_list(t.value, TYPES)));
+            }
+        }
+        match self.limit_iface {
+            Some(LimitIface::In) => out.push_str(" limit-in"),
+            Some(LimitIface::Out) => out.push_str(" limit-out"),
+            None => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

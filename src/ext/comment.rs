@@ -60,6 +60,15 @@ impl MatchEval for Comment {
     }
 }
 
+/// ` /* TEXT */`, the text as stored, unquoted and unescaped.
+impl super::ListForm for Comment {
+    fn list(&self, out: &mut String) {
+        out.push_str(" /* ");
+        out.push_str(self.text.as_deref().unwrap_or(""));
+        out.push_str(" */");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,6 +61,21 @@ impl MatchEval for Connmark {
     }
 }
 
+/// libxt_connmark's print: ` connmark match ` then `!` when negated, then
+/// the mark with its own leading space, so a plain match has two spaces
+/// (` connmark match  0x1`) and a negated one reads ` connmark match ! 0x1`.
+impl super::ListForm for Connmark {
+    fn list(&self, out: &mut String) {
+        out.push_str(" connmark match ");
+        if let Some((neg, vm)) = self.mark {
+            if neg {
+                out.push('!');
+            }
+            super::mark::list_mark(out, vm);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

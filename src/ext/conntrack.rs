@@ -387,6 +387,55 @@ fn ct_port(r: &Option<PortRange>, port: u16) -> bool {
     r.is_none_or(|r| (r.lo <= port && port <= r.hi) != r.neg)
 }
 
+/// libxt_conntrack's print (revision 3): every option given, in the save
+/// order, as its option name without `--` and preceded by ` !` when negated
+/// (` ! ctstate NEW ctproto 6`); values as iptables-save prints them
+/// (states and status by name, protocol as a number, addresses with the
+/// host bits kept and a contiguous mask as `/N`, the direction in capitals).
+impl super::ListForm for Conntrack {
+    fn list(&self, out: &mut String) {
+        let mut opt = |neg: bool, name: &str, value: &str| {
+            out.push_str(if neg { " ! " } else { " " });
+            out.push_str(name);
+            out.push(' ');
+            out.push_str(value);
+        };
+        if let Some(s) = &self.state {
+            opt(s.neg, "ctstate", &name_list(s.value, CTSTATES));
+        }
+        if let Some(p) = &self.proto {
+            opt(p.neg, "ctproto", &p.value.to_string());
+        }
+        for (name, a) in [("ctorigsrc", &self.orig_src), ("ctorigdst", &self.orig_dst), ("ctreplsrc", &self.repl_src), ("ctrepldst", &self.repl_dst)] {
+            if let Some(a) = a {
+                opt(a.neg, name, &a.value.to_save());
+            }
+        }
+        for (name, p) in [
+            ("ctorigsrcport", &self.orig_src_port),
+            ("ctorigdstport", &self.orig_dst_port),
+            ("ctreplsrcport", &self.repl_src_port),
+            ("ctrepldstport", &self.repl_dst_port),
+        ] {
+            if let Some(p) = p {
+                opt(p.neg, name, &p.to_save());
+            }
+        }
+        if let Some(s) = &self.status {
+            opt(s.neg, "ctstatus", &if s.value == 0 { "NONE".to_string() } else { name_list(s.value, CTSTATUS) });
+        }
+        if let Some(e) = &self.expire {
+            let v = if e.value.min == e.value.max { e.value.min.to_string() } else { format!("{}:{}", e.value.min, e.value.max) };
+            opt(e.neg, "ctexpire", &v);
+        }
+        match self.dir {
+            Some(Dir::Original) => opt(false, "ctdir", "ORIGINAL"),
+            Some(Dir::Reply) => opt(false, "ctdir", "REPLY"),
+            None => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

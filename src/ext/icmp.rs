@@ -193,6 +193,32 @@ impl IcmpType {
     }
 }
 
+impl IcmpType {
+    /// libxt_icmp's `print_icmptype` with `-n`, after the match name:
+    /// `type 8`, `!type 8` (the `!` takes the space), then ` code C` or
+    /// ` codes A-B` unless the code range is the full 0-255.
+    pub fn list(&self, out: &mut String) {
+        out.push_str(if self.neg { " !" } else { "" });
+        out.push_str(&format!("type {}", self.ty));
+        if self.code_min == self.code_max {
+            out.push_str(&format!(" code {}", self.code_min));
+        } else if self.code_min != 0 || self.code_max != 0xff {
+            out.push_str(&format!(" codes {}-{}", self.code_min, self.code_max));
+        }
+    }
+}
+
+/// ` icmptype 8`, ` icmp !type 8`, ` icmptype 3 code 3`: the name and
+/// `type` run together, as libxt_icmp prints them.
+impl super::ListForm for Icmp {
+    fn list(&self, out: &mut String) {
+        out.push_str(" icmp");
+        if let Some(t) = &self.icmp_type {
+            t.list(out);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,6 +106,17 @@ impl MatchEval for Icmp6 {
     }
 }
 
+/// ` ipv6-icmptype 128`, ` ipv6-icmp !type 128`: libip6t_icmp6 prints like
+/// the IPv4 icmp match, after the name `ipv6-icmp`.
+impl super::ListForm for Icmp6 {
+    fn list(&self, out: &mut String) {
+        out.push_str(" ipv6-icmp");
+        if let Some(t) = &self.icmpv6_type {
+            t.list(out);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

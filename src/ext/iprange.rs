@@ -109,6 +109,19 @@ impl AddrRange {
     }
 }
 
+/// libxt_iprange's print (revision 1): ` source IP range [!] FROM-TO`, then
+/// ` destination IP range [!] FROM-TO`; a single address prints as a
+/// range of one (`1.1.1.1-1.1.1.1`).
+impl super::ListForm for Iprange {
+    fn list(&self, out: &mut String) {
+        for (name, r) in [("source", &self.src), ("destination", &self.dst)] {
+            if let Some(r) = r {
+                out.push_str(&format!(" {name} IP range{} {}", if r.neg { " !" } else { "" }, r.value.to_save()));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

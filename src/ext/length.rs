@@ -102,6 +102,21 @@ impl MatchEval for Length {
     }
 }
 
+/// libxt_length's print: ` length 10`, ` length !10:20`.
+impl super::ListForm for Length {
+    fn list(&self, out: &mut String) {
+        if let Some(l) = &self.length {
+            out.push_str(if l.neg { " length !" } else { " length " });
+            let r = l.value;
+            if r.min == r.max {
+                out.push_str(&r.min.to_string());
+            } else {
+                out.push_str(&format!("{}:{}", r.min, r.max));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -181,6 +181,15 @@ impl MatchEval for Limit {
     }
 }
 
+/// libxt_limit's print: ` limit: avg RATE/UNIT burst N`, the rate as
+/// iptables-nft reads it back (see [`Limit::rate_to_save`]) and the burst
+/// always printed (a burst of 0 becomes the default, as nft stores it).
+impl super::ListForm for Limit {
+    fn list(&self, out: &mut String) {
+        out.push_str(&format!(" limit: avg {} burst {}", self.rate_to_save(), self.burst()));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -123,6 +123,19 @@ impl MatchEval for Mac {
     }
 }
 
+/// libxt_mac's print: ` MAC 00:11:22:33:44:55`, ` MAC ! 00:11:...`, in
+/// lower-case hex.
+impl super::ListForm for Mac {
+    fn list(&self, out: &mut String) {
+        out.push_str(" MAC");
+        if let Some(m) = &self.source {
+            let v = m.value;
+            out.push_str(if m.neg { " ! " } else { " " });
+            out.push_str(&format!("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", v[0], v[1], v[2], v[3], v[4], v[5]));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -67,6 +67,26 @@ impl MatchEval for Mark {
     }
 }
 
+/// A mark as xtables' `print_mark` lists it: ` 0x1`, or ` 0x1/0xff` unless
+/// the mask is all ones.
+pub fn list_mark(out: &mut String, vm: ValueMask) {
+    out.push(' ');
+    out.push_str(&vm.to_save());
+}
+
+/// libxt_mark's print: ` mark match 0x1`, ` mark match ! 0x1/0xf`.
+impl super::ListForm for Mark {
+    fn list(&self, out: &mut String) {
+        out.push_str(" mark match");
+        if let Some((neg, vm)) = self.mark {
+            if neg {
+                out.push_str(" !");
+            }
+            list_mark(out, vm);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

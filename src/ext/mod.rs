@@ -210,6 +210,17 @@ pub trait MatchEval {
     fn eval(&self, p: &Packet, cx: &EvalCx) -> Tri;
 }
 
+/// How `iptables -L` prints an extension: its xtables `print` function,
+/// which differs from the save form (`tcp dpt:22`, `ctstate NEW`,
+/// `/* comment */`). `numeric` is `-n`; fwcheck always lists numerically.
+/// Like the print functions, `list` starts every piece with a space
+/// (` tcp dpt:22`), so the pieces of a rule are simply concatenated after
+/// the destination column (see `report::listing`). Each form is checked
+/// against the real `iptables -vnxL` by `tests/kernel_listing.rs`.
+pub trait ListForm {
+    fn list(&self, out: &mut String);
+}
+
 /// Writes iptables-save text: every piece starts with a space.
 pub struct SaveWriter<'a> {
     pub out: &'a mut String,
@@ -325,6 +336,13 @@ macro_rules! registry {
                 match self {
                     $($enum::$variant(e) => e.save(w),)*
                     $enum::Opaque(o) => o.save(w),
+                }
+            }
+            /// The `iptables -L` form (see [`ListForm`]).
+            pub fn list(&self, out: &mut String) {
+                match self {
+                    $($enum::$variant(e) => ListForm::list(e, out),)*
+                    $enum::Opaque(o) => o.list(out),
                 }
             }
             pub fn restrictions(&self) -> Restrictions {

@@ -185,6 +185,23 @@ impl MatchEval for Multiport {
     }
 }
 
+/// libxt_multiport's `print_v1` with `-n`: ` multiport dports 22,80:90`; a
+/// negation prints as ` !` after the direction's own trailing space, so
+/// ` multiport dports  !22`.
+impl super::ListForm for Multiport {
+    fn list(&self, out: &mut String) {
+        out.push_str(" multiport ");
+        let Some(l) = &self.list else { return };
+        out.push_str(l.dir.option());
+        out.push(' ');
+        if l.neg {
+            out.push_str(" !");
+        }
+        let items: Vec<String> = l.ports.iter().map(|p| if p.lo == p.hi { p.lo.to_string() } else { format!("{}:{}", p.lo, p.hi) }).collect();
+        out.push_str(&items.join(","));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

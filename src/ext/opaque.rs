@@ -34,12 +34,27 @@ fn save_words(words: &[String], w: &mut SaveWriter) {
 }
 
 impl OpaqueMatch {
+    /// iptables -L of an extension fwcheck does not model: its words.
+    pub fn list(&self, out: &mut String) {
+        for w in &self.words {
+            out.push_str(w);
+            out.push(' ');
+        }
+    }
+
     pub fn save(&self, w: &mut SaveWriter) {
         save_words(&self.words, w)
     }
 }
 
 impl OpaqueTarget {
+    pub fn list(&self, out: &mut String) {
+        for w in &self.words {
+            out.push_str(w);
+            out.push(' ');
+        }
+    }
+
     pub fn save(&self, w: &mut SaveWriter) {
         save_words(&self.words, w)
     }

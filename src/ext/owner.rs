@@ -188,6 +188,31 @@ impl IdRange {
     }
 }
 
+/// libxt_owner's print (revision 1), with `-n` (IDs as numbers, not names):
+/// ` owner socket exists`, ` owner UID match 1000`, ` owner GID match 5-9`,
+/// ` incl. suppl. groups`, in that order, each negated one after ` !`.
+impl super::ListForm for Owner {
+    fn list(&self, out: &mut String) {
+        if let Some(neg) = self.socket_exists {
+            out.push_str(if neg { " ! owner socket exists" } else { " owner socket exists" });
+        }
+        for (label, r) in [("owner UID match", &self.uid), ("owner GID match", &self.gid)] {
+            if let Some(r) = r {
+                out.push_str(if r.neg { " ! " } else { " " });
+                out.push_str(label);
+                if r.lo == r.hi {
+                    out.push_str(&format!(" {}", r.lo));
+                } else {
+                    out.push_str(&format!(" {}-{}", r.lo, r.hi));
+                }
+            }
+        }
+        if self.suppl_groups {
+            out.push_str(" incl. suppl. groups");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

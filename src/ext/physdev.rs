@@ -152,6 +152,15 @@ fn name_matches(pattern: &str, dev: &str) -> bool {
     }
 }
 
+/// libxt_physdev's print: ` PHYSDEV match` followed by the options exactly
+/// as iptables-save writes them (`--physdev-in eth0`, ` ! --physdev-is-in`).
+impl super::ListForm for Physdev {
+    fn list(&self, out: &mut String) {
+        out.push_str(" PHYSDEV match");
+        self.save(&mut SaveWriter { out });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

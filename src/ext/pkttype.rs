@@ -102,6 +102,16 @@ impl MatchEval for Pkttype {
     }
 }
 
+/// libxt_pkttype's print: ` PKTTYPE = broadcast`, ` PKTTYPE != unicast`.
+impl super::ListForm for Pkttype {
+    fn list(&self, out: &mut String) {
+        if let Some((neg, t)) = self.pkt_type {
+            out.push_str(if neg { " PKTTYPE != " } else { " PKTTYPE = " });
+            out.push_str(t.as_str());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -308,6 +308,45 @@ impl MatchEval for Recent {
     }
 }
 
+/// libxt_recent's print: ` [!] recent: MODE`, then ` seconds: N` (printed
+/// with `%d`, like the save form), ` reap`, ` hit_count: N` (not when 0),
+/// ` TTL-Match`, ` name: NAME` (raw), ` side: source|dest` and
+/// ` mask: ADDR` (IPv6 as `inet_ntop` writes it).
+impl super::ListForm for Recent {
+    fn list(&self, out: &mut String) {
+        if let Some((neg, mode)) = self.mode {
+            out.push_str(if neg { " ! recent:" } else { " recent:" });
+            out.push_str(match mode {
+                Mode::Set => " SET",
+                Mode::Rcheck => " CHECK",
+                Mode::Update => " UPDATE",
+                Mode::Remove => " REMOVE",
+            });
+        }
+        if let Some(s) = self.seconds.filter(|s| *s != 0) {
+            out.push_str(&format!(" seconds: {}", s as i32));
+        }
+        if self.reap {
+            out.push_str(" reap");
+        }
+        if let Some(h) = self.hitcount.filter(|h| *h != 0) {
+            out.push_str(&format!(" hit_count: {h}"));
+        }
+        if self.rttl {
+            out.push_str(" TTL-Match");
+        }
+        out.push_str(" name: ");
+        out.push_str(self.name());
+        out.push_str(if self.side == Side::Source { " side: source" } else { " side: dest" });
+        let mask = match self.mask() {
+            IpAddr::V4(m) => m.to_string(),
+            IpAddr::V6(m) => super::value::ipv6_to_string(m),
+        };
+        out.push_str(" mask: ");
+        out.push_str(&mask);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -287,6 +287,38 @@ impl Ipsets {
     }
 }
 
+/// libxt_set's print (revision 4): the save form without the dashes
+/// (` match-set NAME src,dst`, ` ! match-set ...`, ` return-nomatch`,
+/// ` ! update-counters`, ` packets-lt 9`, ` ! bytes-eq 5`).
+impl super::ListForm for Set {
+    fn list(&self, out: &mut String) {
+        if let Some(s) = &self.set {
+            let dirs: Vec<&str> = s.dirs.iter().map(|d| if *d == Dir::Src { "src" } else { "dst" }).collect();
+            out.push_str(&format!("{} match-set {} {}", if s.neg { " !" } else { "" }, s.name, dirs.join(",")));
+        }
+        if self.return_nomatch {
+            out.push_str(" return-nomatch");
+        }
+        if self.skip_counter_update {
+            out.push_str(" ! update-counters");
+        }
+        if self.skip_subcounter_update {
+            out.push_str(" ! update-subcounters");
+        }
+        for (what, c) in [("packets", &self.packets), ("bytes", &self.bytes)] {
+            if let Some(c) = c {
+                let (neg, op) = match c.op {
+                    CounterOp::Eq => ("", "eq"),
+                    CounterOp::Ne => (" !", "eq"),
+                    CounterOp::Lt => ("", "lt"),
+                    CounterOp::Gt => ("", "gt"),
+                };
+                out.push_str(&format!("{neg} {what}-{op} {}", c.value));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,6 +103,17 @@ pub(crate) fn entry(ct: &CtInfo) -> Option<&CtInfo> {
     (!matches!(ct.state, CtState::Invalid | CtState::Untracked)).then_some(ct)
 }
 
+/// libxt_state's print: ` state NEW,ESTABLISHED`, ` ! state NEW`, the
+/// states in the save order.
+impl super::ListForm for State {
+    fn list(&self, out: &mut String) {
+        if let Some(s) = &self.states {
+            out.push_str(if s.neg { " ! state " } else { " state " });
+            out.push_str(&name_list(s.value, STATES));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,3 +152,34 @@ impl Extension for Connmark {
         }
     }
 }
+
+/// libxt_CONNMARK's print (revision 2): ` CONNMARK` and the mark operation
+/// as MARK lists it; ` save` / ` restore`, with ` mask M` when both masks
+/// are equal and not all ones, else both masks, the second with a `~`
+/// (`save nfmask 0xf0 ctmask ~0xf`, `restore ctmask 0xff nfmask ~0xff`:
+/// iptables' own wording); then ` left-shift-mark N` or
+/// ` right-shift-mark N` when shifting.
+impl super::ListForm for Connmark {
+    fn list(&self, out: &mut String) {
+        out.push_str(" CONNMARK");
+        let masks = |out: &mut String, word: &str, first: (&str, u32), second: (&str, u32)| {
+            out.push_str(word);
+            let all_ones = first.1 == u32::MAX && second.1 == u32::MAX;
+            if first.1 == second.1 && !all_ones {
+                out.push_str(&format!(" mask {:#x}", first.1));
+            } else if first.1 != second.1 {
+                out.push_str(&format!(" {} {:#x} {} ~{:#x}", first.0, first.1, second.0, second.1));
+            }
+        };
+        match self.mode {
+            Some(Mode::Set) => super::t_mark::list_xmark(out, super::value::ValueMask { value: self.ctmark, mask: self.ctmask }),
+            Some(Mode::SaveMark) => masks(out, " save", ("nfmask", self.nfmask), ("ctmask", self.ctmask)),
+            Some(Mode::RestoreMark) => masks(out, " restore", ("ctmask", self.ctmask), ("nfmask", self.nfmask)),
+            None => return,
+        }
+        if self.shift_bits != 0 {
+            let name = if self.shift == Shift::Left { "left-shift-mark" } else { "right-shift-mark" };
+            out.push_str(&format!(" {name} {}", self.shift_bits));
+        }
+    }
+}

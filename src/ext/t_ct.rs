@@ -230,6 +230,25 @@ impl Extension for Notrack {
     }
 }
 
+/// libxt_CT's print: ` CT` and the save form without the dashes
+/// (` CT notrack zone 1`, ` CT helper ftp ctevents related`).
+impl super::ListForm for Ct {
+    fn list(&self, out: &mut String) {
+        out.push_str(" CT");
+        let mut save = String::new();
+        self.save(&mut SaveWriter { out: &mut save });
+        out.push_str(&save.replace(" --", " "));
+    }
+}
+
+/// ` NOTRACK`. (The `target` column shows `CT`: iptables 1.8.9 loads
+/// NOTRACK as an alias of the CT target, whose name the kernel returns.)
+impl super::ListForm for Notrack {
+    fn list(&self, out: &mut String) {
+        out.push_str(" NOTRACK");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,6 +133,18 @@ impl Extension for Log {
     }
 }
 
+/// libxt_LOG's print with `-n`: ` LOG flags N level L`, the flag bits and
+/// the level as numbers (the default level 4 too), then ` prefix "TEXT"`
+/// with the prefix raw inside the quotes.
+impl super::ListForm for Log {
+    fn list(&self, out: &mut String) {
+        out.push_str(&format!(" LOG flags {} level {}", self.flags, self.level.unwrap_or(DEFAULT_LEVEL)));
+        if let Some(p) = self.prefix.as_deref().filter(|p| !p.is_empty()) {
+            out.push_str(&format!(" prefix \"{p}\""));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,6 +86,36 @@ impl Extension for Mark {
     }
 }
 
+/// The operation as libxt_MARK's and libxt_CONNMARK's print name it: ` and
+/// ~MASK` when the value is 0, ` or V` when value and mask are equal, ` xor
+/// V` when the mask is 0, ` set V` when the mask is all ones, else ` xset
+/// V/M` (so `--set-mark 0` lists as `and 0x0`).
+pub fn list_xmark(out: &mut String, vm: ValueMask) {
+    let (value, mask) = (vm.value, vm.mask);
+    let s = if value == 0 {
+        format!(" and {:#x}", !mask)
+    } else if value == mask {
+        format!(" or {value:#x}")
+    } else if mask == 0 {
+        format!(" xor {value:#x}")
+    } else if mask == u32::MAX {
+        format!(" set {value:#x}")
+    } else {
+        format!(" xset {value:#x}/{mask:#x}")
+    };
+    out.push_str(&s);
+}
+
+/// ` MARK set 0x1`, ` MARK and 0xff`, ...: see [`list_xmark`].
+impl super::ListForm for Mark {
+    fn list(&self, out: &mut String) {
+        out.push_str(" MARK");
+        if let Some(vm) = self.op {
+            list_xmark(out, vm);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

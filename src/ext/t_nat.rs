@@ -392,6 +392,63 @@ impl Extension for Redirect {
     }
 }
 
+impl Nat {
+    /// ` random`, ` random-fully`, ` persistent`, as given.
+    fn list_flags(&self, out: &mut String) {
+        for (on, word) in [(self.random, " random"), (self.random_fully, " random-fully"), (self.persistent, " persistent")] {
+            if on {
+                out.push_str(word);
+            }
+        }
+    }
+
+    /// ` PREFIX FIRST[-LAST]` for the port range of MASQUERADE and REDIRECT.
+    fn list_ports(&self, out: &mut String, prefix: &str) {
+        if let Some((lo, hi)) = self.range.ports {
+            out.push_str(prefix);
+            out.push_str(&lo.to_string());
+            if lo != hi {
+                out.push_str(&format!("-{hi}"));
+            }
+        }
+    }
+}
+
+/// libxt_NAT's print: ` to:RANGE` as iptables-save writes the range
+/// (`to:1.2.3.4:80`, `to::80`, `to:[2001:db8::1]:80`), then the flags.
+impl super::ListForm for Dnat {
+    fn list(&self, out: &mut String) {
+        out.push_str(" to:");
+        out.push_str(&self.0.range.to_save(self.0.family, false));
+        self.0.list_flags(out);
+    }
+}
+
+/// Listed as DNAT is.
+impl super::ListForm for Snat {
+    fn list(&self, out: &mut String) {
+        out.push_str(" to:");
+        out.push_str(&self.0.range.to_save(self.0.family, false));
+        self.0.list_flags(out);
+    }
+}
+
+/// libxt_MASQUERADE's print: ` masq ports: 1000-2000`, then the flags.
+impl super::ListForm for Masquerade {
+    fn list(&self, out: &mut String) {
+        self.0.list_ports(out, " masq ports: ");
+        self.0.list_flags(out);
+    }
+}
+
+/// libxt_REDIRECT's print: ` redir ports 8080`, then ` random`.
+impl super::ListForm for Redirect {
+    fn list(&self, out: &mut String) {
+        self.0.list_ports(out, " redir ports ");
+        self.0.list_flags(out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

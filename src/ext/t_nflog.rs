@@ -91,3 +91,24 @@ impl Extension for Nflog {
         }
     }
 }
+
+/// libxt_NFLOG's print: the save form without the dashes and without the
+/// target's name (` nflog-prefix foo nflog-group 2`), the prefix quoted as
+/// iptables-save quotes it.
+impl super::ListForm for Nflog {
+    fn list(&self, out: &mut String) {
+        if let Some(p) = &self.prefix {
+            out.push_str(" nflog-prefix ");
+            super::push_save_string(out, p);
+        }
+        if let Some(g) = self.group.filter(|g| *g != 0) {
+            out.push_str(&format!(" nflog-group {g}"));
+        }
+        if let Some(s) = self.size {
+            out.push_str(&format!(" nflog-size {s}"));
+        }
+        if let Some(t) = self.threshold.filter(|t| *t != 0) {
+            out.push_str(&format!(" nflog-threshold {t}"));
+        }
+    }
+}

@@ -127,6 +127,15 @@ impl Extension for Reject {
     }
 }
 
+/// libipt_REJECT's / libip6t_REJECT's print: ` reject-with TYPE`, the
+/// default type written out.
+impl super::ListForm for Reject {
+    fn list(&self, out: &mut String) {
+        out.push_str(" reject-with ");
+        out.push_str(self.kind());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,3 +80,14 @@ impl Extension for Tcpmss {
         Restrictions { tables: None, hooks, protos: Some(&[6]), negated_proto_ok: false }
     }
 }
+
+/// libxt_TCPMSS's print: ` TCPMSS set N` or ` TCPMSS clamp to PMTU`.
+impl super::ListForm for Tcpmss {
+    fn list(&self, out: &mut String) {
+        match self.mss {
+            Some(Mss::Set(n)) => out.push_str(&format!(" TCPMSS set {n}")),
+            Some(Mss::ClampToPmtu) => out.push_str(" TCPMSS clamp to PMTU"),
+            None => {}
+        }
+    }
+}

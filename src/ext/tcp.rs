@@ -241,6 +241,37 @@ pub fn port_in(r: &Option<PortRange>, port: u16) -> bool {
     r.is_none_or(|r| (r.lo <= port && port <= r.hi) != r.neg)
 }
 
+/// Ports as libxt_tcp's and libxt_udp's `print_ports` list them, numerically:
+/// ` spt:22`, ` dpts:80:443`, `!` after the colon. An "any" range is left
+/// out, negated or not: iptables-nft stores no expression for it, so the
+/// match it rebuilds has none (libxt_tcp itself would print `!0:65535`).
+pub fn list_ports(out: &mut String, sport: &Option<PortRange>, dport: &Option<PortRange>) {
+    for (name, p) in [("spt", sport), ("dpt", dport)] {
+        let Some(p) = p.filter(|p| !p.is_full()) else { continue };
+        let inv = if p.neg { "!" } else { "" };
+        if p.lo == p.hi {
+            out.push_str(&format!(" {name}:{inv}{}", p.lo));
+        } else {
+            out.push_str(&format!(" {name}s:{inv}{}:{}", p.lo, p.hi));
+        }
+    }
+}
+
+/// libxt_tcp's `tcp_print` with `-n`: ` tcp`, the ports, ` option=[!]N`,
+/// and the flags as hex numbers (` flags:0x17/0x02`), not names.
+impl super::ListForm for Tcp {
+    fn list(&self, out: &mut String) {
+        out.push_str(" tcp");
+        list_ports(out, &self.sport, &self.dport);
+        if let Some((neg, n)) = self.option {
+            out.push_str(&format!(" option={}{n}", if neg { "!" } else { "" }));
+        }
+        if let Some(f) = self.flags.filter(|f| f.mask != 0 || f.neg) {
+            out.push_str(&format!(" flags:{}0x{:02X}/0x{:02X}", if f.neg { "!" } else { "" }, f.mask, f.comp));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,6 +154,33 @@ impl MatchEval for Hl {
     }
 }
 
+/// libipt_ttl's and libip6t_hl's print: ` TTL match TTL == 64` (`!=`, `<`,
+/// `>`), ` HL match HL == 64`.
+fn list_cmp(out: &mut String, c: &Option<Compare>, what: &str) {
+    out.push_str(&format!(" {what} match {what}"));
+    if let Some(c) = c {
+        let op = match c.cmp {
+            Cmp::Eq => "==",
+            Cmp::Ne => "!=",
+            Cmp::Lt => "<",
+            Cmp::Gt => ">",
+        };
+        out.push_str(&format!(" {op} {}", c.value));
+    }
+}
+
+impl super::ListForm for Ttl {
+    fn list(&self, out: &mut String) {
+        list_cmp(out, &self.ttl, "TTL");
+    }
+}
+
+impl super::ListForm for Hl {
+    fn list(&self, out: &mut String) {
+        list_cmp(out, &self.hl, "HL");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

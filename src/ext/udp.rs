@@ -100,6 +100,14 @@ impl MatchEval for Udp {
     }
 }
 
+/// libxt_udp's `udp_print`: ` udp` and the ports as tcp prints them.
+impl super::ListForm for Udp {
+    fn list(&self, out: &mut String) {
+        out.push_str(" udp");
+        super::tcp::list_ports(out, &self.sport, &self.dport);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,7 +31,8 @@ pub fn rule_spec(rule: &Rule, family: Family, out: &mut String) {
 /// first, a later option overriding an earlier one; and a match made only of
 /// negated "any port" ranges prints as nothing. (iptables-legacy prints each
 /// match as given; fwcheck follows the default backend, iptables-nft.)
-fn listed_matches(matches: &[Match]) -> Vec<std::borrow::Cow<'_, Match>> {
+/// `iptables -L` shows the same matches (see `report::listing`).
+pub fn listed_matches(matches: &[Match]) -> Vec<std::borrow::Cow<'_, Match>> {
     use std::borrow::Cow;
     let mut out: Vec<Cow<Match>> = Vec::with_capacity(matches.len());
     let (mut tcp_at, mut udp_at) = (None, None);
