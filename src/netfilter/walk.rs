@@ -127,14 +127,14 @@ impl HookWalk<'_> {
         Ok(out)
     }
 
-    fn table_list(&self) -> Vec<TableName> {
-        tables_at(self.hook).iter().copied().filter(|t| *t != TableName::Nat || self.nat).collect()
+    /// The `ix`-th table the hook consults (nat only when it is consulted).
+    fn table_at(&self, ix: usize) -> Option<TableName> {
+        tables_at(self.hook).iter().copied().filter(|t| *t != TableName::Nat || self.nat).nth(ix)
     }
 
     /// Walks the tables from `table_ix` on.
     fn tables(&self, table_ix: usize, course: Course, out: &mut Vec<Course>) -> Result<(), String> {
-        let tables = self.table_list();
-        let Some(&tname) = tables.get(table_ix) else {
+        let Some(tname) = self.table_at(table_ix) else {
             out.push(Course { verdict: Verdict::Accept, ..course });
             return Ok(());
         };
@@ -159,14 +159,14 @@ impl HookWalk<'_> {
     }
 
     fn chain(&self, mut st: State, out: &mut Vec<Course>) -> Result<(), String> {
-        let tables = self.table_list();
-        let tname = tables[st.table_ix];
+        let tname = self.table_at(st.table_ix).expect("walked tables exist");
         let table = self.rs.table(self.family, tname).expect("walked tables exist");
+        // Looked up once per chain entered, not per rule.
+        let mut chain = table.chain(&st.chain).expect("jump targets exist");
         loop {
             if out.len() > MAX_COURSES {
                 return Err(format!("the packet splits into more than {MAX_COURSES} possible courses (too many matches fwcheck cannot decide)"));
             }
-            let chain = table.chain(&st.chain).expect("jump targets exist");
             let Some(rule) = chain.rules.get(st.rule) else {
                 // End of the chain.
                 if let Some((back, next)) = st.stack.pop() {
@@ -175,6 +175,7 @@ impl HookWalk<'_> {
                     }
                     st.chain = back;
                     st.rule = next;
+                    chain = table.chain(&st.chain).expect("callers exist");
                     continue;
                 }
                 // With no return point left (the end of, or a RETURN in, the
@@ -234,8 +235,7 @@ impl HookWalk<'_> {
 
     /// The rule at `st` matched: count it and run its target.
     fn matched(&self, mut st: State, out: &mut Vec<Course>) -> Result<(), String> {
-        let tables = self.table_list();
-        let tname = tables[st.table_ix];
+        let tname = self.table_at(st.table_ix).expect("walked tables exist");
         let table = self.rs.table(self.family, tname).expect("walked tables exist");
         let rule = &table.chain(&st.chain).expect("exists").rules[st.rule];
         st.course.hits.push(Hit::Rule { table: tname, chain: st.chain.clone(), index: st.rule });

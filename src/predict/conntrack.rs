@@ -29,6 +29,9 @@ struct Entry {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
     entries: Vec<Entry>,
+    /// (protocol, tuple of either direction) -> entry, so a lookup does not
+    /// scan every connection.
+    index: std::collections::HashMap<(u8, Tuple), usize>,
 }
 
 /// The tuple the kernel keys a packet by: addresses and ports, or for an
@@ -58,14 +61,13 @@ impl Table {
                 return info(e, CtState::Related, CtDir::Original, p.proto);
             }
         }
-        for e in &self.entries {
-            if e.proto == p.proto && e.orig == t {
+        if let Some(&i) = self.index.get(&(p.proto, t)) {
+            let e = &self.entries[i];
+            if e.orig == t {
                 let state = if e.seen_reply { CtState::Established } else { CtState::New };
                 return info(e, state, CtDir::Original, p.proto);
             }
-            if e.proto == p.proto && e.reply == t {
-                return info(e, CtState::Established, CtDir::Reply, p.proto);
-            }
+            return info(e, CtState::Established, CtDir::Reply, p.proto);
         }
         CtInfo { state: CtState::New, dir: CtDir::Original, status: 0, mark: 0, proto: p.proto, orig: t, reply: reverse(t), expires: 0 }
     }
@@ -73,7 +75,7 @@ impl Table {
     /// Whether the packet starts a connection (no entry yet): only then
     /// does the nat table see it.
     pub fn is_first(&self, p: &Packet, t: Tuple) -> bool {
-        !self.entries.iter().any(|e| e.proto == p.proto && (e.orig == t || e.reply == t))
+        !self.index.contains_key(&(p.proto, t))
     }
 
     /// The packet made it through the host: confirm a new entry, note a
@@ -84,7 +86,8 @@ impl Table {
         if ct.state == CtState::Related {
             return;
         }
-        if let Some(e) = self.entries.iter_mut().find(|e| e.proto == p.proto && (e.orig == t || e.reply == t)) {
+        if let Some(&i) = self.index.get(&(p.proto, t)) {
+            let e = &mut self.entries[i];
             if e.reply == t {
                 e.seen_reply = true;
             }
@@ -93,7 +96,10 @@ impl Table {
         }
         // A NAT translation changes the reply tuple: replies come back to
         // the translated addresses.
-        self.entries.push(Entry { proto: p.proto, orig: t, reply: reverse(out), seen_reply: false, mark: ct.mark });
+        let e = Entry { proto: p.proto, orig: t, reply: reverse(out), seen_reply: false, mark: ct.mark };
+        self.index.insert((e.proto, e.orig), self.entries.len());
+        self.index.insert((e.proto, e.reply), self.entries.len());
+        self.entries.push(e);
     }
 }
 
