@@ -108,7 +108,7 @@ impl Run<'_> {
 
     fn spec(&self, w: World, spec: &Spec) -> Result<Vec<World>, String> {
         match spec {
-            Spec::Packet { packet } => self.packet(w, packet.clone(), format!("{}", describe(packet)), None),
+            Spec::Packet { packet } => self.packet(w, packet.clone(), &|| describe(packet), None),
             Spec::Ping { src, dst, count, size } => {
                 let mut worlds = vec![w];
                 for i in 1..=*count {
@@ -130,7 +130,7 @@ impl Run<'_> {
         let mut req = super::spec::bare(src, dst, if v6 { 58 } else { 1 }, len);
         req.icmp_type = if v6 { 128 } else { 8 };
         let mut out = Vec::new();
-        for w in self.packet(w, req, format!("ping #{seq} echo request {src} -> {dst}"), Some(PING_ID))? {
+        for w in self.packet(w, req, &|| format!("ping #{seq} echo request {src} -> {dst}"), Some(PING_ID))? {
             let fate = w.packets.last().map(|p| p.fate.clone());
             // Who answers: this host if the request was delivered here (and
             // it does not ignore echo requests); the peer if this host sent
@@ -146,13 +146,14 @@ impl Run<'_> {
             }
             let mut rep = super::spec::bare(dst, src, if v6 { 58 } else { 1 }, len);
             rep.icmp_type = if v6 { 129 } else { 0 };
-            out.extend(self.packet(w, rep, format!("ping #{seq} echo reply {dst} -> {src}"), Some(PING_ID))?);
+            out.extend(self.packet(w, rep, &|| format!("ping #{seq} echo reply {dst} -> {src}"), Some(PING_ID))?);
         }
         Ok(out)
     }
 
     /// One packet through the host, in one world; it may split the world.
-    fn packet(&self, w: World, mut p: Packet, label: String, icmp_id: Option<u16>) -> Result<Vec<World>, String> {
+    /// `label` is only called when traces are kept.
+    fn packet(&self, w: World, mut p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>) -> Result<Vec<World>, String> {
         let family = p.family;
         let path = self.host.path(p.src, p.dst);
         // Interfaces the packet uses, unless the spec named them.
@@ -258,7 +259,8 @@ impl Run<'_> {
             if !self.trace {
                 w.packets.clear();
             }
-            w.packets.push(PacketRun { label: label.clone(), packet: p, path, hooks: traces, fate });
+            let label = if self.trace { label() } else { String::new() };
+            w.packets.push(PacketRun { label, packet: p, path, hooks: traces, fate });
             out.push(w);
         }
         Ok(out)
