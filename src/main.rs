@@ -188,16 +188,9 @@ fn predict(
         Ok(h) => h,
         Err(e) => return usage(e),
     };
-    let inputs = match read_inputs(std::slice::from_ref(&rules)) {
-        Ok(i) => i,
+    let rs = match load_files(std::slice::from_ref(&rules), &opts) {
+        Ok(rs) => rs,
         Err(c) => return c,
-    };
-    let mut sources = SourceMap::new();
-    let loaded = load(&mut sources, inputs, &opts);
-    report_diagnostics(&sources, &loaded.diagnostics);
-    let Some(rs) = loaded.ruleset else {
-        eprintln!("error: the rule set has errors; nothing predicted");
-        return ExitCode::from(2);
     };
     let (first_src, first_dst) = match &parsed[0] {
         spec::Spec::Packet { packet } => (packet.src, packet.dst),
@@ -273,18 +266,24 @@ fn read_inputs(files: &[String]) -> Result<Vec<Source>, ExitCode> {
     Ok(out)
 }
 
-fn parse(files: Vec<String>, format: Format, opts: LoadOptions, counters: bool) -> ExitCode {
-    let inputs = match read_inputs(&files) {
-        Ok(i) => i,
-        Err(c) => return c,
-    };
+/// Reads and loads the files, printing every diagnostic; exit code 2 when
+/// a file cannot be read or has errors.
+fn load_files(files: &[String], opts: &LoadOptions) -> Result<fwcheck::ir::Ruleset, ExitCode> {
+    let inputs = read_inputs(files)?;
     let mut sources = SourceMap::new();
-    let loaded = load(&mut sources, inputs, &opts);
+    let loaded = load(&mut sources, inputs, opts);
     report_diagnostics(&sources, &loaded.diagnostics);
-    let Some(rs) = loaded.ruleset else {
+    loaded.ruleset.ok_or_else(|| {
         let n = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
         eprintln!("error: {n} error{} found; nothing printed", if n == 1 { "" } else { "s" });
-        return ExitCode::from(2);
+        ExitCode::from(2)
+    })
+}
+
+fn parse(files: Vec<String>, format: Format, opts: LoadOptions, counters: bool) -> ExitCode {
+    let rs = match load_files(&files, &opts) {
+        Ok(rs) => rs,
+        Err(c) => return c,
     };
     let out = match format {
         Format::Save => {
@@ -305,7 +304,7 @@ fn parse(files: Vec<String>, format: Format, opts: LoadOptions, counters: bool) 
     let _ = stdout.write_all(out.as_bytes());
     // The process ends here: freeing a large rule set piece by piece would
     // take a tenth of the run.
-    std::mem::forget((rs, sources, out));
+    std::mem::forget((rs, out));
     ExitCode::SUCCESS
 }
 

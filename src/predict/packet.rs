@@ -198,7 +198,9 @@ impl Packet {
         self
     }
 
-    fn base(src: IpAddr, dst: IpAddr, proto: u8, l4_len: u32) -> Packet {
+    /// A packet of protocol `proto` whose transport header and payload take
+    /// `l4_len` bytes, everything else unset.
+    pub fn base(src: IpAddr, dst: IpAddr, proto: u8, l4_len: u32) -> Packet {
         let (family, ip_len) = if src.is_ipv4() { (Family::Ipv4, 20) } else { (Family::Ipv6, 40) };
         Packet {
             family,

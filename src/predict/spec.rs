@@ -5,7 +5,7 @@
 //! - `tcp 10.0.0.1:40000 -> 10.0.0.2:22 syn in eth0`
 //! - `udp 10.0.0.1:5353 -> 10.0.0.2:53`
 
-use super::packet::{Packet, PktType};
+use super::packet::Packet;
 use crate::ext::tcp::{ACK, FIN, PSH, RST, SYN, URG};
 use crate::ir::Family;
 use serde::Serialize;
@@ -61,31 +61,10 @@ fn family(a: IpAddr) -> Family {
     }
 }
 
-/// A packet with the given addresses and protocol and nothing else set.
+/// A packet with the given addresses and protocol, `len` bytes in all,
+/// nothing else set.
 pub fn bare(src: IpAddr, dst: IpAddr, proto: u8, len: u32) -> Packet {
-    Packet {
-        family: family(src),
-        src,
-        dst,
-        proto,
-        len,
-        ttl: 64,
-        fragment: false,
-        sport: 0,
-        dport: 0,
-        tcp_flags: 0,
-        tcp_options: vec![],
-        icmp_type: 0,
-        icmp_code: 0,
-        iif: None,
-        oif: None,
-        mark: 0,
-        src_mac: None,
-        pkt_type: PktType::Host,
-        ct: None,
-        owner: None,
-        physdev: None,
-    }
+    Packet { len, ..Packet::base(src, dst, proto, 0) }
 }
 
 /// Parses one `--packet` or `--flow` SPEC.
