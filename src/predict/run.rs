@@ -93,10 +93,12 @@ impl Run<'_> {
     /// All possible outcomes of sending `specs` in order.
     pub fn run(&self, specs: &[Spec]) -> Result<Vec<World>, String> {
         let mut worlds = vec![World::default()];
+        // Whether conntrack is on depends on the rule set only: decide once.
+        let ct_on = conntrack_on(self.rs);
         for spec in specs {
             let mut next = Vec::new();
             for w in worlds {
-                next.extend(self.spec(w, spec)?);
+                next.extend(self.spec(w, spec, ct_on)?);
             }
             if next.len() > MAX_WORLDS {
                 return Err(format!("the traffic splits into more than {MAX_WORLDS} possible outcomes (too many matches fwcheck cannot decide)"));
@@ -106,15 +108,15 @@ impl Run<'_> {
         Ok(worlds)
     }
 
-    fn spec(&self, w: World, spec: &Spec) -> Result<Vec<World>, String> {
+    fn spec(&self, w: World, spec: &Spec, ct_on: bool) -> Result<Vec<World>, String> {
         match spec {
-            Spec::Packet { packet } => self.packet(w, packet.clone(), &|| describe(packet), None),
+            Spec::Packet { packet } => self.packet(w, packet.clone(), &|| describe(packet), None, ct_on),
             Spec::Ping { src, dst, count, size } => {
                 let mut worlds = vec![w];
                 for i in 1..=*count {
                     let mut next = Vec::new();
                     for w in worlds {
-                        next.extend(self.ping_once(w, *src, *dst, *size, i)?);
+                        next.extend(self.ping_once(w, *src, *dst, *size, i, ct_on)?);
                     }
                     worlds = next;
                 }
@@ -124,13 +126,13 @@ impl Run<'_> {
     }
 
     /// One echo request and, if it arrives and is answered, its reply.
-    fn ping_once(&self, w: World, src: std::net::IpAddr, dst: std::net::IpAddr, size: u32, seq: u32) -> Result<Vec<World>, String> {
+    fn ping_once(&self, w: World, src: std::net::IpAddr, dst: std::net::IpAddr, size: u32, seq: u32, ct_on: bool) -> Result<Vec<World>, String> {
         let v6 = !src.is_ipv4();
         let len = super::spec::ip_header(if v6 { Family::Ipv6 } else { Family::Ipv4 }) + 8 + size;
         let mut req = super::spec::bare(src, dst, if v6 { 58 } else { 1 }, len);
         req.icmp_type = if v6 { 128 } else { 8 };
         let mut out = Vec::new();
-        for w in self.packet(w, req, &|| format!("ping #{seq} echo request {src} -> {dst}"), Some(PING_ID))? {
+        for w in self.packet(w, req, &|| format!("ping #{seq} echo request {src} -> {dst}"), Some(PING_ID), ct_on)? {
             let fate = w.packets.last().map(|p| p.fate.clone());
             // Who answers: this host if the request was delivered here (and
             // it does not ignore echo requests); the peer if this host sent
@@ -146,14 +148,14 @@ impl Run<'_> {
             }
             let mut rep = super::spec::bare(dst, src, if v6 { 58 } else { 1 }, len);
             rep.icmp_type = if v6 { 129 } else { 0 };
-            out.extend(self.packet(w, rep, &|| format!("ping #{seq} echo reply {dst} -> {src}"), Some(PING_ID))?);
+            out.extend(self.packet(w, rep, &|| format!("ping #{seq} echo reply {dst} -> {src}"), Some(PING_ID), ct_on)?);
         }
         Ok(out)
     }
 
     /// One packet through the host, in one world; it may split the world.
     /// `label` is only called when traces are kept.
-    fn packet(&self, w: World, mut p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>) -> Result<Vec<World>, String> {
+    fn packet(&self, w: World, mut p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>, ct_on: bool) -> Result<Vec<World>, String> {
         let family = p.family;
         let path = self.host.path(p.src, p.dst);
         // Interfaces the packet uses, unless the spec named them.
@@ -170,7 +172,6 @@ impl Run<'_> {
                 }
             }
         }
-        let ct_on = conntrack_on(self.rs);
         let tuple: Tuple = conntrack::tuple(&p, icmp_id);
         let first = w.ct.is_first(&p, tuple);
         if ct_on {
