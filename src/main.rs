@@ -116,10 +116,11 @@ fn main() -> ExitCode {
         }
         Command::Predict { rules, packets, flows, packets_file, trace, host, sysctls, backend, format, ipv6 } => {
             let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
-            let mut specs: Vec<String> = packets.iter().chain(&flows).cloned().collect();
+            // (SPEC, whether it is a flow)
+            let mut specs: Vec<(String, bool)> = packets.iter().map(|p| (p.clone(), false)).chain(flows.iter().map(|f| (f.clone(), true))).collect();
             if let Some(f) = &packets_file {
                 match std::fs::read_to_string(f) {
-                    Ok(t) => specs.extend(t.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string)),
+                    Ok(t) => specs.extend(t.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| (l.to_string(), false))),
                     Err(e) => return usage(format!("cannot read {f}: {e}")),
                 }
             }
@@ -167,7 +168,7 @@ fn parse_host(host: &[String], sysctls: &[String]) -> Result<fwcheck::predict::h
 
 fn predict(
     rules: String,
-    specs: Vec<String>,
+    specs: Vec<(String, bool)>,
     host: Vec<String>,
     sysctls: Vec<String>,
     backend: fwcheck::netfilter::Backend,
@@ -179,7 +180,7 @@ fn predict(
     if specs.is_empty() {
         return usage("give at least one --packet or --flow".into());
     }
-    let parsed: Result<Vec<spec::Spec>, String> = specs.iter().map(|s| spec::parse(s)).collect();
+    let parsed: Result<Vec<spec::Spec>, String> = specs.iter().map(|(s, flow)| spec::parse_as(s, *flow)).collect();
     let parsed = match parsed {
         Ok(p) => p,
         Err(e) => return usage(e),
@@ -194,7 +195,7 @@ fn predict(
     };
     let (first_src, first_dst) = match &parsed[0] {
         spec::Spec::Packet { packet } => (packet.src, packet.dst),
-        spec::Spec::Ping { src, dst, .. } => (*src, *dst),
+        spec::Spec::Ping { src, dst, .. } | spec::Spec::Tcp { src, dst, .. } | spec::Spec::Udp { src, dst, .. } => (*src, *dst),
     };
     let mut note = None;
     if host.assumed {
@@ -211,6 +212,7 @@ fn predict(
         PredictFormat::Json => {
             let v = serde_json::json!({ "host": host, "backend": backend, "outcomes": worlds.iter().map(|w| serde_json::json!({
                 "assumed": w.assumed,
+                "notes": w.notes,
                 "packets": w.packets,
                 "counters": w.counters.iter().map(|(k, (p, b))| serde_json::json!({"table": k.table, "chain": k.chain, "rule": k.rule.map(|r| r + 1), "packets": p, "bytes": b})).collect::<Vec<_>>(),
             })).collect::<Vec<_>>() });
@@ -221,11 +223,14 @@ fn predict(
                 eprintln!("{n}");
             }
             if worlds.len() > 1 {
-                out.push_str(&format!("{} possible outcomes: some matches cannot be decided from the packets alone\n\n", worlds.len()));
+                out.push_str(&format!("{} possible outcomes: a match fwcheck cannot decide from the packets, or the timing of a flow (see each outcome's notes and assumptions)\n\n", worlds.len()));
             }
             for (i, w) in worlds.iter().enumerate() {
                 if worlds.len() > 1 {
                     out.push_str(&format!("=== outcome {} of {} ===\n", i + 1, worlds.len()));
+                }
+                for n in &w.notes {
+                    out.push_str(&format!("note: {n}\n"));
                 }
                 if trace {
                     for (n, p) in w.packets.iter().enumerate() {

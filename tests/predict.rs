@@ -129,3 +129,87 @@ fn a_drop_policy_stops_the_request_and_so_the_reply() {
     assert_eq!(counter(w, "INPUT", None), (2, 168), "-P created INPUT: its policy counts");
     assert_eq!(w.packets.len(), 2, "no replies");
 }
+
+/// Counting rules by conntrack state in INPUT and OUTPUT (the state match
+/// switches conntrack on), as in the kernel measurements these tests pin
+/// (Linux 6.18: two namespaces, the server's counters).
+const BY_STATE: &str = "*filter\n-A INPUT -m conntrack --ctstate NEW\n-A INPUT -m conntrack --ctstate ESTABLISHED\n-A INPUT -m conntrack --ctstate RELATED\n-A INPUT\n-A OUTPUT -m conntrack --ctstate NEW\n-A OUTPUT -m conntrack --ctstate ESTABLISHED\n-A OUTPUT -m conntrack --ctstate RELATED\n-A OUTPUT\nCOMMIT\n";
+
+fn server() -> Host {
+    Host {
+        ifaces: vec![Host::lo(), Iface { name: "eth0".into(), addrs: vec![("192.168.2.1".parse().unwrap(), 24)] }],
+        icmp_echo_ignore_all: false,
+        ip_forward: false,
+        assumed: false,
+    }
+}
+
+fn flow(rules: &str, spec: &str) -> Vec<World> {
+    let (_, loaded) = load_str("rules", rules, &LoadOptions::default());
+    let rs = loaded.ruleset.expect("parses");
+    let host = server();
+    let spec = fwcheck::predict::spec::parse_as(spec, true).unwrap();
+    Run { rs: &rs, host: &host, backend: Backend::IptablesNft, trace: true }.run(&[spec]).expect("predicts")
+}
+
+/// (NEW, ESTABLISHED, RELATED, all) of a chain.
+fn states(w: &World, chain: &str) -> [(u64, u64); 4] {
+    [counter(w, chain, Some(0)), counter(w, chain, Some(1)), counter(w, chain, Some(2)), counter(w, chain, Some(3))]
+}
+
+#[test]
+fn tcp_connect_and_close_gives_both_close_downs() {
+    let worlds = flow(BY_STATE, "tcp 192.168.1.1:40000 -> 192.168.2.1:8080");
+    assert_eq!(worlds.len(), 2);
+    for w in &worlds {
+        assert_eq!(states(w, "INPUT"), [(1, 60), (3, 156), (0, 0), (4, 216)]);
+    }
+    let outs: Vec<[(u64, u64); 4]> = worlds.iter().map(|w| states(w, "OUTPUT")).collect();
+    assert!(outs.contains(&[(0, 0), (2, 112), (0, 0), (2, 112)]), "6-packet close-down: {outs:?}");
+    assert!(outs.contains(&[(0, 0), (3, 164), (0, 0), (3, 164)]), "7-packet close-down: {outs:?}");
+}
+
+#[test]
+fn tcp_with_data_is_eight_packets() {
+    let worlds = flow(BY_STATE, "tcp 192.168.1.1:40000 -> 192.168.2.1:8080 data 5");
+    assert_eq!(worlds.len(), 1);
+    assert_eq!(states(&worlds[0], "INPUT"), [(1, 60), (4, 213), (0, 0), (5, 273)]);
+    assert_eq!(states(&worlds[0], "OUTPUT"), [(0, 0), (3, 164), (0, 0), (3, 164)]);
+}
+
+#[test]
+fn tcp_to_a_closed_port_gets_an_established_rst() {
+    let w = &flow(BY_STATE, "tcp 192.168.1.1:40000 -> 192.168.2.1:8081 closed")[0];
+    assert_eq!(states(w, "INPUT"), [(1, 60), (0, 0), (0, 0), (1, 60)]);
+    assert_eq!(states(w, "OUTPUT"), [(0, 0), (1, 40), (0, 0), (1, 40)], "the stack's RST-ACK leaves through OUTPUT");
+}
+
+#[test]
+fn reject_with_tcp_reset_sends_a_related_rst_through_output() {
+    let rules = BY_STATE.replace("-A INPUT\n", "-A INPUT\n-A INPUT -p tcp --dport 23 -j REJECT --reject-with tcp-reset\n");
+    let w = &flow(&rules, "tcp 192.168.1.1:40000 -> 192.168.2.1:23")[0];
+    assert_eq!(states(w, "INPUT"), [(1, 60), (0, 0), (0, 0), (1, 60)]);
+    assert_eq!(states(w, "OUTPUT"), [(0, 0), (0, 0), (1, 40), (1, 40)]);
+}
+
+#[test]
+fn reject_with_icmp_sends_the_syn_back_in_an_88_byte_error() {
+    let rules = BY_STATE.replace("-A INPUT\n", "-A INPUT\n-A INPUT -p tcp --dport 23 -j REJECT\n");
+    let w = &flow(&rules, "tcp 192.168.1.1:40000 -> 192.168.2.1:23")[0];
+    assert_eq!(states(w, "OUTPUT"), [(0, 0), (0, 0), (1, 88), (1, 88)]);
+    assert!(!w.notes.is_empty(), "the retry of a blocking client is said, not counted");
+}
+
+#[test]
+fn udp_to_a_closed_port_gets_a_related_port_unreachable() {
+    let w = &flow(BY_STATE, "udp 192.168.1.1:40000 -> 192.168.2.1:9999 size 10 closed")[0];
+    assert_eq!(states(w, "INPUT"), [(1, 38), (0, 0), (0, 0), (1, 38)]);
+    assert_eq!(states(w, "OUTPUT"), [(0, 0), (0, 0), (1, 66), (1, 66)]);
+}
+
+#[test]
+fn udp_with_a_reply_is_new_then_established() {
+    let w = &flow(BY_STATE, "udp 192.168.1.1:40000 -> 192.168.2.1:9999 size 10 reply")[0];
+    assert_eq!(states(w, "INPUT"), [(1, 38), (0, 0), (0, 0), (1, 38)]);
+    assert_eq!(states(w, "OUTPUT"), [(0, 0), (1, 38), (0, 0), (1, 38)]);
+}

@@ -60,6 +60,10 @@ impl Table {
             if let Some(e) = self.entries.iter().find(|e| e.orig == r || e.reply == r || e.orig == reverse(r)) {
                 return info(e, CtState::Related, CtDir::Original, p.proto);
             }
+            // A reply REJECT sends about a packet whose connection was never
+            // confirmed (the rejected first packet): nf_reject attaches that
+            // packet's own entry, so the reply is RELATED all the same.
+            return CtInfo { state: CtState::Related, dir: CtDir::Original, status: 0, mark: 0, proto: p.proto, orig: t, reply: reverse(t), expires: 0 };
         }
         if let Some(&i) = self.index.get(&(p.proto, t)) {
             let e = &self.entries[i];

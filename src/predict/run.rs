@@ -56,6 +56,8 @@ pub struct World {
     pub packets: Vec<PacketRun>,
     /// How many undecidable matches this world assumed.
     pub assumed: usize,
+    /// What the prediction leaves out in this world, said plainly.
+    pub notes: Vec<String>,
     #[serde(skip)]
     ct: conntrack::Table,
 }
@@ -67,6 +69,15 @@ pub struct HitKey {
     pub chain: String,
     /// `None` for the policy.
     pub rule: Option<usize>,
+}
+
+impl World {
+    fn with_note(mut self, note: &str) -> World {
+        if !self.notes.iter().any(|n| n == note) {
+            self.notes.push(note.to_string());
+        }
+        self
+    }
 }
 
 impl From<&Hit> for HitKey {
@@ -111,6 +122,8 @@ impl Run<'_> {
     fn spec(&self, w: World, spec: &Spec, ct_on: bool) -> Result<Vec<World>, String> {
         match spec {
             Spec::Packet { packet } => self.packet(w, packet.clone(), &|| describe(packet), None, ct_on),
+            Spec::Tcp { src, dst, sport, dport, data, closed } => self.tcp_flow(w, (*src, *dst, *sport, *dport), *data, *closed, ct_on),
+            Spec::Udp { src, dst, sport, dport, size, closed, reply } => self.udp_flow(w, (*src, *dst, *sport, *dport), *size, *closed, *reply, ct_on),
             Spec::Ping { src, dst, count, size } => {
                 let mut worlds = vec![w];
                 for i in 1..=*count {
@@ -123,6 +136,164 @@ impl Run<'_> {
                 Ok(worlds)
             }
         }
+    }
+
+    /// A TCP connection as measured on Linux 6.18: SYN (60 bytes with its
+    /// options), SYN-ACK (60), ACK (52); data as PSH-ACK (52 + N) acked at
+    /// once (52); the client's FIN-ACK (52) and the close-down. To a closed
+    /// port the server's stack answers the SYN with RST-ACK (40). Without
+    /// data the server either acknowledges the FIN with its own FIN-ACK
+    /// (6 packets) or separately first (7): that depends on timing, so both
+    /// outcomes are given.
+    fn tcp_flow(&self, w: World, t: Tuple, data: u32, closed: bool, ct_on: bool) -> Result<Vec<World>, String> {
+        use crate::ext::tcp::{ACK, FIN, PSH, RST, SYN};
+        let c2s = true;
+        let mut segs: Vec<(bool, u8, u32)> = vec![(c2s, SYN, 60)];
+        if closed {
+            segs.push((!c2s, RST | ACK, 40));
+            return self.segments(vec![w], t, &segs, ct_on);
+        }
+        segs.extend([(!c2s, SYN | ACK, 60), (c2s, ACK, 52)]);
+        if data > 0 {
+            segs.extend([(c2s, PSH | ACK, 52 + data), (!c2s, ACK, 52), (c2s, FIN | ACK, 52), (!c2s, FIN | ACK, 52), (c2s, ACK, 52)]);
+            return self.segments(vec![w], t, &segs, ct_on);
+        }
+        segs.push((c2s, FIN | ACK, 52));
+        let mut six = segs.clone();
+        six.extend([(!c2s, FIN | ACK, 52), (c2s, ACK, 52)]);
+        let mut seven = segs;
+        seven.extend([(!c2s, ACK, 52), (!c2s, FIN | ACK, 52), (c2s, ACK, 52)]);
+        let note = "the server acknowledges the client's FIN with its own FIN-ACK (6 packets) or first on its own (7 packets): timing decides, so both outcomes are given";
+        let mut worlds = self.segments(vec![w.clone().with_note(note)], t, &six, ct_on)?;
+        let other = self.segments(vec![w.with_note(note)], t, &seven, ct_on)?;
+        if worlds != other {
+            worlds.extend(other);
+        }
+        Ok(worlds)
+    }
+
+    /// Sends TCP segments in order; a flow stops at the first segment that
+    /// does not get through (and a REJECT answers it).
+    fn segments(&self, worlds: Vec<World>, t: Tuple, segs: &[(bool, u8, u32)], ct_on: bool) -> Result<Vec<World>, String> {
+        let (a, b, sp, dp) = t;
+        let mut live: Vec<World> = worlds;
+        let mut stopped: Vec<World> = Vec::new();
+        for &(c2s, flags, len) in segs {
+            let mut next = Vec::new();
+            for w in live {
+                let (src, dst, sport, dport) = if c2s { (a, b, sp, dp) } else { (b, a, dp, sp) };
+                let mut p = super::spec::bare(src, dst, 6, len);
+                p.sport = sport;
+                p.dport = dport;
+                p.tcp_flags = flags;
+                p.tcp_options = if flags & crate::ext::tcp::SYN != 0 {
+                    vec![2, 4, 8, 1, 3]
+                } else if len >= 52 {
+                    vec![1, 1, 8]
+                } else {
+                    vec![]
+                };
+                let label = || format!("tcp {} {src}:{sport} -> {dst}:{dport}", crate::ext::tcp::flags_to_save(flags));
+                for w2 in self.packet(w.clone(), p.clone(), &label, None, ct_on)? {
+                    match w2.packets.last().map(|r| r.fate.clone()) {
+                        Some(Fate::Delivered | Fate::Sent { .. }) => next.push(w2),
+                        Some(Fate::Rejected { with, .. }) => stopped.extend(self.reject_reply(w2, &p, &with, ct_on)?),
+                        _ => {
+                            stopped.push(w2.with_note(
+                                "the flow stops here: the sender retries or gives up, depending on the program; fwcheck counts the first attempt only",
+                            ))
+                        }
+                    }
+                }
+            }
+            live = next;
+        }
+        live.extend(stopped);
+        Ok(live)
+    }
+
+    /// A UDP datagram of `size` bytes of payload; a closed port answers with
+    /// ICMP port unreachable (carrying as much of the datagram as fits in
+    /// 576 bytes), an open one with a reply of the same size if asked.
+    fn udp_flow(&self, w: World, t: Tuple, size: u32, closed: bool, reply: bool, ct_on: bool) -> Result<Vec<World>, String> {
+        let (a, b, sp, dp) = t;
+        let mut p = super::spec::bare(a, b, 17, 28 + size);
+        p.sport = sp;
+        p.dport = dp;
+        let label = || format!("udp {a}:{sp} -> {b}:{dp}");
+        let mut out = Vec::new();
+        for w2 in self.packet(w, p.clone(), &label, None, ct_on)? {
+            match w2.packets.last().map(|r| r.fate.clone()) {
+                Some(Fate::Delivered | Fate::Sent { .. }) if closed => {
+                    let local = self.host.is_local(b);
+                    out.extend(self.icmp_error(w2, &p, (3, 3), ct_on, local)?);
+                }
+                Some(Fate::Delivered | Fate::Sent { .. }) if reply => {
+                    let mut r = super::spec::bare(b, a, 17, 28 + size);
+                    r.sport = dp;
+                    r.dport = sp;
+                    out.extend(self.packet(w2, r, &|| format!("udp reply {b}:{dp} -> {a}:{sp}"), None, ct_on)?);
+                }
+                Some(Fate::Rejected { with, .. }) => out.extend(self.reject_reply(w2, &p, &with, ct_on)?),
+                _ => out.push(w2),
+            }
+        }
+        Ok(out)
+    }
+
+    /// What REJECT sends back from this host: a 40-byte RST (RST-ACK when
+    /// the rejected segment had no ACK) or an ICMP error; it leaves through
+    /// OUTPUT and POSTROUTING, conntrack state RELATED (nf_reject attaches the
+    /// rejected packet's connection).
+    fn reject_reply(&self, w: World, orig: &Packet, with: &str, ct_on: bool) -> Result<Vec<World>, String> {
+        use crate::ext::tcp::{ACK, RST};
+        if with == "tcp-reset" {
+            let mut r = super::spec::bare(orig.dst, orig.src, 6, 40);
+            r.sport = orig.dport;
+            r.dport = orig.sport;
+            r.tcp_flags = if orig.tcp_flags & ACK != 0 { RST } else { RST | ACK };
+            let rel = Some((orig.src, orig.dst, orig.sport, orig.dport));
+            return self.send(w, r, &|| format!("REJECT reset {} -> {}", orig.dst, orig.src), None, ct_on, rel, true);
+        }
+        let code = match with {
+            "icmp-net-unreachable" => Some(0),
+            "icmp-host-unreachable" => Some(1),
+            "icmp-proto-unreachable" => Some(2),
+            "icmp-port-unreachable" => Some(3),
+            "icmp-net-prohibited" => Some(9),
+            "icmp-host-prohibited" => Some(10),
+            "icmp-admin-prohibited" => Some(13),
+            _ => None,
+        };
+        match code {
+            Some(c) => {
+                let note = orig.proto == 6;
+                let ws = self.icmp_error(w, orig, (3, c), ct_on, true)?;
+                Ok(if note {
+                    ws.into_iter()
+                        .map(|w| {
+                            w.with_note(
+                                "a blocking TCP client sends its SYN again after 1 s and gets a second ICMP error; fwcheck counts the first attempt only",
+                            )
+                        })
+                        .collect()
+                } else {
+                    ws
+                })
+            }
+            None => Ok(vec![w.with_note(&format!("REJECT --reject-with {with}: the reply is not modelled yet"))]),
+        }
+    }
+
+    /// An ICMP error about `orig`, sent by this host (`generated`) or by the
+    /// peer: 28 bytes of headers plus as much of `orig` as fits in 576.
+    fn icmp_error(&self, w: World, orig: &Packet, (ty, code): (u8, u8), ct_on: bool, generated: bool) -> Result<Vec<World>, String> {
+        let src = if self.host.is_local(orig.dst) || !generated { orig.dst } else { self.host.local_addrs().first().map_or(orig.dst, |a| a.0) };
+        let mut e = super::spec::bare(src, orig.src, 1, (28 + orig.len).min(576));
+        e.icmp_type = ty;
+        e.icmp_code = code;
+        let rel = Some((orig.src, orig.dst, orig.sport, orig.dport));
+        self.send(w, e, &|| format!("icmp {ty}/{code} {src} -> {}", orig.src), None, ct_on, rel, generated)
     }
 
     /// One echo request and, if it arrives and is answered, its reply.
@@ -155,9 +326,27 @@ impl Run<'_> {
 
     /// One packet through the host, in one world; it may split the world.
     /// `label` is only called when traces are kept.
-    fn packet(&self, w: World, mut p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>, ct_on: bool) -> Result<Vec<World>, String> {
+    fn packet(&self, w: World, p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>, ct_on: bool) -> Result<Vec<World>, String> {
+        self.send(w, p, label, icmp_id, ct_on, None, false)
+    }
+
+    /// One packet; `related` is the tuple of the connection an ICMP error
+    /// or a REJECT reset belongs to, and `generated` marks a packet this
+    /// host's kernel sends itself (it leaves through OUTPUT whatever its
+    /// source address).
+    #[allow(clippy::too_many_arguments)]
+    fn send(
+        &self,
+        w: World,
+        mut p: Packet,
+        label: &dyn Fn() -> String,
+        icmp_id: Option<u16>,
+        ct_on: bool,
+        related: Option<Tuple>,
+        generated: bool,
+    ) -> Result<Vec<World>, String> {
         let family = p.family;
-        let path = self.host.path(p.src, p.dst);
+        let path = if generated { Path::LocalOut } else { self.host.path(p.src, p.dst) };
         // Interfaces the packet uses, unless the spec named them.
         match path {
             Path::LocalIn | Path::Forward => {
@@ -175,7 +364,7 @@ impl Run<'_> {
         let tuple: Tuple = conntrack::tuple(&p, icmp_id);
         let first = w.ct.is_first(&p, tuple);
         if ct_on {
-            p.ct = Some(w.ct.lookup(&p, tuple, None));
+            p.ct = Some(w.ct.lookup(&p, tuple, related));
         }
         let nat = ct_on && first;
         let local = self.host.local_addrs();

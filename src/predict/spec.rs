@@ -27,6 +27,27 @@ pub enum Spec {
         count: u32,
         size: u32,
     },
+    /// `tcp A[:P] -> B:Q [data N] [closed]` as a flow: a client connects,
+    /// sends N bytes, and closes first.
+    Tcp {
+        src: IpAddr,
+        dst: IpAddr,
+        sport: u16,
+        dport: u16,
+        data: u32,
+        closed: bool,
+    },
+    /// `udp A[:P] -> B:Q [size N] [closed | reply]` as a flow: one datagram,
+    /// and the ICMP port unreachable of a closed port or a reply datagram.
+    Udp {
+        src: IpAddr,
+        dst: IpAddr,
+        sport: u16,
+        dport: u16,
+        size: u32,
+        closed: bool,
+        reply: bool,
+    },
 }
 
 fn err(msg: impl Into<String>) -> String {
@@ -67,8 +88,9 @@ pub fn bare(src: IpAddr, dst: IpAddr, proto: u8, len: u32) -> Packet {
     Packet { len, ..Packet::base(src, dst, proto, 0) }
 }
 
-/// Parses one `--packet` or `--flow` SPEC.
-pub fn parse(spec: &str) -> Result<Spec, String> {
+/// Parses one `--packet` SPEC (`flow` false) or `--flow` SPEC (`flow`
+/// true: `tcp` and `udp` then describe a whole exchange).
+pub fn parse_as(spec: &str, flow: bool) -> Result<Spec, String> {
     let words: Vec<&str> = spec.split_whitespace().collect();
     let help = "write e.g. `ping 192.168.1.1 -> 192.168.2.1 count 3`, `tcp 10.0.0.1:40000 -> 10.0.0.2:22 syn`, `udp 10.0.0.1:5353 -> 10.0.0.2:53` or `icmp A -> B echo-request`";
     let [kind, src, arrow, dst, rest @ ..] = words.as_slice() else {
@@ -91,6 +113,9 @@ pub fn parse(spec: &str) -> Result<Spec, String> {
     let mut size = 56;
     let mut flags = 0u8;
     let mut icmp: Option<(u8, u8)> = None;
+    let mut data = 0;
+    let mut closed = false;
+    let mut reply = false;
     let num = |v: Option<&&str>, what: &str| -> Result<u32, String> {
         v.and_then(|v| crate::ext::value::parse_uint(v, u32::MAX as u64)).map(|v| v as u32).ok_or_else(|| format!("`{spec}`: `{what}` needs a number"))
     };
@@ -101,6 +126,9 @@ pub fn parse(spec: &str) -> Result<Spec, String> {
             "mark" => mark = num(opts.next(), "mark")?,
             "count" => count = num(opts.next(), "count")?,
             "size" => size = num(opts.next(), "size")?,
+            "data" if flow => data = num(opts.next(), "data")?,
+            "closed" if flow => closed = true,
+            "reply" if flow => reply = true,
             "syn" => flags |= SYN,
             "ack" => flags |= ACK,
             "fin" => flags |= FIN,
@@ -120,6 +148,23 @@ pub fn parse(spec: &str) -> Result<Spec, String> {
         }
     }
     let h = ip_header(f);
+    let port = |p: Option<u16>, eg: &str| p.ok_or_else(|| format!("`{spec}`: give the destination port, e.g. `{dst}:{eg}`"));
+    if flow && *kind == "tcp" {
+        if f == Family::Ipv6 {
+            return Err(format!("`{spec}`: TCP flows are modelled for IPv4 only so far"));
+        }
+        return Ok(Spec::Tcp { src: s, dst: d, sport: sport.unwrap_or(40000), dport: port(dport, "22")?, data, closed });
+    }
+    if flow && *kind == "udp" {
+        if f == Family::Ipv6 {
+            return Err(format!("`{spec}`: UDP flows are modelled for IPv4 only so far"));
+        }
+        if closed && reply {
+            return Err(format!("`{spec}`: a closed port sends no reply; give `closed` or `reply`"));
+        }
+        let size = if size == 56 { 10 } else { size };
+        return Ok(Spec::Udp { src: s, dst: d, sport: sport.unwrap_or(40000), dport: port(dport, "53")?, size, closed, reply });
+    }
     let mut p = match *kind {
         "ping" => return Ok(Spec::Ping { src: s, dst: d, count, size }),
         "tcp" => {
@@ -154,6 +199,11 @@ pub fn parse(spec: &str) -> Result<Spec, String> {
     p.oif = oif;
     p.mark = mark;
     Ok(Spec::Packet { packet: p })
+}
+
+/// Parses one `--packet` SPEC.
+pub fn parse(spec: &str) -> Result<Spec, String> {
+    parse_as(spec, false)
 }
 
 #[cfg(test)]
