@@ -8,7 +8,7 @@
 
 use super::{policy_counts, tables_at, Backend};
 use crate::ext::{Target, TargetExt};
-use crate::ir::{Family, Hook, Policy, Ruleset, TableName};
+use crate::ir::{Family, Hook, Policy, Rule, Ruleset, TableName};
 use crate::predict::{EvalCx, Packet, Tri};
 use serde::Serialize;
 use std::net::IpAddr;
@@ -107,7 +107,9 @@ struct State {
     rule: usize,
     /// Return points of jumps: (chain, next rule).
     stack: Vec<(String, usize)>,
-    course: Course,
+    /// Boxed: the state moves through every step of the walk, and moving a
+    /// pointer is much cheaper than moving the packet.
+    course: Box<Course>,
 }
 
 enum Step {
@@ -154,7 +156,7 @@ impl HookWalk<'_> {
             }
             return self.tables(table_ix + 1, course, out);
         }
-        let st = State { table_ix, chain, rule: 0, stack: vec![], course };
+        let st = State { table_ix, chain, rule: 0, stack: vec![], course: Box::new(course) };
         self.chain(st, out)
     }
 
@@ -190,9 +192,9 @@ impl HookWalk<'_> {
                     st.course.hits.push(Hit::Policy { table: tname, chain: base.name.clone() });
                 }
                 return match policy {
-                    Policy::Accept => self.tables(st.table_ix + 1, st.course, out),
+                    Policy::Accept => self.tables(st.table_ix + 1, *st.course, out),
                     Policy::Drop => {
-                        out.push(Course { verdict: Verdict::Drop, ..st.course });
+                        out.push(Course { verdict: Verdict::Drop, ..*st.course });
                         Ok(())
                     }
                 };
@@ -220,7 +222,7 @@ impl HookWalk<'_> {
                     if self.trace {
                         with.course.trace.push(Event::Assumed { table: tname, chain: st.chain.clone(), index, matched: true, reason: reason.to_string() });
                     }
-                    self.matched(with, out)?;
+                    self.matched(with, rule, out)?;
                     st.course.assumed += 1;
                     if self.trace {
                         st.course.trace.push(Event::Assumed { table: tname, chain: st.chain.clone(), index, matched: false, reason: reason.to_string() });
@@ -228,16 +230,14 @@ impl HookWalk<'_> {
                     st.rule += 1;
                     continue;
                 }
-                Tri::Yes => return self.matched(st, out),
+                Tri::Yes => return self.matched(st, rule, out),
             }
         }
     }
 
     /// The rule at `st` matched: count it and run its target.
-    fn matched(&self, mut st: State, out: &mut Vec<Course>) -> Result<(), String> {
+    fn matched(&self, mut st: State, rule: &Rule, out: &mut Vec<Course>) -> Result<(), String> {
         let tname = self.table_at(st.table_ix).expect("walked tables exist");
-        let table = self.rs.table(self.family, tname).expect("walked tables exist");
-        let rule = &table.chain(&st.chain).expect("exists").rules[st.rule];
         st.course.hits.push(Hit::Rule { table: tname, chain: st.chain.clone(), index: st.rule });
         if self.trace {
             st.course.trace.push(Event::Match { table: tname, chain: st.chain.clone(), index: st.rule, target: target_name(&rule.target) });
@@ -276,9 +276,9 @@ impl HookWalk<'_> {
                 st.rule += 1;
                 self.chain(st, out)
             }
-            Some(Step::NextTable) => self.tables(st.table_ix + 1, st.course, out),
+            Some(Step::NextTable) => self.tables(st.table_ix + 1, *st.course, out),
             Some(Step::End(v)) => {
-                out.push(Course { verdict: v, ..st.course });
+                out.push(Course { verdict: v, ..*st.course });
                 Ok(())
             }
         }
