@@ -7,7 +7,7 @@
 //! failure is a diagnostic at the text that caused it.
 
 use super::validate;
-use super::{Chain, Family, Origin, Policy, Rule, Ruleset, Table, TableName};
+use super::{Chain, Origin, Policy, Rule, Ruleset, Table, TableName};
 use crate::diag::Diagnostic;
 use crate::ext::set::Ipsets;
 use crate::ext::{Match, OpaqueTarget, Target, TargetExt};
@@ -447,12 +447,11 @@ fn run(t: &mut Table, inv: &mut Invocation, origin: Origin) -> Result<(), Fail> 
             ch.rules.remove(*n as usize - 1);
         }
         Op::DeleteSpec { chain, rules } => {
-            let fam = t.family;
             let Some(ch) = t.chain(&chain.text) else { return Err(no_chain(t, chain)) };
             let mut keep = ch.rules.clone();
             for spec in rules {
-                let want = spec_key(&resolve_target(t, spec.clone())?, fam);
-                match keep.iter().position(|r| spec_key(r, fam) == want) {
+                let want = resolve_target(t, spec.clone())?.spec();
+                match keep.iter().position(|r| r.spec() == want) {
                     Some(i) => {
                         keep.remove(i);
                     }
@@ -634,13 +633,6 @@ fn check_interfaces(t: &Table, chain: &Name, rules: &[Rule]) -> Result<(), Fail>
         }
     }
     Ok(())
-}
-
-/// What makes two rules the same rule for `-D`: their canonical text.
-fn spec_key(r: &Rule, family: Family) -> String {
-    let mut s = String::new();
-    super::save::rule_spec(r, family, &mut s);
-    s
 }
 
 fn delete_chain_check(t: &Table, name: &Name) -> Result<(), Fail> {

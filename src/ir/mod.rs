@@ -223,9 +223,9 @@ pub struct Rule {
 impl Rule {
     /// The rule's matches and target in canonical iptables-save form, without
     /// `-A CHAIN`: what identifies a rule for `-D CHAIN rule-spec`.
-    pub fn spec(&self, family: Family) -> String {
+    pub fn spec(&self) -> String {
         let mut s = String::new();
-        save::rule_spec(self, family, &mut s);
+        save::rule_spec(self, &mut s);
         s
     }
 }

@@ -14,8 +14,7 @@ pub struct SaveOptions {
 }
 
 /// `-s ... -m ... -j ...` of one rule, each piece starting with a space.
-pub fn rule_spec(rule: &Rule, family: Family, out: &mut String) {
-    let _ = family;
+pub fn rule_spec(rule: &Rule, out: &mut String) {
     rule.ip.save(out);
     for m in listed_matches(&rule.matches) {
         out.push_str(" -m ");
@@ -117,7 +116,7 @@ fn save_table(t: &Table, opts: SaveOptions, out: &mut String) {
             }
             out.push_str("-A ");
             out.push_str(&ch.name);
-            rule_spec(r, t.family, out);
+            rule_spec(r, out);
             out.push('\n');
         }
     }

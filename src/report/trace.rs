@@ -11,7 +11,7 @@ use std::fmt::Write;
 fn rule_text(rs: &Ruleset, family: Family, table: crate::ir::TableName, chain: &str, index: usize) -> String {
     let mut s = format!("-A {chain}");
     if let Some(r) = rs.table(family, table).and_then(|t| t.chain(chain)).and_then(|c| c.rules.get(index)) {
-        rule_spec(r, family, &mut s);
+        rule_spec(r, &mut s);
     }
     s
 }

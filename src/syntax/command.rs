@@ -372,7 +372,7 @@ impl P<'_> {
             break;
         }
         // An option of an extension fwcheck keeps opaque.
-        if self.take_opaque(name, span) {
+        if self.take_opaque(name) {
             return Ok(None);
         }
         let mut known: Vec<&str> = GENERIC.iter().flat_map(|g| g.0.iter().copied()).collect();
@@ -419,7 +419,7 @@ impl P<'_> {
     }
 
     /// Gives `--name` and its values to the newest opaque extension, if any.
-    fn take_opaque(&mut self, name: &str, span: Span) -> bool {
+    fn take_opaque(&mut self, name: &str) -> bool {
         let neg = self.neg.take().is_some();
         let mut words = Vec::new();
         if neg {
@@ -459,7 +459,6 @@ impl P<'_> {
                 }
             }
         }
-        let _ = span;
         false
     }
 
@@ -775,7 +774,7 @@ impl P<'_> {
                 err("parse::no-command", self.span, "no command given")
                     .with_help("add a command such as `-A CHAIN`, `-I CHAIN`, `-N CHAIN` or `-P CHAIN POLICY`"),
             );
-            return self.flush_diags();
+            return None;
         };
         let cx = self.cx();
         for (mi, m) in self.matches.iter_mut().enumerate() {
@@ -831,7 +830,7 @@ impl P<'_> {
             G::Replace => {
                 let Some(_) = args.get(1) else {
                     self.diags.push(err("parse::missing-value", cspan, "`-R` needs a rule number").with_help("write `-R CHAIN N rule`"));
-                    return self.flush_diags();
+                    return None;
                 };
                 let n = num(self, 1)?;
                 let mut rules = self.rules();
@@ -840,7 +839,7 @@ impl P<'_> {
                         err("parse::replace-many", cspan, "`-R` replaces one rule, but the addresses expand to several")
                             .with_help("give one source and one destination address"),
                     );
-                    return self.flush_diags();
+                    return None;
                 }
                 Op::Replace { chain: name(0)?, num: n, rule: rules.remove(0) }
             }
@@ -850,7 +849,7 @@ impl P<'_> {
             G::Policy => {
                 let Some(policy) = name(1) else {
                     self.diags.push(err("parse::missing-value", cspan, "`-P` needs a chain and a policy").with_help("write `-P INPUT DROP`"));
-                    return self.flush_diags();
+                    return None;
                 };
                 Op::Policy { chain: name(0)?, policy }
             }
@@ -864,7 +863,7 @@ impl P<'_> {
             G::Rename => {
                 let Some(new) = name(1) else {
                     self.diags.push(err("parse::missing-value", cspan, "`-E` needs the old and the new name").with_help("write `-E OLD NEW`"));
-                    return self.flush_diags();
+                    return None;
                 };
                 Op::Rename { old: name(0)?, new }
             }
@@ -876,13 +875,9 @@ impl P<'_> {
                 .push(err("parse::rule-options", cspan, "this command takes no rule options").with_help("matches and targets go with -A, -I, -R, -D or -C"));
         }
         if self.diags.iter().any(|d| d.is_error()) {
-            return self.flush_diags();
+            return None;
         }
         Some(Invocation { family: self.family, table: self.table, table_span: self.table_span, op, span: self.span })
-    }
-
-    fn flush_diags(&self) -> Option<Invocation> {
-        None
     }
 
     /// The rule(s): one per source x destination address.
