@@ -28,17 +28,18 @@ fn predict(c: &mut Criterion) {
     let text = std::fs::read_to_string("corpus/generated/rules.v4").expect("corpus/generated/rules.v4");
     let rs = load_str("rules.v4", &text, &LoadOptions::default()).1.ruleset.expect("parses");
     let host = Host {
-        ifaces: vec![Host::lo(), Iface { name: "eth0".into(), addrs: vec![("10.0.0.1".parse().unwrap(), 24)] }],
+        ifaces: vec![Host::lo(), Iface::new("eth0", vec![("10.0.0.1".parse().unwrap(), 24)])],
         icmp_echo_ignore_all: false,
         ip_forward: false,
         assumed: false,
+        routes: Vec::new(),
     };
     let specs = packets();
     let mut g = c.benchmark_group("generated-2000");
     g.throughput(Throughput::Elements(specs.len() as u64));
     g.sample_size(10);
     g.bench_function("predict-10k-packets", |b| {
-        b.iter(|| Run { rs: &rs, host: &host, backend: Backend::IptablesNft, trace: false }.run(&specs).expect("predicts"))
+        b.iter(|| Run::single(&rs, &host, Backend::IptablesNft, false).run(&specs).expect("predicts"))
     });
     g.finish();
 }

@@ -139,7 +139,7 @@ fn usage(msg: String) -> ExitCode {
 /// given.
 fn parse_host(host: &[String], sysctls: &[String]) -> Result<fwcheck::predict::host::Host, String> {
     use fwcheck::predict::host::{Host, Iface};
-    let mut h = Host { ifaces: vec![Host::lo()], icmp_echo_ignore_all: false, ip_forward: false, assumed: host.is_empty() };
+    let mut h = Host { assumed: host.is_empty(), ..Host::new(vec![Host::lo()]) };
     for spec in host {
         let (name, addr) = spec.split_once('=').ok_or_else(|| format!("--host `{spec}`: write IFACE=ADDR/LEN, e.g. eth0=192.168.2.1/24"))?;
         let (a, len) = addr.split_once('/').unwrap_or((addr, if addr.contains(':') { "128" } else { "32" }));
@@ -147,7 +147,7 @@ fn parse_host(host: &[String], sysctls: &[String]) -> Result<fwcheck::predict::h
         let len: u8 = len.parse().map_err(|_| format!("--host `{spec}`: `{len}` is not a prefix length"))?;
         match h.ifaces.iter_mut().find(|i| i.name == name) {
             Some(i) => i.addrs.push((a, len)),
-            None => h.ifaces.push(Iface { name: name.to_string(), addrs: vec![(a, len)] }),
+            None => h.ifaces.push(Iface::new(name, vec![(a, len)])),
         }
     }
     for s in sysctls {
@@ -202,7 +202,7 @@ fn predict(
         note = Some(format!("note: no --host given: assuming this host is {first_dst} on eth0, so traffic from {first_src} to it is incoming"));
         host.ifaces = Host::assumed(first_dst).ifaces;
     }
-    let worlds = match (Run { rs: &rs, host: &host, backend, trace }).run(&parsed) {
+    let worlds = match Run::single(&rs, &host, backend, trace).run(&parsed) {
         Ok(w) => w,
         Err(e) => return usage(e),
     };
@@ -238,7 +238,7 @@ fn predict(
                     }
                 }
                 out.push('\n');
-                let counted = fwcheck::predict::run::with_counters(&rs, family, w);
+                let counted = fwcheck::predict::run::with_counters(&rs, family, w, 0);
                 for t in counted.tables.iter().filter(|t| t.family == family) {
                     out.push_str(&format!("# {} -t {} -vnxL\n", family.command(), t.name));
                     out.push_str(&fwcheck::report::listing(&counted, family, t.name));

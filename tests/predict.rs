@@ -11,10 +11,11 @@ use fwcheck::predict::spec::parse;
 
 fn seed_host(ignore_echo: bool) -> Host {
     Host {
-        ifaces: vec![Host::lo(), Iface { name: "eth0".into(), addrs: vec![("192.168.2.1".parse().unwrap(), 24)] }],
+        ifaces: vec![Host::lo(), Iface::new("eth0", vec![("192.168.2.1".parse().unwrap(), 24)])],
         icmp_echo_ignore_all: ignore_echo,
         ip_forward: false,
         assumed: false,
+        routes: Vec::new(),
     }
 }
 
@@ -24,11 +25,11 @@ fn seed_worlds(backend: Backend, ignore_echo: bool) -> Vec<World> {
     let rs = loaded.ruleset.expect("the seed parses");
     let host = seed_host(ignore_echo);
     let spec = parse("ping 192.168.1.1 -> 192.168.2.1 count 3").unwrap();
-    Run { rs: &rs, host: &host, backend, trace: true }.run(&[spec]).expect("predicts")
+    Run::single(&rs, &host, backend, true).run(&[spec]).expect("predicts")
 }
 
 fn counter(w: &World, chain: &str, rule: Option<usize>) -> (u64, u64) {
-    w.counters.get(&HitKey { table: TableName::Filter, chain: chain.into(), rule }).copied().unwrap_or_default()
+    w.counters.get(&HitKey { node: 0, table: TableName::Filter, chain: chain.into(), rule }).copied().unwrap_or_default()
 }
 
 #[test]
@@ -67,24 +68,25 @@ fn run(rules: &str, host: Host, specs: &[&str], backend: Backend) -> Vec<World> 
     let (_, loaded) = load_str("rules", rules, &LoadOptions::default());
     let rs = loaded.ruleset.expect("parses");
     let specs: Vec<_> = specs.iter().map(|s| parse(s).unwrap()).collect();
-    Run { rs: &rs, host: &host, backend, trace: true }.run(&specs).expect("predicts")
+    Run::single(&rs, &host, backend, true).run(&specs).expect("predicts")
 }
 
 fn router(forward: bool) -> Host {
     Host {
         ifaces: vec![
             Host::lo(),
-            Iface { name: "wan0".into(), addrs: vec![("203.0.113.1".parse().unwrap(), 24)] },
-            Iface { name: "lan0".into(), addrs: vec![("10.0.0.1".parse().unwrap(), 24)] },
+            Iface::new("wan0", vec![("203.0.113.1".parse().unwrap(), 24)]),
+            Iface::new("lan0", vec![("10.0.0.1".parse().unwrap(), 24)]),
         ],
         icmp_echo_ignore_all: false,
         ip_forward: forward,
         assumed: false,
+        routes: Vec::new(),
     }
 }
 
 fn nat_counter(w: &World, chain: &str, rule: Option<usize>) -> (u64, u64) {
-    w.counters.get(&HitKey { table: TableName::Nat, chain: chain.into(), rule }).copied().unwrap_or_default()
+    w.counters.get(&HitKey { node: 0, table: TableName::Nat, chain: chain.into(), rule }).copied().unwrap_or_default()
 }
 
 const PORT_FORWARD: &str = "*nat\n-A PREROUTING -d 203.0.113.1/32 -p tcp -j DNAT --to-destination 10.0.0.2\nCOMMIT\n*filter\n:FORWARD DROP [0:0]\n-A FORWARD -d 10.0.0.2/32 -p tcp -j ACCEPT\nCOMMIT\n";
@@ -137,10 +139,11 @@ const BY_STATE: &str = "*filter\n-A INPUT -m conntrack --ctstate NEW\n-A INPUT -
 
 fn server() -> Host {
     Host {
-        ifaces: vec![Host::lo(), Iface { name: "eth0".into(), addrs: vec![("192.168.2.1".parse().unwrap(), 24)] }],
+        ifaces: vec![Host::lo(), Iface::new("eth0", vec![("192.168.2.1".parse().unwrap(), 24)])],
         icmp_echo_ignore_all: false,
         ip_forward: false,
         assumed: false,
+        routes: Vec::new(),
     }
 }
 
@@ -149,7 +152,7 @@ fn flow(rules: &str, spec: &str) -> Vec<World> {
     let rs = loaded.ruleset.expect("parses");
     let host = server();
     let spec = fwcheck::predict::spec::parse_as(spec, true).unwrap();
-    Run { rs: &rs, host: &host, backend: Backend::IptablesNft, trace: true }.run(&[spec]).expect("predicts")
+    Run::single(&rs, &host, Backend::IptablesNft, true).run(&[spec]).expect("predicts")
 }
 
 /// (NEW, ESTABLISHED, RELATED, all) of a chain.

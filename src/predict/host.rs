@@ -10,11 +10,32 @@ pub struct Iface {
     pub name: String,
     /// Addresses with prefix lengths.
     pub addrs: Vec<(IpAddr, u8)>,
+    /// Ethernet address: what `-m mac --mac-source` sees on the host at the
+    /// other end of a wire. `None` when not known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mac: Option<[u8; 6]>,
+}
+
+impl Iface {
+    pub fn new(name: &str, addrs: Vec<(IpAddr, u8)>) -> Iface {
+        Iface { name: name.to_string(), addrs, mac: None }
+    }
+}
+
+/// A route as `ip route add DST [via GW] [dev DEV]` gives it; `default`
+/// is `0.0.0.0/0` or `::/0`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Route {
+    pub dst: (IpAddr, u8),
+    pub via: Option<IpAddr>,
+    pub dev: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Host {
     pub ifaces: Vec<Iface>,
+    /// Routes besides those of the interfaces' own prefixes.
+    pub routes: Vec<Route>,
     /// net.ipv4.icmp_echo_ignore_all: echo requests still pass INPUT, but
     /// the kernel sends no reply.
     pub icmp_echo_ignore_all: bool,
@@ -39,16 +60,22 @@ fn in_prefix(net: IpAddr, len: u8, a: IpAddr) -> bool {
 }
 
 impl Host {
+    /// A host with these interfaces, no routes, and the kernel's default
+    /// sysctls (echo answered, no forwarding).
+    pub fn new(ifaces: Vec<Iface>) -> Host {
+        Host { ifaces, routes: Vec::new(), icmp_echo_ignore_all: false, ip_forward: false, assumed: false }
+    }
+
     /// The loopback interface with its usual addresses.
     pub fn lo() -> Iface {
-        Iface { name: "lo".into(), addrs: vec![("127.0.0.1".parse().expect("literal"), 8), ("::1".parse().expect("literal"), 128)] }
+        Iface::new("lo", vec![("127.0.0.1".parse().expect("literal"), 8), ("::1".parse().expect("literal"), 128)])
     }
 
     /// A host fwcheck was told nothing about: it owns `dst`, on `eth0`. The
     /// prediction says that it assumed this.
     pub fn assumed(dst: IpAddr) -> Host {
         let len = if dst.is_ipv4() { 32 } else { 128 };
-        Host { ifaces: vec![Host::lo(), Iface { name: "eth0".into(), addrs: vec![(dst, len)] }], icmp_echo_ignore_all: false, ip_forward: false, assumed: true }
+        Host { assumed: true, ..Host::new(vec![Host::lo(), Iface::new("eth0", vec![(dst, len)])]) }
     }
 
     pub fn local_addrs(&self) -> Vec<(IpAddr, u8)> {
@@ -59,18 +86,57 @@ impl Host {
         self.ifaces.iter().any(|i| i.addrs.iter().any(|(x, _)| *x == a))
     }
 
-    /// The interface packets to or from `peer` use: the one whose prefix
-    /// holds it, else the first interface that is not loopback (the default
-    /// route's, as in the tutorial's `default via ... dev eth0`).
+    /// The interface packets to or from `peer` use, as the kernel's route
+    /// lookup picks it: the longest prefix among the interfaces' own
+    /// prefixes and the routes (a route's `dev`, or the interface whose
+    /// prefix holds its gateway), else the first interface that is not
+    /// loopback.
     pub fn iface_for(&self, peer: IpAddr) -> String {
         if self.is_local(peer) {
             return "lo".into();
         }
-        self.ifaces
-            .iter()
-            .find(|i| i.addrs.iter().any(|(n, l)| in_prefix(*n, *l, peer)))
-            .or_else(|| self.ifaces.iter().find(|i| i.name != "lo"))
-            .map_or_else(|| "eth0".into(), |i| i.name.clone())
+        fn consider<'h>(best: &mut Option<(u8, &'h str)>, len: u8, dev: &'h str) {
+            if best.is_none_or(|(l, _)| len > l) {
+                *best = Some((len, dev));
+            }
+        }
+        let mut best: Option<(u8, &str)> = None;
+        for i in &self.ifaces {
+            for (n, l) in &i.addrs {
+                if in_prefix(*n, *l, peer) {
+                    consider(&mut best, *l, &i.name);
+                }
+            }
+        }
+        for r in &self.routes {
+            if r.dst.0.is_ipv4() != peer.is_ipv4() || !in_prefix(r.dst.0, r.dst.1, peer) {
+                continue;
+            }
+            let dev = r.dev.as_deref().or_else(|| {
+                let gw = r.via?;
+                self.ifaces.iter().find(|i| i.addrs.iter().any(|(n, l)| *n == gw || in_prefix(*n, *l, gw))).map(|i| i.name.as_str())
+            });
+            if let Some(d) = dev {
+                consider(&mut best, r.dst.1, d);
+            }
+        }
+        match best {
+            Some((_, d)) => d.to_string(),
+            None => self.ifaces.iter().find(|i| i.name != "lo").map_or_else(|| "eth0".into(), |i| i.name.clone()),
+        }
+    }
+
+    /// The source address this host gives a packet it sends to `peer`: the
+    /// first address of its family on the interface toward `peer`.
+    pub fn addr_toward(&self, peer: IpAddr) -> Option<IpAddr> {
+        let dev = self.iface_for(peer);
+        let fam = |a: &IpAddr| a.is_ipv4() == peer.is_ipv4();
+        let on = |i: &Iface| i.addrs.iter().map(|a| a.0).find(fam);
+        self.ifaces.iter().find(|i| i.name == dev).and_then(on).or_else(|| self.ifaces.iter().filter(|i| i.name != "lo").find_map(on))
+    }
+
+    pub fn iface(&self, name: &str) -> Option<&Iface> {
+        self.ifaces.iter().find(|i| i.name == name)
     }
 
     /// The way a packet from `src` to `dst` takes through this host.

@@ -1,5 +1,13 @@
-//! Runs packets and flows through one host's rule set and adds up the
-//! counters each possible course moves.
+//! Runs packets and flows through the rule sets of one host, or of several
+//! hosts joined by wires (a scenario's namespaces and veth pairs), and adds
+//! up the counters each possible course moves.
+//!
+//! A packet starts at the host that owns its source address (it leaves
+//! through OUTPUT) or, when no modelled host owns it, arrives from outside
+//! at the first host. A packet sent out of an interface that is wired to
+//! another host arrives there next, with the mark and conntrack entry left
+//! behind (veth scrubs both when crossing namespaces); one sent anywhere
+//! else leaves the model, and its peer is assumed to answer.
 
 use super::conntrack::{self, Tuple};
 use super::host::Host;
@@ -10,12 +18,15 @@ use crate::netfilter::walk::{Course, Event, Hit, HookWalk, Verdict};
 use crate::netfilter::{conntrack_on, Backend, Path};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 /// What happened to one packet in one world.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PacketRun {
     /// `ping #1 request`, `tcp 10.0.0.1:40000 -> 10.0.0.2:22` …
     pub label: String,
+    /// The host this hop went through (index into [`Run::nodes`]).
+    pub node: usize,
     pub packet: Packet,
     pub path: Path,
     /// Each hook the packet passed, with its trace.
@@ -58,13 +69,16 @@ pub struct World {
     pub assumed: usize,
     /// What the prediction leaves out in this world, said plainly.
     pub notes: Vec<String>,
+    /// One conntrack table per host.
     #[serde(skip)]
-    ct: conntrack::Table,
+    ct: Vec<conntrack::Table>,
 }
 
 /// An orderable form of [`Hit`], for the counters map.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HitKey {
+    /// The host (index into [`Run::nodes`]).
+    pub node: usize,
     pub table: crate::ir::TableName,
     pub chain: String,
     /// `None` for the policy.
@@ -80,36 +94,74 @@ impl World {
     }
 }
 
-impl From<&Hit> for HitKey {
-    fn from(h: &Hit) -> HitKey {
+impl HitKey {
+    fn of(node: usize, h: &Hit) -> HitKey {
         match h {
-            Hit::Rule { table, chain, index } => HitKey { table: *table, chain: chain.clone(), rule: Some(*index) },
-            Hit::Policy { table, chain } => HitKey { table: *table, chain: chain.clone(), rule: None },
+            Hit::Rule { table, chain, index } => HitKey { node, table: *table, chain: chain.clone(), rule: Some(*index) },
+            Hit::Policy { table, chain } => HitKey { node, table: *table, chain: chain.clone(), rule: None },
         }
     }
 }
 
-pub struct Run<'a> {
+/// One host: its rule set, addresses and sysctls, and how its rules were
+/// loaded.
+pub struct Node<'a> {
+    pub name: String,
     pub rs: &'a Ruleset,
     pub host: &'a Host,
     pub backend: Backend,
+    /// Whether conntrack is on depends on the rule set only: decided once.
+    ct_on: bool,
+}
+
+impl<'a> Node<'a> {
+    pub fn new(name: &str, rs: &'a Ruleset, host: &'a Host, backend: Backend) -> Node<'a> {
+        Node { name: name.to_string(), rs, host, backend, ct_on: conntrack_on(rs) }
+    }
+}
+
+/// A cable between two hosts' interfaces (a veth pair).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wire {
+    pub a: (usize, String),
+    pub b: (usize, String),
+}
+
+pub struct Run<'a> {
+    pub nodes: Vec<Node<'a>>,
+    pub wires: Vec<Wire>,
     /// Keep each packet's trace (see [`HookWalk::trace`]).
     pub trace: bool,
+}
+
+/// Where a packet enters the model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum From {
+    /// Sent by this host's own stack: OUTPUT, POSTROUTING.
+    Node(usize),
+    /// Arrives at this host from outside the model, on the interface that
+    /// faces its source.
+    Outside(usize),
+    /// Arrives at this host on this interface, from the other end of a wire.
+    Wire(usize, String),
 }
 
 /// Most worlds a run may split into.
 pub const MAX_WORLDS: usize = 64;
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// One host and the rest of the world outside it.
+    pub fn single(rs: &'a Ruleset, host: &'a Host, backend: Backend, trace: bool) -> Run<'a> {
+        Run { nodes: vec![Node::new("host", rs, host, backend)], wires: Vec::new(), trace }
+    }
+
     /// All possible outcomes of sending `specs` in order.
     pub fn run(&self, specs: &[Spec]) -> Result<Vec<World>, String> {
-        let mut worlds = vec![World::default()];
-        // Whether conntrack is on depends on the rule set only: decide once.
-        let ct_on = conntrack_on(self.rs);
+        let mut worlds = vec![World { ct: vec![conntrack::Table::default(); self.nodes.len()], ..World::default() }];
         for spec in specs {
             let mut next = Vec::new();
             for w in worlds {
-                next.extend(self.spec(w, spec, ct_on)?);
+                next.extend(self.spec(w, spec)?);
             }
             if next.len() > MAX_WORLDS {
                 return Err(format!("the traffic splits into more than {MAX_WORLDS} possible outcomes (too many matches fwcheck cannot decide)"));
@@ -119,23 +171,29 @@ impl Run<'_> {
         Ok(worlds)
     }
 
-    fn spec(&self, w: World, spec: &Spec, ct_on: bool) -> Result<Vec<World>, String> {
+    fn spec(&self, w: World, spec: &Spec) -> Result<Vec<World>, String> {
         match spec {
-            Spec::Packet { packet } => self.packet(w, packet.clone(), &|| describe(packet), None, ct_on),
-            Spec::Tcp { src, dst, sport, dport, data, closed } => self.tcp_flow(w, (*src, *dst, *sport, *dport), *data, *closed, ct_on),
-            Spec::Udp { src, dst, sport, dport, size, closed, reply } => self.udp_flow(w, (*src, *dst, *sport, *dport), *size, *closed, *reply, ct_on),
+            Spec::Packet { packet } => self.packet(w, packet.clone(), &|| describe(packet), None),
+            Spec::Tcp { src, dst, sport, dport, data, closed } => self.tcp_flow(w, (*src, *dst, *sport, *dport), *data, *closed),
+            Spec::Udp { src, dst, sport, dport, size, closed, reply } => self.udp_flow(w, (*src, *dst, *sport, *dport), *size, *closed, *reply),
             Spec::Ping { src, dst, count, size } => {
                 let mut worlds = vec![w];
                 for i in 1..=*count {
                     let mut next = Vec::new();
                     for w in worlds {
-                        next.extend(self.ping_once(w, *src, *dst, *size, i, ct_on)?);
+                        next.extend(self.ping_once(w, *src, *dst, *size, i)?);
                     }
                     worlds = next;
                 }
                 Ok(worlds)
             }
         }
+    }
+
+    /// Where a packet from `src` starts: at the host that owns the address,
+    /// else from outside at the first host.
+    fn origin(&self, src: IpAddr) -> From {
+        self.nodes.iter().position(|n| n.host.is_local(src)).map_or(From::Outside(0), From::Node)
     }
 
     /// A TCP connection as measured on Linux 6.18: SYN (60 bytes with its
@@ -145,18 +203,18 @@ impl Run<'_> {
     /// data the server either acknowledges the FIN with its own FIN-ACK
     /// (6 packets) or separately first (7): that depends on timing, so both
     /// outcomes are given.
-    fn tcp_flow(&self, w: World, t: Tuple, data: u32, closed: bool, ct_on: bool) -> Result<Vec<World>, String> {
+    fn tcp_flow(&self, w: World, t: Tuple, data: u32, closed: bool) -> Result<Vec<World>, String> {
         use crate::ext::tcp::{ACK, FIN, PSH, RST, SYN};
         let c2s = true;
         let mut segs: Vec<(bool, u8, u32)> = vec![(c2s, SYN, 60)];
         if closed {
             segs.push((!c2s, RST | ACK, 40));
-            return self.segments(vec![w], t, &segs, ct_on);
+            return self.segments(vec![w], t, &segs);
         }
         segs.extend([(!c2s, SYN | ACK, 60), (c2s, ACK, 52)]);
         if data > 0 {
             segs.extend([(c2s, PSH | ACK, 52 + data), (!c2s, ACK, 52), (c2s, FIN | ACK, 52), (!c2s, FIN | ACK, 52), (c2s, ACK, 52)]);
-            return self.segments(vec![w], t, &segs, ct_on);
+            return self.segments(vec![w], t, &segs);
         }
         segs.push((c2s, FIN | ACK, 52));
         let mut six = segs.clone();
@@ -164,8 +222,8 @@ impl Run<'_> {
         let mut seven = segs;
         seven.extend([(!c2s, ACK, 52), (!c2s, FIN | ACK, 52), (c2s, ACK, 52)]);
         let note = "the server acknowledges the client's FIN with its own FIN-ACK (6 packets) or first on its own (7 packets): timing decides, so both outcomes are given";
-        let mut worlds = self.segments(vec![w.clone().with_note(note)], t, &six, ct_on)?;
-        let other = self.segments(vec![w.with_note(note)], t, &seven, ct_on)?;
+        let mut worlds = self.segments(vec![w.clone().with_note(note)], t, &six)?;
+        let other = self.segments(vec![w.with_note(note)], t, &seven)?;
         if worlds != other {
             worlds.extend(other);
         }
@@ -174,7 +232,7 @@ impl Run<'_> {
 
     /// Sends TCP segments in order; a flow stops at the first segment that
     /// does not get through (and a REJECT answers it).
-    fn segments(&self, worlds: Vec<World>, t: Tuple, segs: &[(bool, u8, u32)], ct_on: bool) -> Result<Vec<World>, String> {
+    fn segments(&self, worlds: Vec<World>, t: Tuple, segs: &[(bool, u8, u32)]) -> Result<Vec<World>, String> {
         let (a, b, sp, dp) = t;
         let mut live: Vec<World> = worlds;
         let mut stopped: Vec<World> = Vec::new();
@@ -194,10 +252,10 @@ impl Run<'_> {
                     vec![]
                 };
                 let label = || format!("tcp {} {src}:{sport} -> {dst}:{dport}", crate::ext::tcp::flags_to_save(flags));
-                for w2 in self.packet(w.clone(), p.clone(), &label, None, ct_on)? {
-                    match w2.packets.last().map(|r| r.fate.clone()) {
-                        Some(Fate::Delivered | Fate::Sent { .. }) => next.push(w2),
-                        Some(Fate::Rejected { with, .. }) => stopped.extend(self.reject_reply(w2, &p, &with, ct_on)?),
+                for w2 in self.packet(w.clone(), p.clone(), &label, None)? {
+                    match last_fate(&w2) {
+                        Some((_, Fate::Delivered | Fate::Sent { .. })) => next.push(w2),
+                        Some((n, Fate::Rejected { with, .. })) => stopped.extend(self.reject_reply(w2, n, &p, &with)?),
                         _ => {
                             stopped.push(w2.with_note(
                                 "the flow stops here: the sender retries or gives up, depending on the program; fwcheck counts the first attempt only",
@@ -215,37 +273,35 @@ impl Run<'_> {
     /// A UDP datagram of `size` bytes of payload; a closed port answers with
     /// ICMP port unreachable (carrying as much of the datagram as fits in
     /// 576 bytes), an open one with a reply of the same size if asked.
-    fn udp_flow(&self, w: World, t: Tuple, size: u32, closed: bool, reply: bool, ct_on: bool) -> Result<Vec<World>, String> {
+    fn udp_flow(&self, w: World, t: Tuple, size: u32, closed: bool, reply: bool) -> Result<Vec<World>, String> {
         let (a, b, sp, dp) = t;
         let mut p = super::spec::bare(a, b, 17, 28 + size);
         p.sport = sp;
         p.dport = dp;
         let label = || format!("udp {a}:{sp} -> {b}:{dp}");
         let mut out = Vec::new();
-        for w2 in self.packet(w, p.clone(), &label, None, ct_on)? {
-            match w2.packets.last().map(|r| r.fate.clone()) {
-                Some(Fate::Delivered | Fate::Sent { .. }) if closed => {
-                    let local = self.host.is_local(b);
-                    out.extend(self.icmp_error(w2, &p, (3, 3), ct_on, local)?);
-                }
-                Some(Fate::Delivered | Fate::Sent { .. }) if reply => {
+        for w2 in self.packet(w, p.clone(), &label, None)? {
+            match last_fate(&w2) {
+                Some((n, Fate::Delivered)) if closed => out.extend(self.icmp_error(w2, &p, (3, 3), From::Node(n))?),
+                Some((n, Fate::Sent { .. })) if closed => out.extend(self.icmp_error(w2, &p, (3, 3), From::Outside(n))?),
+                Some((_, Fate::Delivered | Fate::Sent { .. })) if reply => {
                     let mut r = super::spec::bare(b, a, 17, 28 + size);
                     r.sport = dp;
                     r.dport = sp;
-                    out.extend(self.packet(w2, r, &|| format!("udp reply {b}:{dp} -> {a}:{sp}"), None, ct_on)?);
+                    out.extend(self.packet(w2, r, &|| format!("udp reply {b}:{dp} -> {a}:{sp}"), None)?);
                 }
-                Some(Fate::Rejected { with, .. }) => out.extend(self.reject_reply(w2, &p, &with, ct_on)?),
+                Some((n, Fate::Rejected { with, .. })) => out.extend(self.reject_reply(w2, n, &p, &with)?),
                 _ => out.push(w2),
             }
         }
         Ok(out)
     }
 
-    /// What REJECT sends back from this host: a 40-byte RST (RST-ACK when
+    /// What REJECT on host `node` sends back: a 40-byte RST (RST-ACK when
     /// the rejected segment had no ACK) or an ICMP error; it leaves through
     /// OUTPUT and POSTROUTING, conntrack state RELATED (nf_reject attaches the
     /// rejected packet's connection).
-    fn reject_reply(&self, w: World, orig: &Packet, with: &str, ct_on: bool) -> Result<Vec<World>, String> {
+    fn reject_reply(&self, w: World, node: usize, orig: &Packet, with: &str) -> Result<Vec<World>, String> {
         use crate::ext::tcp::{ACK, RST};
         if with == "tcp-reset" {
             let mut r = super::spec::bare(orig.dst, orig.src, 6, 40);
@@ -253,7 +309,7 @@ impl Run<'_> {
             r.dport = orig.sport;
             r.tcp_flags = if orig.tcp_flags & ACK != 0 { RST } else { RST | ACK };
             let rel = Some((orig.src, orig.dst, orig.sport, orig.dport));
-            return self.send(w, r, &|| format!("REJECT reset {} -> {}", orig.dst, orig.src), None, ct_on, rel, true);
+            return self.send(w, r, &|| format!("REJECT reset {} -> {}", orig.dst, orig.src), None, rel, From::Node(node));
         }
         let code = match with {
             "icmp-net-unreachable" => Some(0),
@@ -268,7 +324,7 @@ impl Run<'_> {
         match code {
             Some(c) => {
                 let note = orig.proto == 6;
-                let ws = self.icmp_error(w, orig, (3, c), ct_on, true)?;
+                let ws = self.icmp_error(w, orig, (3, c), From::Node(node))?;
                 Ok(if note {
                     ws.into_iter()
                         .map(|w| {
@@ -285,89 +341,159 @@ impl Run<'_> {
         }
     }
 
-    /// An ICMP error about `orig`, sent by this host (`generated`) or by the
-    /// peer: 28 bytes of headers plus as much of `orig` as fits in 576.
-    fn icmp_error(&self, w: World, orig: &Packet, (ty, code): (u8, u8), ct_on: bool, generated: bool) -> Result<Vec<World>, String> {
-        let src = if self.host.is_local(orig.dst) || !generated { orig.dst } else { self.host.local_addrs().first().map_or(orig.dst, |a| a.0) };
+    /// An ICMP error about `orig`, sent by a host's own stack or by a peer
+    /// outside the model: 28 bytes of headers plus as much of `orig` as fits
+    /// in 576. A host that is not `orig`'s destination sends it from its
+    /// address toward `orig`'s source.
+    fn icmp_error(&self, w: World, orig: &Packet, (ty, code): (u8, u8), from: From) -> Result<Vec<World>, String> {
+        let src = match &from {
+            From::Node(n) if !self.nodes[*n].host.is_local(orig.dst) => self.nodes[*n].host.addr_toward(orig.src).unwrap_or(orig.dst),
+            _ => orig.dst,
+        };
         let mut e = super::spec::bare(src, orig.src, 1, (28 + orig.len).min(576));
         e.icmp_type = ty;
         e.icmp_code = code;
         let rel = Some((orig.src, orig.dst, orig.sport, orig.dport));
-        self.send(w, e, &|| format!("icmp {ty}/{code} {src} -> {}", orig.src), None, ct_on, rel, generated)
+        self.send(w, e, &|| format!("icmp {ty}/{code} {src} -> {}", orig.src), None, rel, from)
     }
 
     /// One echo request and, if it arrives and is answered, its reply.
-    fn ping_once(&self, w: World, src: std::net::IpAddr, dst: std::net::IpAddr, size: u32, seq: u32, ct_on: bool) -> Result<Vec<World>, String> {
+    fn ping_once(&self, w: World, src: IpAddr, dst: IpAddr, size: u32, seq: u32) -> Result<Vec<World>, String> {
         let v6 = !src.is_ipv4();
         let len = super::spec::ip_header(if v6 { Family::Ipv6 } else { Family::Ipv4 }) + 8 + size;
         let mut req = super::spec::bare(src, dst, if v6 { 58 } else { 1 }, len);
         req.icmp_type = if v6 { 128 } else { 8 };
         let mut out = Vec::new();
-        for w in self.packet(w, req, &|| format!("ping #{seq} echo request {src} -> {dst}"), Some(PING_ID), ct_on)? {
-            let fate = w.packets.last().map(|p| p.fate.clone());
-            // Who answers: this host if the request was delivered here (and
-            // it does not ignore echo requests); the peer if this host sent
-            // or forwarded it (fwcheck assumes the peer answers).
-            let answered = match fate {
-                Some(Fate::Delivered) => !self.host.icmp_echo_ignore_all,
-                Some(Fate::Sent { .. }) => true,
-                _ => false,
+        for w in self.packet(w, req, &|| format!("ping #{seq} echo request {src} -> {dst}"), Some(PING_ID))? {
+            // Who answers: the host the request was delivered to (unless it
+            // ignores echo requests), or the peer outside the model the
+            // request was sent to (fwcheck assumes it answers).
+            let from = match last_fate(&w) {
+                Some((n, Fate::Delivered)) if !self.nodes[n].host.icmp_echo_ignore_all => From::Node(n),
+                Some((n, Fate::Sent { .. })) => From::Outside(n),
+                _ => {
+                    out.push(w);
+                    continue;
+                }
             };
-            if !answered {
-                out.push(w);
-                continue;
-            }
             let mut rep = super::spec::bare(dst, src, if v6 { 58 } else { 1 }, len);
             rep.icmp_type = if v6 { 129 } else { 0 };
-            out.extend(self.packet(w, rep, &|| format!("ping #{seq} echo reply {dst} -> {src}"), Some(PING_ID), ct_on)?);
+            out.extend(self.send(w, rep, &|| format!("ping #{seq} echo reply {dst} -> {src}"), Some(PING_ID), None, from)?);
         }
         Ok(out)
     }
 
-    /// One packet through the host, in one world; it may split the world.
-    /// `label` is only called when traces are kept.
-    fn packet(&self, w: World, p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>, ct_on: bool) -> Result<Vec<World>, String> {
-        self.send(w, p, label, icmp_id, ct_on, None, false)
+    /// One packet from wherever its source address is, in one world; it
+    /// may split the world. `label` is only called when traces are kept.
+    fn packet(&self, w: World, p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>) -> Result<Vec<World>, String> {
+        let from = self.origin(p.src);
+        self.send(w, p, label, icmp_id, None, from)
     }
 
-    /// One packet; `related` is the tuple of the connection an ICMP error
-    /// or a REJECT reset belongs to, and `generated` marks a packet this
-    /// host's kernel sends itself (it leaves through OUTPUT whatever its
-    /// source address).
-    #[allow(clippy::too_many_arguments)]
+    /// One packet from `from`, hop by hop across wires until it is
+    /// delivered, stopped or leaves the model. `related` is the tuple of the
+    /// connection an ICMP error or a REJECT reset belongs to.
     fn send(
         &self,
         w: World,
-        mut p: Packet,
+        p: Packet,
         label: &dyn Fn() -> String,
         icmp_id: Option<u16>,
-        ct_on: bool,
         related: Option<Tuple>,
-        generated: bool,
+        from: From,
     ) -> Result<Vec<World>, String> {
+        let mut out = Vec::new();
+        let mut todo = std::collections::VecDeque::from([(w, p, from, 0usize)]);
+        while let Some((w, p, from, hops)) = todo.pop_front() {
+            if hops > MAX_HOPS {
+                return Err(format!("a packet from {} to {} went through more than {MAX_HOPS} hosts: the routes form a loop", p.src, p.dst));
+            }
+            for w2 in self.hop(w, p, label, icmp_id, related, from)? {
+                let Some(last) = w2.packets.last() else {
+                    out.push(w2);
+                    continue;
+                };
+                let Fate::Sent { iface } = &last.fate else {
+                    out.push(w2);
+                    continue;
+                };
+                match self.peer(last.node, iface) {
+                    Some((peer, peer_iface)) => {
+                        let mut next = last.packet.clone();
+                        // veth scrubs the mark and the conntrack entry when
+                        // the packet crosses into another namespace.
+                        next.src_mac = self.nodes[last.node].host.iface(iface).and_then(|i| i.mac);
+                        next.iif = None;
+                        next.oif = None;
+                        next.mark = 0;
+                        next.ct = None;
+                        next.owner = None;
+                        todo.push_back((w2, next, From::Wire(peer, peer_iface.to_string()), hops + 1));
+                    }
+                    None => out.push(w2),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The host and interface at the other end of `node`'s interface.
+    fn peer(&self, node: usize, iface: &str) -> Option<(usize, &str)> {
+        self.wires.iter().find_map(|wire| {
+            if wire.a.0 == node && wire.a.1 == iface {
+                Some((wire.b.0, wire.b.1.as_str()))
+            } else if wire.b.0 == node && wire.b.1 == iface {
+                Some((wire.a.0, wire.a.1.as_str()))
+            } else {
+                None
+            }
+        })
+    }
+
+    /// One packet through one host's hooks.
+    fn hop(&self, w: World, mut p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>, related: Option<Tuple>, from: From) -> Result<Vec<World>, String> {
         let family = p.family;
-        let path = if generated { Path::LocalOut } else { self.host.path(p.src, p.dst) };
+        let (node_ix, path) = match &from {
+            From::Node(n) => (*n, Path::LocalOut),
+            From::Outside(n) | From::Wire(n, _) => (*n, if self.nodes[*n].host.is_local(p.dst) { Path::LocalIn } else { Path::Forward }),
+        };
+        let node = &self.nodes[node_ix];
+        let host = node.host;
         // Interfaces the packet uses, unless the spec named them.
-        match path {
-            Path::LocalIn | Path::Forward => {
+        match (&from, path) {
+            (From::Wire(_, iface), _) => {
+                p.iif = Some(iface.clone());
+                p.pkt_type = PktType::Host;
+            }
+            (_, Path::LocalIn | Path::Forward) => {
                 if p.iif.is_none() {
-                    p.iif = Some(self.host.iface_for(p.src));
+                    p.iif = Some(host.iface_for(p.src));
                 }
                 p.pkt_type = PktType::Host;
             }
-            Path::LocalOut => {
+            (_, Path::LocalOut) => {
                 if p.oif.is_none() {
-                    p.oif = Some(self.host.iface_for(p.dst));
+                    p.oif = Some(host.iface_for(p.dst));
                 }
             }
         }
+        let ct_table = &w.ct[node_ix];
         let tuple: Tuple = conntrack::tuple(&p, icmp_id);
-        let first = w.ct.is_first(&p, tuple);
-        if ct_on {
-            p.ct = Some(w.ct.lookup(&p, tuple, related));
+        let first = ct_table.is_first(&p, tuple);
+        if node.ct_on {
+            // A REJECT reset is RELATED at the host that made it (nf_reject
+            // attaches the connection) but an ordinary reply segment at the
+            // host it reaches; an ICMP error is RELATED everywhere (conntrack
+            // reads the packet inside it).
+            let rel = match &from {
+                From::Node(_) => related,
+                _ if p.proto == 1 || p.proto == 58 => related,
+                _ => None,
+            };
+            p.ct = Some(ct_table.lookup(&p, tuple, rel));
         }
-        let nat = ct_on && first;
-        let local = self.host.local_addrs();
+        let nat = node.ct_on && first;
+        let local = host.local_addrs();
         // Each possible course goes hook by hook; the routing decision after
         // PREROUTING sees the destination as DNAT left it.
         let mut todo: Vec<Partial> = vec![Partial { w, p, traces: vec![], fate: None, path, next: 0 }];
@@ -379,15 +505,15 @@ impl Run<'_> {
                 continue;
             }
             let hook = hooks[part.next];
-            if hook == Hook::Forward && !self.host.ip_forward {
+            if hook == Hook::Forward && !host.ip_forward {
                 part.fate = Some(Fate::NotForwarded);
                 done.push(part);
                 continue;
             }
             if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
-                part.p.oif = Some(self.host.iface_for(part.p.dst));
+                part.p.oif = Some(host.iface_for(part.p.dst));
             }
-            let walk = HookWalk { rs: self.rs, family, hook, backend: self.backend, nat, cx: EvalCx { hook, local: &local }, trace: self.trace };
+            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local: &local }, trace: self.trace };
             let courses = walk.run(&part.p)?;
             let n = courses.len();
             let len = part.p.len;
@@ -400,7 +526,7 @@ impl Run<'_> {
                     (false, Some(b)) => (b.0.clone(), b.1.clone()),
                     (false, None) => unreachable!("the base is only taken by the last course"),
                 };
-                add_hits(&mut w2, &c, len);
+                add_hits(&mut w2, node_ix, &c, len);
                 w2.assumed += c.assumed;
                 if self.trace {
                     traces.push((hook, c.trace.clone()));
@@ -415,7 +541,7 @@ impl Run<'_> {
                 // Routing after PREROUTING: local delivery or forwarding,
                 // decided on the destination as the nat table left it.
                 let path2 = if hook == Hook::Prerouting {
-                    if self.host.is_local(p2.dst) {
+                    if host.is_local(p2.dst) {
                         Path::LocalIn
                     } else {
                         Path::Forward
@@ -428,10 +554,8 @@ impl Run<'_> {
         }
         // Keep the order of courses stable (the work list is a stack).
         done.reverse();
-        let partial: Vec<(World, Packet, Vec<(Hook, Vec<Event>)>, Option<Fate>, Path)> =
-            done.into_iter().map(|x| (x.w, x.p, x.traces, x.fate, x.path)).collect();
         let mut out = Vec::new();
-        for (mut w, p, traces, fate, path) in partial {
+        for Partial { mut w, p, traces, fate, path, .. } in done {
             let fate = fate.unwrap_or_else(|| match path {
                 Path::LocalIn => Fate::Delivered,
                 _ => Fate::Sent { iface: p.oif.clone().unwrap_or_default() },
@@ -440,7 +564,7 @@ impl Run<'_> {
                 if let Some(ct) = &p.ct {
                     if ct.state != CtState::Untracked {
                         let out_t = conntrack::tuple(&p, icmp_id);
-                        w.ct.commit(&p, tuple, out_t, ct);
+                        w.ct[node_ix].commit(&p, tuple, out_t, ct);
                     }
                 }
             }
@@ -449,13 +573,27 @@ impl Run<'_> {
             if !self.trace {
                 w.packets.clear();
             }
-            let label = if self.trace { label() } else { String::new() };
-            w.packets.push(PacketRun { label, packet: p, path, hooks: traces, fate });
+            let label = if !self.trace {
+                String::new()
+            } else if self.nodes.len() > 1 {
+                format!("{}: {}", node.name, label())
+            } else {
+                label()
+            };
+            w.packets.push(PacketRun { label, node: node_ix, packet: p, path, hooks: traces, fate });
             out.push(w);
         }
         Ok(out)
     }
 }
+
+/// The host and fate of the last packet of a world.
+fn last_fate(w: &World) -> Option<(usize, Fate)> {
+    w.packets.last().map(|r| (r.node, r.fate.clone()))
+}
+
+/// Most hosts one packet may cross: more means the routes loop.
+const MAX_HOPS: usize = 32;
 
 /// One course of a packet, part way through its hooks.
 struct Partial {
@@ -470,11 +608,11 @@ struct Partial {
 
 /// The identifier fwcheck's pings use (any fixed value: conntrack only
 /// needs requests and replies to agree).
-const PING_ID: u16 = 0x1234;
+pub const PING_ID: u16 = 0x1234;
 
-fn add_hits(w: &mut World, c: &Course, len: u32) {
+fn add_hits(w: &mut World, node: usize, c: &Course, len: u32) {
     for h in &c.hits {
-        let e = w.counters.entry(HitKey::from(h)).or_default();
+        let e = w.counters.entry(HitKey::of(node, h)).or_default();
         e.0 += 1;
         e.1 += len as u64;
     }
@@ -488,19 +626,19 @@ fn describe(p: &Packet) -> String {
     }
 }
 
-/// The rule set with the counters of one world written into it, for
-/// listing like `iptables -vnxL`.
-pub fn with_counters(rs: &Ruleset, family: Family, w: &World) -> Ruleset {
+/// The rule set of host `node` with the counters of one world written into
+/// it, for listing like `iptables -vnxL`.
+pub fn with_counters(rs: &Ruleset, family: Family, w: &World, node: usize) -> Ruleset {
     let mut out = rs.clone();
     for t in out.tables.iter_mut().filter(|t| t.family == family) {
         for c in &mut t.chains {
             c.counters = Default::default();
-            let key = HitKey { table: t.name, chain: c.name.clone(), rule: None };
+            let key = HitKey { node, table: t.name, chain: c.name.clone(), rule: None };
             if let Some((p, b)) = w.counters.get(&key) {
                 c.counters = crate::ir::Counters { packets: *p, bytes: *b };
             }
             for (i, r) in c.rules.iter_mut().enumerate() {
-                let key = HitKey { table: t.name, chain: c.name.clone(), rule: Some(i) };
+                let key = HitKey { node, table: t.name, chain: c.name.clone(), rule: Some(i) };
                 let (p, b) = w.counters.get(&key).copied().unwrap_or_default();
                 r.counters = crate::ir::Counters { packets: p, bytes: b };
             }
