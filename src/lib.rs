@@ -17,6 +17,7 @@ pub mod ir;
 pub mod netfilter;
 pub mod predict;
 pub mod report;
+pub mod scenario;
 pub mod source;
 pub mod syntax;
 

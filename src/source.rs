@@ -75,6 +75,15 @@ impl SourceMap {
         (self.files.len() - 1) as FileId
     }
 
+    /// How many files the map holds; the next file added gets this id.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
     pub fn get(&self, id: FileId) -> &Source {
         &self.files[id as usize]
     }

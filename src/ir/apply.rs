@@ -58,7 +58,7 @@ pub fn build(mut scripts: Vec<Script>, opts: &BuildOptions) -> (Ruleset, Vec<Dia
     let mut namespaces: Vec<(Option<String>, Span)> = Vec::new();
     for s in &scripts {
         for st in &s.stmts {
-            if let Stmt::Command { netns, inv, in_restore: false } = st {
+            if let Stmt::Command { netns, inv, in_restore: false, .. } = st {
                 if !namespaces.iter().any(|(n, _)| n == netns) {
                     namespaces.push((netns.clone(), inv.span));
                 }
@@ -159,7 +159,7 @@ impl Builder {
                     self.diags.push(d);
                 }
             }
-            Stmt::Command { inv, netns, in_restore: false } => {
+            Stmt::Command { inv, netns, in_restore: false, .. } => {
                 if opts.netns.is_some() && *netns != opts.netns {
                     return;
                 }
@@ -185,7 +185,7 @@ impl Builder {
             }
             Stmt::Lab { words, netns, .. } => {
                 if opts.netns.is_none() || *netns == opts.netns {
-                    self.ipsets.lab(words);
+                    self.ipsets.lab(&words.iter().map(|w| w.text.clone()).collect::<Vec<_>>());
                 }
             }
         }

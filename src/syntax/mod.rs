@@ -11,7 +11,8 @@ pub mod command;
 pub mod lexer;
 
 pub use command::{Invocation, Name, Op, RuleSpec};
-use lexer::{Item, Word};
+pub use lexer::Word;
+use lexer::Item;
 
 use crate::diag::Diagnostic;
 use crate::ir::{Counters, Family, TableName};
@@ -21,7 +22,15 @@ use crate::source::{FileId, Span};
 pub enum Stmt {
     /// An `iptables`/`ip6tables` command of a script, or a rule line of a
     /// restore table block.
-    Command { inv: Invocation, netns: Option<String>, in_restore: bool },
+    Command {
+        inv: Invocation,
+        netns: Option<String>,
+        in_restore: bool,
+        /// The program and its arguments as the shell would pass them, for
+        /// running a script's commands as written (`fwcheck verify`); empty
+        /// for restore lines.
+        argv: Vec<String>,
+    },
     /// `*table`: a restore table block starts.
     BeginTable { family: Family, table: TableName, span: Span },
     /// `:NAME POLICY [p:b]`
@@ -31,7 +40,7 @@ pub enum Stmt {
     /// A lab command of a tutorial-style script (`ip netns add`, `ip link`,
     /// `sysctl`, `echo 1 > /proc/sys/...`): not part of the rule set; kept
     /// for the scenario reader.
-    Lab { words: Vec<String>, netns: Option<String>, span: Span },
+    Lab { words: Vec<Word>, netns: Option<String>, span: Span },
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -125,7 +134,7 @@ pub fn parse(file: FileId, text: &str, opts: Options) -> (Script, Vec<Diagnostic
                         if let Some(c) = counters {
                             set_counters(&mut inv, c);
                         }
-                        stmts.push(Stmt::Command { inv, netns: None, in_restore: true });
+                        stmts.push(Stmt::Command { inv, netns: None, in_restore: true, argv: Vec::new() });
                     }
                     continue;
                 }
@@ -193,7 +202,7 @@ fn command_line(words: &[Word], span: Span, stmts: &mut Vec<Stmt>, diags: &mut V
             "iptables" | "iptables-nft" | "iptables-legacy" => Family::Ipv4,
             "ip6tables" | "ip6tables-nft" | "ip6tables-legacy" => Family::Ipv6,
             "ip" | "sysctl" | "echo" | "ping" | "modprobe" | "ipset" => {
-                stmts.push(Stmt::Lab { words: w.iter().map(|x| x.text.clone()).collect(), netns, span });
+                stmts.push(Stmt::Lab { words: w.to_vec(), netns, span });
                 return;
             }
             p if p.starts_with("iptables-") || p.starts_with("ip6tables-") => {
@@ -212,6 +221,7 @@ fn command_line(words: &[Word], span: Span, stmts: &mut Vec<Stmt>, diags: &mut V
         };
     let rest = &w[1..];
     if let Some(inv) = command::parse_invocation(rest, family, TableName::Filter, false, span, diags) {
-        stmts.push(Stmt::Command { inv, netns, in_restore: false });
+        let argv = w.iter().map(|x| x.text.clone()).collect();
+        stmts.push(Stmt::Command { inv, netns, in_restore: false, argv });
     }
 }
