@@ -15,6 +15,7 @@ pub mod diag;
 pub mod ext;
 pub mod ir;
 pub mod netfilter;
+pub mod netns;
 pub mod predict;
 pub mod report;
 pub mod scenario;

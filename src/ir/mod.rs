@@ -177,7 +177,8 @@ pub enum Origin {
     /// Declared in an iptables-restore table block (`:NAME ...`), or created
     /// by the restore because the block uses it.
     Restore,
-    /// `-N` (user chain) or `-P` (built-in chain).
+    /// `-N` (user chain), or `-P` or `-Z` (built-in chain; iptables-nft
+    /// zeroes a chain by giving it a counter).
     Command,
     /// A built-in chain that came to exist because a command such as `-A`
     /// or `-I` used it.

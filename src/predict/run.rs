@@ -631,6 +631,24 @@ fn describe(p: &Packet) -> String {
 pub fn with_counters(rs: &Ruleset, family: Family, w: &World, node: usize) -> Ruleset {
     let mut out = rs.clone();
     for t in out.tables.iter_mut().filter(|t| t.family == family) {
+        // A built-in chain the rules never named exists in an
+        // iptables-legacy table all the same, and its policy counts.
+        for hook in t.name.builtin_chains() {
+            let key = HitKey { node, table: t.name, chain: hook.as_str().to_string(), rule: None };
+            if t.chain(hook.as_str()).is_none() && w.counters.contains_key(&key) {
+                t.chains.push(crate::ir::Chain {
+                    name: key.chain,
+                    hook: Some(*hook),
+                    policy: Some(crate::ir::Policy::Accept),
+                    counters: Default::default(),
+                    origin: crate::ir::Origin::Implicit,
+                    rules: Vec::new(),
+                    span: None,
+                });
+                t.chains.sort_by_key(|c| c.hook.map_or(u8::MAX, |h| h as u8));
+                t.reindex();
+            }
+        }
         for c in &mut t.chains {
             c.counters = Default::default();
             let key = HitKey { node, table: t.name, chain: c.name.clone(), rule: None };

@@ -1,0 +1,200 @@
+//! `fwcheck lab`, `apply` and `verify`: the commands that use the kernel.
+
+use super::super::{load_files, report_diagnostics, usage};
+use fwcheck::ir::save::{save, SaveOptions};
+use fwcheck::load::LoadOptions;
+use fwcheck::netfilter::Backend;
+use fwcheck::netns::{kernel, lab, verify};
+use fwcheck::scenario::{self, Scenario};
+use fwcheck::source::{Source, SourceMap};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+fn root_or_exit(what: &str) -> Result<(), ExitCode> {
+    if nix::unistd::geteuid().is_root() {
+        return Ok(());
+    }
+    eprintln!("error: `fwcheck {what}` builds network namespaces and needs root (run it with sudo)");
+    eprintln!("hint: `fwcheck predict` needs no privileges and predicts the same counters");
+    Err(ExitCode::from(2))
+}
+
+/// Reads a scenario: TOML, or a lab script (anything else). `flows` are
+/// added to its traffic.
+pub fn read_scenario(path: &str, flows: &[String]) -> Result<Scenario, ExitCode> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => return Err(usage(format!("cannot read {path}: {e}"))),
+    };
+    let mut sources = SourceMap::new();
+    let dir = std::path::Path::new(path).parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+    let read = |p: &str| std::fs::read_to_string(p);
+    let (sc, diags) = if path.ends_with(".toml") {
+        scenario::from_toml(&mut sources, Source::new(path, text), &dir, &read)
+    } else {
+        scenario::from_script(&mut sources, Source::new(path, text))
+    };
+    report_diagnostics(&sources, &diags);
+    let Some(mut sc) = sc else {
+        let n = diags.iter().filter(|d| d.is_error()).count();
+        eprintln!("error: {n} error{} in the scenario; nothing was built", if n == 1 { "" } else { "s" });
+        return Err(ExitCode::from(2));
+    };
+    for f in flows {
+        match fwcheck::predict::spec::parse_as(f, true) {
+            Ok(s) => sc.traffic.push((s, fwcheck::source::Span::new(0, 0, 0))),
+            Err(e) => return Err(usage(format!("--flow: {e}"))),
+        }
+    }
+    Ok(sc)
+}
+
+pub fn lab(up: bool, path: &str, prefix: &str) -> ExitCode {
+    if let Err(c) = root_or_exit("lab") {
+        return c;
+    }
+    let sc = match read_scenario(path, &[]) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    if up {
+        lab::on_interrupt();
+        match lab::Lab::up(&sc, prefix) {
+            Ok(mut l) => {
+                l.keep = true;
+                for (_, real) in &l.names {
+                    println!("{real}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage(format!("cannot build the lab (nothing was left behind): {e}")),
+        }
+    } else {
+        match lab::down(&sc, prefix) {
+            Ok(n) => {
+                eprintln!("removed {n} namespace{}", if n == 1 { "" } else { "s" });
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage(format!("cannot remove the lab: {e}")),
+        }
+    }
+}
+
+pub fn apply(rules: &str, netns: Option<&str>, backend: Backend, opts: LoadOptions) -> ExitCode {
+    let rs = match load_files(&[rules.to_string()], &opts) {
+        Ok(rs) => rs,
+        Err(c) => return c,
+    };
+    let Some(ns) = netns else {
+        return usage("apply changes a namespace's firewall: give it with --netns NAME (fwcheck never changes the host's own)".into());
+    };
+    if let Err(c) = root_or_exit("apply") {
+        return c;
+    }
+    if !fwcheck::netns::ns::exists(ns) {
+        return usage(format!("there is no namespace `{ns}` (see `ip netns list`)"));
+    }
+    for f in rs.families() {
+        let text = save(&rs, f, SaveOptions { counters: false });
+        if let Err(e) = kernel::apply_atomic(ns, backend, f, &text) {
+            eprintln!("error: {e}");
+            eprintln!("the rules of namespace `{ns}` are as they were before");
+            return ExitCode::from(2);
+        }
+    }
+    let n: usize = rs.tables.iter().flat_map(|t| &t.chains).map(|c| c.rules.len()).sum();
+    eprintln!("applied {n} rule{} to namespace `{ns}` ({})", if n == 1 { "" } else { "s" }, backend_name(backend));
+    ExitCode::SUCCESS
+}
+
+fn backend_name(b: Backend) -> &'static str {
+    match b {
+        Backend::IptablesNft => "iptables-nft",
+        Backend::IptablesLegacy => "iptables-legacy",
+        Backend::Nft => "nft",
+    }
+}
+
+/// The listing of every namespace's tables, predicted (`world`) or read
+/// from the kernel (`None`).
+fn listings(sc: &Scenario, v: &verify::Verified, world: Option<usize>) -> String {
+    let mut out = String::new();
+    for (i, ns) in sc.namespaces.iter().enumerate() {
+        for (name, fam, kernel_rs) in v.kernel.iter().filter(|(n, _, _)| *n == ns.name) {
+            let empty = fwcheck::ir::Ruleset::default();
+            let rules = ns.rules.as_ref().map_or(&empty, |r| &r.ruleset);
+            let shown = match world {
+                Some(w) => fwcheck::predict::run::with_counters(rules, *fam, &v.worlds[w], i),
+                None => kernel_rs.clone(),
+            };
+            // The tables either side has, so a table that only one side
+            // has shows up in the diff.
+            let mut tables: Vec<_> = rules.tables.iter().chain(&kernel_rs.tables).filter(|t| t.family == *fam).map(|t| t.name).collect();
+            tables.sort();
+            tables.dedup();
+            for t in tables {
+                out.push_str(&format!("# {name}: {} -t {t} -vnxL\n", fam.command()));
+                out.push_str(&fwcheck::report::listing(&shown, *fam, t));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix: Option<String>) -> ExitCode {
+    let sc = match read_scenario(path, flows) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    if sc.traffic.is_empty() {
+        return usage("the scenario sends no traffic: add `traffic = [...]` or give --flow SPEC".into());
+    }
+    if let Err(c) = root_or_exit("verify") {
+        return c;
+    }
+    lab::on_interrupt();
+    let prefix = prefix.unwrap_or_else(|| format!("fwck-{}-", std::process::id()));
+    let v = match verify::verify(&sc, backend, &prefix, keep) {
+        Ok(v) => v,
+        Err(e) => return usage(format!("verify could not run the scenario (the lab was removed): {e}")),
+    };
+    let kernel = listings(&sc, &v, None);
+    let predicted: Vec<String> = (0..v.worlds.len()).map(|w| listings(&sc, &v, Some(w))).collect();
+    let mut out = std::io::stdout().lock();
+    let n = sc.traffic.len();
+    let what = format!("backend {}, {n} flow{}", backend_name(backend), if n == 1 { "" } else { "s" });
+    if let Some(w) = predicted.iter().position(|p| *p == kernel) {
+        let _ = out.write_all(kernel.as_bytes());
+        let of = if predicted.len() > 1 { format!(", outcome {} of {} predicted", w + 1, predicted.len()) } else { String::new() };
+        let _ = writeln!(out, "verify: ok: the kernel's counters equal the prediction ({what}{of})");
+        if let Some(l) = &v.lab {
+            let names: Vec<&str> = l.names.iter().map(|(_, r)| r.as_str()).collect();
+            let _ = writeln!(out, "the lab is kept: {} (remove it with `fwcheck lab down {path} --prefix {prefix}`)", names.join(", "));
+        }
+        return ExitCode::SUCCESS;
+    }
+    // The outcome closest to what the kernel did, by changed lines.
+    let closest = (0..predicted.len())
+        .min_by_key(|&w| similar::TextDiff::from_lines(&predicted[w], &kernel).iter_all_changes().filter(|c| c.tag() != similar::ChangeTag::Equal).count())
+        .unwrap_or(0);
+    let diff = similar::TextDiff::from_lines(&predicted[closest], &kernel);
+    let text = diff.unified_diff().context_radius(3).header("predicted", "kernel").to_string();
+    let color = std::io::stdout().is_terminal();
+    for line in text.lines() {
+        let painted = match line.chars().next() {
+            Some('-') if color && !line.starts_with("---") => format!("\x1b[31m{line}\x1b[0m"),
+            Some('+') if color && !line.starts_with("+++") => format!("\x1b[32m{line}\x1b[0m"),
+            Some('@') if color => format!("\x1b[36m{line}\x1b[0m"),
+            _ => line.to_string(),
+        };
+        let _ = writeln!(out, "{painted}");
+    }
+    for note in &v.worlds[closest].notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    let of = if predicted.len() > 1 { format!("; closest of {} predicted outcomes shown", predicted.len()) } else { String::new() };
+    let _ = writeln!(out, "verify: MISMATCH: the kernel's counters differ from the prediction ({what}{of})");
+    ExitCode::from(1)
+}
+

@@ -1,0 +1,138 @@
+//! The kernel's rule set in a namespace, through the iptables binaries of
+//! the chosen backend: load a scenario's rules as its files would, apply a
+//! rule set atomically, zero and read counters.
+
+use super::ns;
+use crate::ir::{Family, TableName};
+use crate::netfilter::Backend;
+use crate::scenario::LoadStep;
+use std::io::{self, Write};
+use std::process::{Command, Stdio};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    Cmd,
+    Save,
+    Restore,
+}
+
+/// The program of `backend` for `family`: `iptables-nft-restore` …
+pub fn program(backend: Backend, family: Family, tool: Tool) -> io::Result<String> {
+    let base = match family {
+        Family::Ipv4 => "iptables",
+        Family::Ipv6 => "ip6tables",
+    };
+    let flavour = match backend {
+        Backend::IptablesNft => "nft",
+        Backend::IptablesLegacy => "legacy",
+        Backend::Nft => {
+            return Err(io::Error::other("the native nft backend loads rules with `nft`, which needs `fwcheck translate`; use --backend iptables-nft or iptables-legacy"))
+        }
+    };
+    Ok(match tool {
+        Tool::Cmd => format!("{base}-{flavour}"),
+        Tool::Save => format!("{base}-{flavour}-save"),
+        Tool::Restore => format!("{base}-{flavour}-restore"),
+    })
+}
+
+/// Runs `prog args` inside `netns` with `input` on stdin; its stdout, or an
+/// error with its stderr.
+pub fn run(netns: &str, prog: &str, args: &[String], input: Option<&str>) -> io::Result<String> {
+    let (prog, args, input) = (prog.to_string(), args.to_vec(), input.map(str::to_string));
+    ns::run_in(netns, move || {
+        let mut child = Command::new(&prog)
+            .args(&args)
+            .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot run {prog}: {e}")))?;
+        if let Some(text) = &input {
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(text.as_bytes())?;
+            }
+        }
+        let out = child.wait_with_output()?;
+        if !out.status.success() {
+            let shown = if args.len() > 8 { format!("{} …", args[..8].join(" ")) } else { args.join(" ") };
+            return Err(io::Error::other(format!("`{prog} {shown}` failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    })
+}
+
+/// Loads a scenario's rules the way its file does: a script's commands one
+/// by one, a save file through the restore program.
+pub fn load(netns: &str, steps: &[LoadStep], backend: Backend) -> io::Result<()> {
+    for s in steps {
+        match s {
+            LoadStep::Command { family, args } => {
+                run(netns, &program(backend, *family, Tool::Cmd)?, args, None)?;
+            }
+            LoadStep::Restore { family, text } => {
+                run(netns, &program(backend, *family, Tool::Restore)?, &[], Some(text))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `iptables-save -c` of the namespace.
+pub fn save(netns: &str, backend: Backend, family: Family) -> io::Result<String> {
+    run(netns, &program(backend, family, Tool::Save)?, &["-c".to_string()], None)
+}
+
+/// Zeroes every counter of every table the namespace has.
+pub fn zero(netns: &str, backend: Backend, family: Family) -> io::Result<()> {
+    let saved = save(netns, backend, family)?;
+    let cmd = program(backend, family, Tool::Cmd)?;
+    for line in saved.lines() {
+        if let Some(t) = line.strip_prefix('*') {
+            run(netns, &cmd, &["-t".to_string(), t.to_string(), "-Z".to_string()], None)?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the tables `text` names with its contents, all or nothing:
+/// iptables-restore commits table by table on the legacy backend, so on a
+/// failure the tables as they were before are restored (with their
+/// counters) before the error is returned.
+pub fn apply_atomic(netns: &str, backend: Backend, family: Family, text: &str) -> io::Result<()> {
+    let restore = program(backend, family, Tool::Restore)?;
+    let before = save(netns, backend, family)?;
+    match run(netns, &restore, &[], Some(text)) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            // Tables the failed file named but the namespace did not have
+            // before are flushed away, then the old ones come back.
+            let mut undo = String::new();
+            for line in text.lines() {
+                if let Some(t) = line.strip_prefix('*') {
+                    if !before.lines().any(|l| l == line) {
+                        undo.push_str(&empty_table(t));
+                    }
+                }
+            }
+            let r1 = if undo.is_empty() { Ok(String::new()) } else { run(netns, &restore, &[], Some(&undo)) };
+            let r2 = if before.trim().is_empty() { Ok(String::new()) } else { run(netns, &restore, &["-c".to_string()], Some(&before)) };
+            match r1.and(r2) {
+                Ok(_) => Err(e),
+                Err(e2) => Err(io::Error::other(format!("{e}; and restoring the rules as they were failed too: {e2}"))),
+            }
+        }
+    }
+}
+
+/// A restore block that leaves `table` with empty built-in chains and
+/// ACCEPT policies.
+fn empty_table(table: &str) -> String {
+    let chains = TableName::parse(table).map(|t| t.builtin_chains()).unwrap_or(&[]);
+    let mut s = format!("*{table}\n");
+    for c in chains {
+        s.push_str(&format!(":{} ACCEPT [0:0]\n", c.as_str()));
+    }
+    s.push_str("COMMIT\n");
+    s
+}

@@ -1,0 +1,139 @@
+//! A scenario's namespaces and links, built for real and always removed:
+//! when the [`Lab`] is dropped (also on an error or a panic) and, through
+//! [`on_interrupt`], on Ctrl-C.
+
+use super::{link, ns};
+use crate::scenario::{End, Scenario};
+use std::io;
+use std::sync::Mutex;
+
+/// Namespaces this process made and has not removed yet, for Ctrl-C.
+static LIVE: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Removes every namespace this process made, then exits with 130, on
+/// SIGINT or SIGTERM. `main` installs it once.
+pub fn on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        let names: Vec<String> = LIVE.lock().map(|v| v.clone()).unwrap_or_default();
+        for n in names {
+            let _ = ns::delete(&n);
+        }
+        eprintln!("interrupted: the lab's namespaces were removed");
+        std::process::exit(130);
+    });
+}
+
+pub struct Lab {
+    /// (scenario name, real name) of each namespace, in scenario order.
+    pub names: Vec<(String, String)>,
+    /// Leave the namespaces in place when dropped (`--keep`, `lab up`).
+    pub keep: bool,
+}
+
+/// The Ethernet address the lab gives end `end` (0 or 1) of veth number
+/// `veth`: locally administered, so it never clashes with real hardware,
+/// and known before the lab exists, so `predict` can use it.
+pub fn mac(veth: usize, end: usize) -> [u8; 6] {
+    [0x02, 0xf1, 0x0c, (veth >> 8) as u8, veth as u8, end as u8]
+}
+
+/// The address [`mac`] gives a scenario's veth end.
+pub fn mac_of(sc: &Scenario, e: &End) -> Option<[u8; 6]> {
+    sc.veths.iter().enumerate().find_map(|(i, v)| {
+        if v.a == *e {
+            Some(mac(i, 0))
+        } else if v.b == *e {
+            Some(mac(i, 1))
+        } else {
+            None
+        }
+    })
+}
+
+impl Lab {
+    /// Builds the scenario's namespaces, named `prefix` + the scenario's
+    /// name. Nothing is left behind if a step fails.
+    pub fn up(sc: &Scenario, prefix: &str) -> io::Result<Lab> {
+        let mut lab = Lab { names: Vec::new(), keep: false };
+        for n in &sc.namespaces {
+            let real = format!("{prefix}{}", n.name);
+            ns::create(&real)?;
+            LIVE.lock().map_err(|_| io::Error::other("lock"))?.push(real.clone());
+            lab.names.push((n.name.clone(), real));
+        }
+        for (i, v) in sc.veths.iter().enumerate() {
+            link::veth(lab.real(&v.a.netns), &v.a.dev, mac(i, 0), lab.real(&v.b.netns), &v.b.dev, mac(i, 1))?;
+        }
+        for n in &sc.namespaces {
+            let real = lab.real(&n.name).to_string();
+            link::up(&real, "lo")?;
+            for v in &sc.veths {
+                for e in [&v.a, &v.b] {
+                    if e.netns == n.name {
+                        link::up(&real, &e.dev)?;
+                    }
+                }
+            }
+            for (dev, a, l) in &n.addrs {
+                link::add_address(&real, dev, *a, *l)?;
+            }
+            for (k, v) in &n.sysctls {
+                let path = format!("/proc/sys/{}", k.replace('.', "/"));
+                let v = v.clone();
+                ns::run_in(&real, move || std::fs::write(&path, &v).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}"))))?;
+            }
+        }
+        for n in &sc.namespaces {
+            let real = lab.real(&n.name).to_string();
+            for r in &n.routes {
+                link::add_route(&real, r.dst, r.via, r.dev.as_deref())?;
+            }
+        }
+        Ok(lab)
+    }
+
+    /// The real name of the scenario's namespace `name`.
+    pub fn real<'a>(&'a self, name: &'a str) -> &'a str {
+        self.names.iter().find(|(s, _)| s == name).map_or(name, |(_, r)| r.as_str())
+    }
+
+    /// Removes the namespaces now, reporting the first failure.
+    pub fn down(mut self) -> io::Result<()> {
+        self.keep = true;
+        remove(&self.names)
+    }
+}
+
+fn remove(names: &[(String, String)]) -> io::Result<()> {
+    let mut first = Ok(());
+    for (_, real) in names {
+        if ns::exists(real) {
+            let r = ns::delete(real);
+            if first.is_ok() {
+                first = r;
+            }
+        }
+        if let Ok(mut live) = LIVE.lock() {
+            live.retain(|n| n != real);
+        }
+    }
+    first
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = remove(&self.names);
+        } else if let Ok(mut live) = LIVE.lock() {
+            live.retain(|n| !self.names.iter().any(|(_, r)| r == n));
+        }
+    }
+}
+
+/// Removes the namespaces of a scenario built with `prefix` (`lab down`).
+pub fn down(sc: &Scenario, prefix: &str) -> io::Result<usize> {
+    let names: Vec<(String, String)> =
+        sc.namespaces.iter().map(|n| (n.name.clone(), format!("{prefix}{}", n.name))).filter(|(_, r)| ns::exists(r)).collect();
+    remove(&names)?;
+    Ok(names.len())
+}

@@ -1,0 +1,116 @@
+//! `fwcheck verify`: build the lab, load each namespace's rules as its file
+//! would, zero the counters, send the traffic from inside the namespaces,
+//! read the counters back, and predict the same traffic. Comparing the two
+//! is the caller's (a listing is a report).
+
+use super::kernel;
+use super::lab::{mac_of, Lab};
+use super::traffic::{self, Owner};
+use crate::ir::{Family, Ruleset};
+use crate::load::{load_str, LoadOptions};
+use crate::netfilter::Backend;
+use crate::predict::run::World;
+use crate::scenario::{spec_src, Scenario};
+use std::io;
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// What the kernel said, and what fwcheck predicted.
+pub struct Verified {
+    /// Per namespace (scenario order) and family the traffic used: the
+    /// kernel's rule set with its counters, read back with iptables-save -c.
+    pub kernel: Vec<(String, Family, Ruleset)>,
+    /// Every possible outcome fwcheck predicts.
+    pub worlds: Vec<World>,
+    /// The lab, if kept (`keep`).
+    pub lab: Option<Lab>,
+}
+
+struct ByAddress<'a> {
+    hosts: &'a [crate::predict::host::Host],
+    lab: &'a Lab,
+}
+
+impl Owner for ByAddress<'_> {
+    fn netns_of(&self, a: IpAddr) -> Option<String> {
+        let i = self.hosts.iter().position(|h| h.is_local(a))?;
+        self.lab.names.get(i).map(|(_, real)| real.clone())
+    }
+}
+
+/// The families the scenario's traffic uses.
+pub fn families(sc: &Scenario) -> Vec<Family> {
+    let mut f: Vec<Family> = Vec::new();
+    for (s, _) in &sc.traffic {
+        let fam = if spec_src(s).is_ipv4() { Family::Ipv4 } else { Family::Ipv6 };
+        if !f.contains(&fam) {
+            f.push(fam);
+        }
+    }
+    f
+}
+
+/// Runs the scenario in a lab whose namespaces are named `prefix` + the
+/// scenario's names. The lab is removed before this returns unless `keep`.
+pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::Result<Verified> {
+    let hosts = sc.hosts(&|e| mac_of(sc, e));
+    let specs: Vec<_> = sc.traffic.iter().map(|(s, _)| s.clone()).collect();
+    let empty = Ruleset::default();
+    let worlds = sc.run(&hosts, &empty, backend, true).run(&specs).map_err(io::Error::other)?;
+    let mut lab = Lab::up(sc, prefix)?;
+    let fams = families(sc);
+    for (n, (_, real)) in sc.namespaces.iter().zip(&lab.names) {
+        if let Some(r) = &n.rules {
+            kernel::load(real, &r.load, backend)?;
+        }
+    }
+    // The counters before the traffic, to subtract: zeroing them with
+    // `iptables -Z` would change what is measured (iptables-nft gives a
+    // zeroed base chain a policy counter it did not have).
+    let before = read_all(sc, &lab, backend, &fams)?;
+    for s in &specs {
+        traffic::send(s, &ByAddress { hosts: &hosts, lab: &lab })?;
+    }
+    // Packets still on the wire (a last ACK) land before the counters are read.
+    std::thread::sleep(Duration::from_millis(50));
+    let mut read = read_all(sc, &lab, backend, &fams)?;
+    for ((_, _, after), (_, _, before)) in read.iter_mut().zip(&before) {
+        subtract(after, before);
+    }
+    lab.keep = keep;
+    let lab = if keep { Some(lab) } else { lab.down().map(|_| None)? };
+    Ok(Verified { kernel: read, worlds, lab })
+}
+
+/// Every namespace's rules with counters, per family (`iptables-save -c`).
+fn read_all(sc: &Scenario, lab: &Lab, backend: Backend, fams: &[Family]) -> io::Result<Vec<(String, Family, Ruleset)>> {
+    let mut read = Vec::new();
+    for (n, (_, real)) in sc.namespaces.iter().zip(&lab.names) {
+        for f in fams {
+            let text = kernel::save(real, backend, *f)?;
+            let (sources, loaded) = load_str(&format!("{}-save -c in {}", f.command(), n.name), &text, &LoadOptions { save_family: Some(*f), netns: None });
+            let rs = loaded.ruleset.ok_or_else(|| {
+                let errs: Vec<String> = loaded.diagnostics.iter().map(|d| d.short(&sources)).collect();
+                io::Error::other(format!("fwcheck cannot read the kernel's rules back: {}", errs.join("; ")))
+            })?;
+            read.push((n.name.clone(), *f, rs));
+        }
+    }
+    Ok(read)
+}
+
+/// `after` minus `before`, counter by counter (same tables, chains, rules).
+fn subtract(after: &mut Ruleset, before: &Ruleset) {
+    for t in &mut after.tables {
+        let Some(bt) = before.tables.iter().find(|b| b.family == t.family && b.name == t.name) else { continue };
+        for c in &mut t.chains {
+            let Some(bc) = bt.chains.iter().find(|b| b.name == c.name) else { continue };
+            c.counters.packets = c.counters.packets.saturating_sub(bc.counters.packets);
+            c.counters.bytes = c.counters.bytes.saturating_sub(bc.counters.bytes);
+            for (r, br) in c.rules.iter_mut().zip(&bc.rules) {
+                r.counters.packets = r.counters.packets.saturating_sub(br.counters.packets);
+                r.counters.bytes = r.counters.bytes.saturating_sub(br.counters.bytes);
+            }
+        }
+    }
+}
