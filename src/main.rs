@@ -122,6 +122,9 @@ enum Command {
         /// Leave the lab up afterwards, for inspection.
         #[arg(long)]
         keep: bool,
+        /// Print the predicted trace of every packet, hop by hop.
+        #[arg(long)]
+        trace: bool,
         /// Namespace names are PREFIX + the scenario's names (default
         /// `fwck-PID-`, so a run never meets another's namespaces).
         #[arg(long)]
@@ -181,7 +184,7 @@ fn main() -> ExitCode {
         Command::Apply { rules, netns, backend, ipv6 } => {
             cli::lab::apply(&rules, netns.as_deref(), backend, LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None })
         }
-        Command::Verify { scenario, flows, backend, keep, prefix } => cli::lab::verify(&scenario, &flows, backend, keep, prefix),
+        Command::Verify { scenario, flows, backend, keep, prefix, trace } => cli::lab::verify(&scenario, &flows, backend, keep, prefix, trace),
     }
 }
 

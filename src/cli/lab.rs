@@ -142,7 +142,19 @@ fn listings(sc: &Scenario, v: &verify::Verified, world: Option<usize>) -> String
     out
 }
 
-pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix: Option<String>) -> ExitCode {
+/// Each predicted packet's trace, in the first outcome (or the one shown).
+fn traces(sc: &Scenario, v: &verify::Verified, world: usize) -> String {
+    let empty = fwcheck::ir::Ruleset::default();
+    let mut out = String::new();
+    for (n, p) in v.worlds[world].packets.iter().enumerate() {
+        let rs = sc.namespaces.get(p.node).and_then(|ns| ns.rules.as_ref()).map_or(&empty, |r| &r.ruleset);
+        out.push_str(&fwcheck::report::trace::packet(rs, n + 1, p));
+    }
+    out.push('\n');
+    out
+}
+
+pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix: Option<String>, trace: bool) -> ExitCode {
     let sc = match read_scenario(path, flows) {
         Ok(s) => s,
         Err(c) => return c,
@@ -165,6 +177,9 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
     let n = sc.traffic.len();
     let what = format!("backend {}, {n} flow{}", backend_name(backend), if n == 1 { "" } else { "s" });
     if let Some(w) = predicted.iter().position(|p| *p == kernel) {
+        if trace {
+            let _ = out.write_all(traces(&sc, &v, w).as_bytes());
+        }
         let _ = out.write_all(kernel.as_bytes());
         let of = if predicted.len() > 1 { format!(", outcome {} of {} predicted", w + 1, predicted.len()) } else { String::new() };
         let _ = writeln!(out, "verify: ok: the kernel's counters equal the prediction ({what}{of})");
@@ -178,6 +193,9 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
     let closest = (0..predicted.len())
         .min_by_key(|&w| similar::TextDiff::from_lines(&predicted[w], &kernel).iter_all_changes().filter(|c| c.tag() != similar::ChangeTag::Equal).count())
         .unwrap_or(0);
+    if trace {
+        let _ = out.write_all(traces(&sc, &v, closest).as_bytes());
+    }
     let diff = similar::TextDiff::from_lines(&predicted[closest], &kernel);
     let text = diff.unified_diff().context_radius(3).header("predicted", "kernel").to_string();
     let color = std::io::stdout().is_terminal();

@@ -28,8 +28,10 @@ pub trait Owner: Sync {
 }
 
 /// Sends one SPEC's traffic. `owner` finds the sending (and receiving)
-/// namespaces by address.
-pub fn send(spec: &Spec, owner: &dyn Owner) -> io::Result<()> {
+/// namespaces by address; `server` says where the server listens when that
+/// is not the destination the client sends to (after a DNAT): namespace,
+/// address, port.
+pub fn send(spec: &Spec, owner: &dyn Owner, server: Option<(String, IpAddr, u16)>) -> io::Result<()> {
     let src_ns = |a: IpAddr| owner.netns_of(a).ok_or_else(|| io::Error::other(format!("no namespace has the address {a}")));
     match spec {
         Spec::Ping { src, dst, count, size } => {
@@ -37,24 +39,34 @@ pub fn send(spec: &Spec, owner: &dyn Owner) -> io::Result<()> {
             ns::run_in(&src_ns(src)?, move || ping(src, dst, count, size))
         }
         Spec::Tcp { src, dst, sport, dport, data, closed } => {
-            let server = if *closed { None } else { owner.netns_of(*dst) };
+            let (sns, listen) = listener(*closed, owner, server, *dst, *dport);
             let client_ns = src_ns(*src)?;
             let (src, dst, sport, dport, data) = (*src, *dst, *sport, *dport, *data);
-            with_server(server, move |ready: mpsc::Sender<()>| tcp_server(SocketAddr::new(dst, dport), ready), move || {
+            with_server(sns, move |ready: mpsc::Sender<()>| tcp_server(listen, ready), move || {
                 ns::run_in(&client_ns, move || tcp_client(SocketAddr::new(src, sport), SocketAddr::new(dst, dport), data))
             })
         }
         Spec::Udp { src, dst, sport, dport, size, closed, reply } => {
-            let server = if *closed { None } else { owner.netns_of(*dst) };
+            let (sns, listen) = listener(*closed, owner, server, *dst, *dport);
             let client_ns = src_ns(*src)?;
             let (src, dst, sport, dport, size, reply) = (*src, *dst, *sport, *dport, *size, *reply);
-            with_server(server, move |ready: mpsc::Sender<()>| udp_server(SocketAddr::new(dst, dport), reply, ready), move || {
+            with_server(sns, move |ready: mpsc::Sender<()>| udp_server(listen, reply, ready), move || {
                 ns::run_in(&client_ns, move || udp_client(SocketAddr::new(src, sport), SocketAddr::new(dst, dport), size, reply))
             })
         }
         Spec::Packet { .. } => Err(io::Error::other(
             "verify sends flows (ping, tcp, udp); a single crafted packet (`--packet`) is not sent: write it as a flow, or use `fwcheck predict`",
         )),
+    }
+}
+
+/// The namespace and address a server listens on; no namespace for a
+/// closed port.
+fn listener(closed: bool, owner: &dyn Owner, server: Option<(String, IpAddr, u16)>, dst: IpAddr, dport: u16) -> (Option<String>, SocketAddr) {
+    match server {
+        _ if closed => (None, SocketAddr::new(dst, dport)),
+        Some((ns, a, p)) => (Some(ns), SocketAddr::new(a, p)),
+        None => (owner.netns_of(dst), SocketAddr::new(dst, dport)),
     }
 }
 

@@ -68,8 +68,17 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
     // `iptables -Z` would change what is measured (iptables-nft gives a
     // zeroed base chain a policy counter it did not have).
     let before = read_all(sc, &lab, backend, &fams)?;
+    let run = sc.run(&hosts, &empty, backend, true);
     for s in &specs {
-        traffic::send(s, &ByAddress { hosts: &hosts, lab: &lab })?;
+        // Where the flow's first packet is delivered, as predicted: the
+        // server listens there (after a DNAT that is not the address the
+        // client sends to).
+        let first = run.run(std::slice::from_ref(s)).ok().and_then(|w| {
+            let w = w.into_iter().next()?;
+            let r = w.packets.into_iter().find(|r| r.fate == crate::predict::run::Fate::Delivered)?;
+            Some((lab.names.get(r.node)?.1.clone(), r.packet.dst, r.packet.dport))
+        });
+        traffic::send(s, &ByAddress { hosts: &hosts, lab: &lab }, first)?;
     }
     // Packets still on the wire (a last ACK) land before the counters are read.
     std::thread::sleep(Duration::from_millis(50));

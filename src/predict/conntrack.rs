@@ -57,7 +57,7 @@ impl Table {
     /// original direction) of the connection an ICMP error is about.
     pub fn lookup(&self, p: &Packet, t: Tuple, related: Option<Tuple>) -> CtInfo {
         if let Some(r) = related {
-            if let Some(e) = self.entries.iter().find(|e| e.orig == r || e.reply == r || e.orig == reverse(r)) {
+            if let Some(e) = self.entries.iter().find(|e| e.orig == r || e.reply == r || e.orig == reverse(r) || e.reply == reverse(r)) {
                 return info(e, CtState::Related, CtDir::Original, p.proto);
             }
             // A reply REJECT sends about a packet whose connection was never
@@ -74,6 +74,17 @@ impl Table {
             return info(e, CtState::Established, CtDir::Reply, p.proto);
         }
         CtInfo { state: CtState::New, dir: CtDir::Original, status: 0, mark: 0, proto: p.proto, orig: t, reply: reverse(t), expires: 0 }
+    }
+
+    /// The tuple a later packet of a translated connection leaves with:
+    /// conntrack applies the connection's NAT to every packet, although
+    /// only the first one sees the nat table. `None` without translation.
+    pub fn translation(&self, p: &Packet, t: Tuple) -> Option<Tuple> {
+        let e = &self.entries[*self.index.get(&(p.proto, t))?];
+        if e.orig == reverse(e.reply) {
+            return None;
+        }
+        Some(if e.orig == t { reverse(e.reply) } else { reverse(e.orig) })
     }
 
     /// Whether the packet starts a connection (no entry yet): only then

@@ -72,6 +72,10 @@ pub struct World {
     /// One conntrack table per host.
     #[serde(skip)]
     ct: Vec<conntrack::Table>,
+    /// The current flow's first packet as it was delivered (after any
+    /// NAT): the server answers from its destination to its source.
+    #[serde(skip)]
+    server: Option<Tuple>,
 }
 
 /// An orderable form of [`Hit`], for the counters map.
@@ -239,7 +243,8 @@ impl<'a> Run<'a> {
         for &(c2s, flags, len) in segs {
             let mut next = Vec::new();
             for w in live {
-                let (src, dst, sport, dport) = if c2s { (a, b, sp, dp) } else { (b, a, dp, sp) };
+                let (sa, sb, ssp, sdp) = w.server.unwrap_or((a, b, sp, dp));
+                let (src, dst, sport, dport) = if c2s { (a, b, sp, dp) } else { (sb, sa, sdp, ssp) };
                 let mut p = super::spec::bare(src, dst, 6, len);
                 p.sport = sport;
                 p.dport = dport;
@@ -252,10 +257,14 @@ impl<'a> Run<'a> {
                     vec![]
                 };
                 let label = || format!("tcp {} {src}:{sport} -> {dst}:{dport}", crate::ext::tcp::flags_to_save(flags));
-                for w2 in self.packet(w.clone(), p.clone(), &label, None)? {
+                for mut w2 in self.packet(w.clone(), p.clone(), &label, None)? {
+                    if w2.server.is_none() {
+                        w2.server = delivered_at(&w2);
+                    }
+                    let got = w2.packets.last().map(|r| r.packet.clone()).unwrap_or_else(|| p.clone());
                     match last_fate(&w2) {
                         Some((_, Fate::Delivered | Fate::Sent { .. })) => next.push(w2),
-                        Some((n, Fate::Rejected { with, .. })) => stopped.extend(self.reject_reply(w2, n, &p, &with)?),
+                        Some((n, Fate::Rejected { with, .. })) => stopped.extend(self.reject_reply(w2, n, &got, &with)?),
                         _ => {
                             stopped.push(w2.with_note(
                                 "the flow stops here: the sender retries or gives up, depending on the program; fwcheck counts the first attempt only",
@@ -267,6 +276,9 @@ impl<'a> Run<'a> {
             live = next;
         }
         live.extend(stopped);
+        for w in &mut live {
+            w.server = None;
+        }
         Ok(live)
     }
 
@@ -281,16 +293,21 @@ impl<'a> Run<'a> {
         let label = || format!("udp {a}:{sp} -> {b}:{dp}");
         let mut out = Vec::new();
         for w2 in self.packet(w, p.clone(), &label, None)? {
+            // The datagram as it arrived (after any DNAT): what the server
+            // answers, or what an ICMP error quotes.
+            let got = w2.packets.last().map(|r| r.packet.clone()).unwrap_or_else(|| p.clone());
             match last_fate(&w2) {
-                Some((n, Fate::Delivered)) if closed => out.extend(self.icmp_error(w2, &p, (3, 3), From::Node(n))?),
+                Some((n, Fate::Delivered)) if closed => out.extend(self.icmp_error(w2, &got, (3, 3), From::Node(n))?),
                 Some((n, Fate::Sent { .. })) if closed => out.extend(self.icmp_error(w2, &p, (3, 3), From::Outside(n))?),
-                Some((_, Fate::Delivered | Fate::Sent { .. })) if reply => {
-                    let mut r = super::spec::bare(b, a, 17, 28 + size);
-                    r.sport = dp;
-                    r.dport = sp;
-                    out.extend(self.packet(w2, r, &|| format!("udp reply {b}:{dp} -> {a}:{sp}"), None)?);
+                Some((n, Fate::Delivered | Fate::Sent { .. })) if reply => {
+                    let (ra, rb, rsp, rdp) = delivered_at(&w2).unwrap_or((a, b, sp, dp));
+                    let mut r = super::spec::bare(rb, ra, 17, 28 + size);
+                    r.sport = rdp;
+                    r.dport = rsp;
+                    let from = if matches!(last_fate(&w2), Some((_, Fate::Delivered))) { From::Node(n) } else { From::Outside(n) };
+                    out.extend(self.send(w2, r, &|| format!("udp reply {rb}:{rdp} -> {ra}:{rsp}"), None, None, from)?);
                 }
-                Some((n, Fate::Rejected { with, .. })) => out.extend(self.reject_reply(w2, n, &p, &with)?),
+                Some((n, Fate::Rejected { with, .. })) => out.extend(self.reject_reply(w2, n, &got, &with)?),
                 _ => out.push(w2),
             }
         }
@@ -376,9 +393,12 @@ impl<'a> Run<'a> {
                     continue;
                 }
             };
-            let mut rep = super::spec::bare(dst, src, if v6 { 58 } else { 1 }, len);
+            // The reply comes from the address the request reached (after
+            // any DNAT).
+            let (rdst, rsrc) = delivered_at(&w).map_or((src, dst), |d| (d.0, d.1));
+            let mut rep = super::spec::bare(rsrc, rdst, if v6 { 58 } else { 1 }, len);
             rep.icmp_type = if v6 { 129 } else { 0 };
-            out.extend(self.send(w, rep, &|| format!("ping #{seq} echo reply {dst} -> {src}"), Some(PING_ID), None, from)?);
+            out.extend(self.send(w, rep, &|| format!("ping #{seq} echo reply {rsrc} -> {rdst}"), Some(PING_ID), None, from)?);
         }
         Ok(out)
     }
@@ -493,6 +513,27 @@ impl<'a> Run<'a> {
             p.ct = Some(ct_table.lookup(&p, tuple, rel));
         }
         let nat = node.ct_on && first;
+        // A later packet of a translated connection: its destination is
+        // rewritten where the nat table would be (before routing), its
+        // source at the end of POSTROUTING or INPUT.
+        let xlate = if node.ct_on && !first { ct_table.translation(&p, tuple) } else { None };
+        let icmp = p.proto == 1 || p.proto == 58;
+        let set_dst = |q: &mut Packet| {
+            if let Some(x) = xlate {
+                q.dst = x.1;
+                if !icmp {
+                    q.dport = x.3;
+                }
+            }
+        };
+        let set_src = |q: &mut Packet| {
+            if let Some(x) = xlate {
+                q.src = x.0;
+                if !icmp {
+                    q.sport = x.2;
+                }
+            }
+        };
         let local = host.local_addrs();
         // Each possible course goes hook by hook; the routing decision after
         // PREROUTING sees the destination as DNAT left it.
@@ -509,6 +550,9 @@ impl<'a> Run<'a> {
                 part.fate = Some(Fate::NotForwarded);
                 done.push(part);
                 continue;
+            }
+            if hook == Hook::Output && part.next == 0 {
+                set_dst(&mut part.p);
             }
             if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
                 part.p.oif = Some(host.iface_for(part.p.dst));
@@ -537,7 +581,13 @@ impl<'a> Run<'a> {
                     Verdict::Reject { with } => Some(Fate::Rejected { hook, with: with.clone() }),
                     Verdict::Unknown { reason } => Some(Fate::Unknown { hook, reason: reason.clone() }),
                 };
-                let p2 = c.packet;
+                let mut p2 = c.packet;
+                if hook == Hook::Prerouting {
+                    set_dst(&mut p2);
+                }
+                if matches!(hook, Hook::Postrouting | Hook::Input) && fate.is_none() {
+                    set_src(&mut p2);
+                }
                 // Routing after PREROUTING: local delivery or forwarding,
                 // decided on the destination as the nat table left it.
                 let path2 = if hook == Hook::Prerouting {
@@ -585,6 +635,12 @@ impl<'a> Run<'a> {
         }
         Ok(out)
     }
+}
+
+/// The last packet of a world as it was delivered (after any NAT): its
+/// addresses and ports as the receiving host saw them.
+fn delivered_at(w: &World) -> Option<Tuple> {
+    w.packets.last().filter(|r| r.fate == Fate::Delivered).map(|r| (r.packet.src, r.packet.dst, r.packet.sport, r.packet.dport))
 }
 
 /// The host and fate of the last packet of a world.
