@@ -60,9 +60,16 @@ pub fn from_script(sources: &mut SourceMap, src: Source) -> (Option<Scenario>, V
     let file_span = Span::new(file, 0, 0);
     r.finish(file_span);
     let mut sc = r.sc;
-    // Syntax errors of non-iptables lines (quotes …) come from the parse;
-    // errors of iptables lines from the per-namespace loads.
-    diags.extend(parse_diags.into_iter().filter(|d| d.code.starts_with("lex::")));
+    // Lines that are neither lab lines nor iptables commands, and syntax
+    // errors, come from the parse; the per-namespace loads parse again and
+    // repeat some of them, which the dedup below removes.
+    diags.extend(parse_diags.into_iter().map(|d| {
+        if d.code == "parse::not-iptables" {
+            d.with_help("a lab script may hold ip netns/link/addr/route, sysctl, echo > /proc/sys, ping and iptables lines; remove or comment out the others")
+        } else {
+            d
+        }
+    }));
     for ns in rule_ns {
         match sc.namespaces.iter_mut().find(|n| n.name == ns) {
             Some(n) => n.rules = load_rules(sources, Source::new(name.clone(), text.to_string()), Some(&ns), &mut diags),
