@@ -75,7 +75,11 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
         // client sends to).
         let first = run.run(std::slice::from_ref(s)).ok().and_then(|w| {
             let w = w.into_iter().next()?;
-            let r = w.packets.into_iter().find(|r| r.fate == crate::predict::run::Fate::Delivered)?;
+            // The hops of the first packet share its label (after the
+            // host's name); a later delivered packet (a reply) does not count.
+            let what = |l: &str| l.split_once(": ").map_or(l.to_string(), |(_, x)| x.to_string());
+            let label = what(&w.packets.first()?.label);
+            let r = w.packets.into_iter().take_while(|r| what(&r.label) == label).find(|r| r.fate == crate::predict::run::Fate::Delivered)?;
             Some((lab.names.get(r.node)?.1.clone(), r.packet.dst, r.packet.dport))
         });
         traffic::send(s, &ByAddress { hosts: &hosts, lab: &lab }, first)?;
