@@ -55,7 +55,12 @@ enum Command {
     /// will read.
     Predict {
         /// The host's rule set (command script or iptables-save file).
-        rules: String,
+        #[arg(required_unless_present = "scenario")]
+        rules: Option<String>,
+        /// Predict a whole scenario instead (a .toml or a lab script, as for
+        /// `verify`): its namespaces, links, rules and traffic.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["rules", "host", "sysctls"])]
+        scenario: Option<String>,
         /// One packet: `tcp 10.0.0.1:40000 -> 10.0.0.2:22 syn in eth0`,
         /// `udp A:P -> B:Q`, `icmp A -> B echo-request`.
         #[arg(long = "packet", value_name = "SPEC")]
@@ -167,7 +172,7 @@ fn main() -> ExitCode {
             };
             parse(files, format, LoadOptions { save_family, netns }, counters)
         }
-        Command::Predict { rules, packets, flows, packets_file, trace, host, sysctls, backend, format, ipv6 } => {
+        Command::Predict { rules, scenario, packets, flows, packets_file, trace, host, sysctls, backend, format, ipv6 } => {
             let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
             // (SPEC, whether it is a flow)
             let mut specs: Vec<(String, bool)> = packets.iter().map(|p| (p.clone(), false)).chain(flows.iter().map(|f| (f.clone(), true))).collect();
@@ -178,7 +183,11 @@ fn main() -> ExitCode {
                 }
             }
             let trace = trace || packets_file.is_none();
-            predict(rules, specs, host, sysctls, backend, format, opts, trace)
+            match (scenario, rules) {
+                (Some(sc), _) => cli::lab::predict(&sc, &specs, backend, matches!(format, PredictFormat::Json), trace),
+                (None, Some(rules)) => predict(rules, specs, host, sysctls, backend, format, opts, trace),
+                (None, None) => usage("give a rule file or --scenario FILE".into()),
+            }
         }
         Command::Lab { action, scenario, prefix } => cli::lab::lab(matches!(action, LabAction::Up), &scenario, &prefix),
         Command::Apply { rules, netns, backend, ipv6 } => {

@@ -2,6 +2,8 @@
 
 use super::super::{load_files, report_diagnostics, usage};
 use fwcheck::ir::save::{save, SaveOptions};
+use fwcheck::ir::{Family, Ruleset};
+use fwcheck::predict::run::World;
 use fwcheck::load::LoadOptions;
 use fwcheck::netfilter::Backend;
 use fwcheck::netns::{kernel, lab, verify};
@@ -122,25 +124,26 @@ fn backend_name(b: Backend) -> &'static str {
     }
 }
 
-/// The listing of every namespace's tables, predicted (`world`) or read
-/// from the kernel (`None`).
-fn listings(sc: &Scenario, v: &verify::Verified, world: Option<usize>) -> String {
+/// The listing of every namespace's tables, for families `fams`: predicted
+/// (`world`) or as the kernel holds them (`kernel`, when `world` is None).
+/// A table either side has is listed, so a table only one side has shows
+/// up in a diff.
+fn listings(sc: &Scenario, fams: &[Family], world: Option<&World>, kernel: &[(String, Family, Ruleset)]) -> String {
+    let empty = Ruleset::default();
     let mut out = String::new();
     for (i, ns) in sc.namespaces.iter().enumerate() {
-        for (name, fam, kernel_rs) in v.kernel.iter().filter(|(n, _, _)| *n == ns.name) {
-            let empty = fwcheck::ir::Ruleset::default();
+        for fam in fams {
             let rules = ns.rules.as_ref().map_or(&empty, |r| &r.ruleset);
+            let kernel_rs = kernel.iter().find(|(n, f, _)| *n == ns.name && f == fam).map_or(&empty, |k| &k.2);
             let shown = match world {
-                Some(w) => fwcheck::predict::run::with_counters(rules, *fam, &v.worlds[w], i),
+                Some(w) => fwcheck::predict::run::with_counters(rules, *fam, w, i),
                 None => kernel_rs.clone(),
             };
-            // The tables either side has, so a table that only one side
-            // has shows up in the diff.
             let mut tables: Vec<_> = rules.tables.iter().chain(&kernel_rs.tables).filter(|t| t.family == *fam).map(|t| t.name).collect();
             tables.sort();
             tables.dedup();
             for t in tables {
-                out.push_str(&format!("# {name}: {} -t {t} -vnxL\n", fam.command()));
+                out.push_str(&format!("# {}: {} -t {t} -vnxL\n", ns.name, fam.command()));
                 out.push_str(&fwcheck::report::listing(&shown, *fam, t));
                 out.push('\n');
             }
@@ -149,11 +152,11 @@ fn listings(sc: &Scenario, v: &verify::Verified, world: Option<usize>) -> String
     out
 }
 
-/// Each predicted packet's trace, in the first outcome (or the one shown).
-fn traces(sc: &Scenario, v: &verify::Verified, world: usize) -> String {
-    let empty = fwcheck::ir::Ruleset::default();
+/// Each predicted packet's trace in one outcome, host by host.
+fn traces(sc: &Scenario, w: &World) -> String {
+    let empty = Ruleset::default();
     let mut out = String::new();
-    for (n, p) in v.worlds[world].packets.iter().enumerate() {
+    for (n, p) in w.packets.iter().enumerate() {
         let rs = sc.namespaces.get(p.node).and_then(|ns| ns.rules.as_ref()).map_or(&empty, |r| &r.ruleset);
         out.push_str(&fwcheck::report::trace::packet(rs, n + 1, p));
     }
@@ -178,14 +181,15 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
         Ok(v) => v,
         Err(e) => return usage(format!("verify could not run the scenario (the lab was removed): {e}")),
     };
-    let kernel = listings(&sc, &v, None);
-    let predicted: Vec<String> = (0..v.worlds.len()).map(|w| listings(&sc, &v, Some(w))).collect();
+    let fams = verify::families(&sc);
+    let kernel = listings(&sc, &fams, None, &v.kernel);
+    let predicted: Vec<String> = v.worlds.iter().map(|w| listings(&sc, &fams, Some(w), &v.kernel)).collect();
     let mut out = std::io::stdout().lock();
     let n = sc.traffic.len();
     let what = format!("backend {}, {n} flow{}", backend_name(backend), if n == 1 { "" } else { "s" });
     if let Some(w) = predicted.iter().position(|p| *p == kernel) {
         if trace {
-            let _ = out.write_all(traces(&sc, &v, w).as_bytes());
+            let _ = out.write_all(traces(&sc, &v.worlds[w]).as_bytes());
         }
         let _ = out.write_all(kernel.as_bytes());
         let of = if predicted.len() > 1 { format!(", outcome {} of {} predicted", w + 1, predicted.len()) } else { String::new() };
@@ -201,7 +205,7 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
         .min_by_key(|&w| similar::TextDiff::from_lines(&predicted[w], &kernel).iter_all_changes().filter(|c| c.tag() != similar::ChangeTag::Equal).count())
         .unwrap_or(0);
     if trace {
-        let _ = out.write_all(traces(&sc, &v, closest).as_bytes());
+        let _ = out.write_all(traces(&sc, &v.worlds[closest]).as_bytes());
     }
     let diff = similar::TextDiff::from_lines(&predicted[closest], &kernel);
     let text = diff.unified_diff().context_radius(3).header("predicted", "kernel").to_string();
@@ -223,3 +227,58 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
     ExitCode::from(1)
 }
 
+
+/// `fwcheck predict --scenario FILE`: the scenario's hosts, rules and
+/// traffic (plus `extra` SPECs), predicted without building anything.
+pub fn predict(path: &str, extra: &[(String, bool)], backend: Backend, json: bool, trace: bool) -> ExitCode {
+    let mut sc = match read_scenario(path, &[]) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    for (s, flow) in extra {
+        match fwcheck::predict::spec::parse_as(s, *flow) {
+            Ok(spec) => sc.traffic.push((spec, fwcheck::source::Span::new(0, 0, 0))),
+            Err(e) => return usage(e),
+        }
+    }
+    if sc.traffic.is_empty() {
+        return usage("the scenario sends no traffic: give --flow or --packet".into());
+    }
+    let hosts = sc.hosts(&|e| lab::mac_of(&sc, e));
+    let empty = Ruleset::default();
+    let specs: Vec<_> = sc.traffic.iter().map(|(s, _)| s.clone()).collect();
+    let worlds = match sc.run(&hosts, &empty, backend, trace).run(&specs) {
+        Ok(w) => w,
+        Err(e) => return usage(e),
+    };
+    let fams = verify::families(&sc);
+    let mut out = String::new();
+    if json {
+        let names: Vec<&str> = sc.namespaces.iter().map(|n| n.name.as_str()).collect();
+        let v = serde_json::json!({ "backend": backend, "outcomes": worlds.iter().map(|w| serde_json::json!({
+            "assumed": w.assumed,
+            "notes": w.notes,
+            "packets": w.packets.iter().map(|p| serde_json::json!({"netns": names[p.node], "run": p})).collect::<Vec<_>>(),
+            "counters": w.counters.iter().map(|(k, (p, b))| serde_json::json!({"netns": names[k.node], "table": k.table, "chain": k.chain, "rule": k.rule.map(|r| r + 1), "packets": p, "bytes": b})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>() });
+        out = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
+    } else {
+        if worlds.len() > 1 {
+            out.push_str(&format!("{} possible outcomes: a match fwcheck cannot decide from the packets, or the timing of a flow (see each outcome's notes)\n\n", worlds.len()));
+        }
+        for (i, w) in worlds.iter().enumerate() {
+            if worlds.len() > 1 {
+                out.push_str(&format!("=== outcome {} of {} ===\n", i + 1, worlds.len()));
+            }
+            for n in &w.notes {
+                out.push_str(&format!("note: {n}\n"));
+            }
+            if trace {
+                out.push_str(&traces(&sc, w));
+            }
+            out.push_str(&listings(&sc, &fams, Some(w), &[]));
+        }
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    ExitCode::SUCCESS
+}

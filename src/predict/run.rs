@@ -423,12 +423,16 @@ impl<'a> Run<'a> {
         from: From,
     ) -> Result<Vec<World>, String> {
         let mut out = Vec::new();
+        let sent = (p.src, p.dst);
         let mut todo = std::collections::VecDeque::from([(w, p, from, 0usize)]);
         while let Some((w, p, from, hops)) = todo.pop_front() {
             if hops > MAX_HOPS {
                 return Err(format!("a packet from {} to {} went through more than {MAX_HOPS} hosts: the routes form a loop", p.src, p.dst));
             }
-            for w2 in self.hop(w, p, label, icmp_id, related, from)? {
+            // After a NAT on the way, say how this host sees the packet.
+            let here = (p.src, p.dst);
+            let relabel = || if here == sent { label() } else { format!("{} (here {} -> {})", label(), here.0, here.1) };
+            for w2 in self.hop(w, p, &relabel, icmp_id, related, from)? {
                 let Some(last) = w2.packets.last() else {
                     out.push(w2);
                     continue;
