@@ -7,6 +7,7 @@
 //! each carrying that assumption; fwcheck never picks one.
 
 use super::{policy_counts, tables_at, Backend};
+use crate::ext::t_nat::NatRange;
 use crate::ext::{Target, TargetExt};
 use crate::ir::{Family, Hook, Policy, Rule, Ruleset, TableName};
 use crate::predict::{EvalCx, Packet, Tri};
@@ -95,6 +96,10 @@ pub struct HookWalk<'a> {
     /// table only while the connection's NAT is not yet set up).
     pub nat: bool,
     pub cx: EvalCx<'a>,
+    /// The host's interfaces with their addresses, in the order they were
+    /// given: MASQUERADE and REDIRECT take their address from one. Empty
+    /// when not known, and those targets then predict nothing.
+    pub ifaces: &'a [crate::predict::host::Iface],
     /// Record the trace; without it only verdicts and counters are kept,
     /// which is what large runs (`--packets FILE`) need.
     pub trace: bool,
@@ -315,14 +320,42 @@ impl HookWalk<'_> {
             TargetExt::Reject(r) => Some(Step::End(Verdict::Reject { with: r.kind().to_string() })),
             TargetExt::Dnat(n) => Some(self.nat_step("DNAT", &n.0.range, st)),
             TargetExt::Snat(n) => Some(self.nat_step("SNAT", &n.0.range, st)),
-            TargetExt::Masquerade(_) => {
-                Some(Step::End(Verdict::Unknown { reason: "MASQUERADE takes the address of the outgoing interface, which fwcheck is not told yet".into() }))
-            }
-            TargetExt::Redirect(_) => {
-                Some(Step::End(Verdict::Unknown { reason: "REDIRECT takes the address of the incoming interface, which fwcheck is not told yet".into() }))
-            }
+            TargetExt::Masquerade(m) => Some(match self.masquerade_addr(p) {
+                Ok(a) => self.nat_step("SNAT", &NatRange { addrs: Some((a, a)), ..m.0.range.clone() }, st),
+                Err(reason) => Step::End(Verdict::Unknown { reason }),
+            }),
+            TargetExt::Redirect(r) => Some(match self.redirect_addr(p) {
+                Ok(a) => self.nat_step("DNAT", &NatRange { addrs: Some((a, a)), ..r.0.range.clone() }, st),
+                Err(reason) => Step::End(Verdict::Unknown { reason }),
+            }),
             TargetExt::Opaque(o) => Some(Step::End(Verdict::Unknown { reason: format!("fwcheck does not model the {} target", o.name) })),
         }
+    }
+
+    /// MASQUERADE's source address: the outgoing interface's address on the
+    /// destination's subnet, else its first of the family (the kernel's
+    /// inet_select_addr for the route's next hop).
+    fn masquerade_addr(&self, p: &Packet) -> Result<std::net::IpAddr, String> {
+        let oif = p.oif.as_deref().unwrap_or_default();
+        let i = self.ifaces.iter().find(|i| i.name == oif).ok_or_else(|| format!("MASQUERADE: fwcheck does not know the addresses of `{oif}` (give the host's interfaces)"))?;
+        let fam: Vec<_> = i.addrs.iter().filter(|(a, _)| a.is_ipv4() == p.dst.is_ipv4()).collect();
+        fam.iter()
+            .find(|(a, l)| crate::predict::host::in_prefix(*a, *l, p.dst))
+            .or(fam.first())
+            .map(|(a, _)| *a)
+            .ok_or_else(|| format!("MASQUERADE: `{oif}` has no address of the packet's family, so the kernel drops the packet"))
+    }
+
+    /// REDIRECT's destination: the first address of the incoming interface
+    /// (PREROUTING), or loopback for a locally generated packet (OUTPUT),
+    /// as nf_nat_redirect does.
+    fn redirect_addr(&self, p: &Packet) -> Result<std::net::IpAddr, String> {
+        if self.hook == Hook::Output {
+            return Ok(if p.dst.is_ipv4() { "127.0.0.1".parse().expect("literal") } else { "::1".parse().expect("literal") });
+        }
+        let iif = p.iif.as_deref().unwrap_or_default();
+        let i = self.ifaces.iter().find(|i| i.name == iif).ok_or_else(|| format!("REDIRECT: fwcheck does not know the addresses of `{iif}` (give the host's interfaces)"))?;
+        i.addrs.iter().map(|(a, _)| *a).find(|a| a.is_ipv4() == p.dst.is_ipv4()).ok_or_else(|| format!("REDIRECT: `{iif}` has no address of the packet's family, so the kernel drops the packet"))
     }
 
     /// DNAT and SNAT to one address (and port): the packet is rewritten and

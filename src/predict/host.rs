@@ -45,7 +45,8 @@ pub struct Host {
     pub assumed: bool,
 }
 
-fn in_prefix(net: IpAddr, len: u8, a: IpAddr) -> bool {
+/// Whether `a` is in `net/len`.
+pub fn in_prefix(net: IpAddr, len: u8, a: IpAddr) -> bool {
     match (net, a) {
         (IpAddr::V4(n), IpAddr::V4(a)) => {
             let m = if len == 0 { 0 } else { u32::MAX << (32 - len.min(32)) };

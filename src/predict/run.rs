@@ -561,7 +561,7 @@ impl<'a> Run<'a> {
             if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
                 part.p.oif = Some(host.iface_for(part.p.dst));
             }
-            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local: &local }, trace: self.trace };
+            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local: &local }, ifaces: &host.ifaces, trace: self.trace };
             let courses = walk.run(&part.p)?;
             let n = courses.len();
             let len = part.p.len;
