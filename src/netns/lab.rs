@@ -23,6 +23,10 @@ pub fn on_interrupt() {
     });
 }
 
+/// How long a new lab is left alone before it is used: the MLD reports of
+/// its IPv6 interfaces (two each, 10 ms apart at most) are over by then.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(100);
+
 pub struct Lab {
     /// (scenario name, real name) of each namespace, in scenario order.
     pub names: Vec<(String, String)>,
@@ -61,6 +65,29 @@ impl Lab {
             LIVE.lock().map_err(|_| io::Error::other("lock"))?.push(real.clone());
             lab.names.push((n.name.clone(), real));
         }
+        // IPv6 sends packets of its own (duplicate address detection,
+        // router solicitations, MLD reports and their repetition) that would
+        // move ip6tables counters: the first two are switched off for every
+        // interface made from here on, and MLD repeats its unsolicited
+        // reports within 10 ms instead of a second, so they are all sent
+        // before any rule is loaded (see SETTLE).
+        for (_, real) in &lab.names {
+            ns::run_in(real, || {
+                for conf in ["all", "default"] {
+                    for (k, v) in [
+                        ("accept_dad", "0"),
+                        ("router_solicitations", "0"),
+                        ("accept_ra", "0"),
+                        ("mldv1_unsolicited_report_interval", "10"),
+                        ("mldv2_unsolicited_report_interval", "10"),
+                    ] {
+                        let path = format!("/proc/sys/net/ipv6/conf/{conf}/{k}");
+                        std::fs::write(&path, v).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?;
+                    }
+                }
+                Ok(())
+            })?;
+        }
         for (i, v) in sc.veths.iter().enumerate() {
             link::veth(lab.real(&v.a.netns), &v.a.dev, mac(i, 0), lab.real(&v.b.netns), &v.b.dev, mac(i, 1))?;
         }
@@ -83,12 +110,22 @@ impl Lab {
                 ns::run_in(&real, move || std::fs::write(&path, &v).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}"))))?;
             }
         }
+        // Each end knows the other end's IPv6 addresses without asking.
+        for (i, v) in sc.veths.iter().enumerate() {
+            for (here, there, there_mac) in [(&v.a, &v.b, mac(i, 1)), (&v.b, &v.a, mac(i, 0))] {
+                let peer = sc.namespace(&there.netns).map(|n| n.addrs.iter().filter(|(d, a, _)| *d == there.dev && a.is_ipv6()).map(|(_, a, _)| *a).collect::<Vec<_>>()).unwrap_or_default();
+                for a in peer {
+                    link::add_neighbour(lab.real(&here.netns), &here.dev, a, there_mac)?;
+                }
+            }
+        }
         for n in &sc.namespaces {
             let real = lab.real(&n.name).to_string();
             for r in &n.routes {
                 link::add_route(&real, r.dst, r.via, r.dev.as_deref())?;
             }
         }
+        std::thread::sleep(SETTLE);
         Ok(lab)
     }
 

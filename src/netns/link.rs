@@ -61,13 +61,7 @@ pub fn add_address(netns: &str, dev: &str, addr: IpAddr, len: u8) -> io::Result<
     with_handle(netns, async move |h: &Handle| {
         let i = index(h, &dev).await?;
         let r = h.address().add(i, addr, len).execute().await;
-        r.map_err(|e| err(format!("address {addr}/{len} on {dev}"), e))?;
-        // IPv6 addresses wait for duplicate address detection before they
-        // can be used; a lab has no duplicates, so skip it.
-        if addr.is_ipv6() {
-            let _ = std::fs::write(format!("/proc/sys/net/ipv6/conf/{dev}/accept_dad"), "0");
-        }
-        Ok(())
+        r.map_err(|e| err(format!("address {addr}/{len} on {dev}"), e))
     })
 }
 
@@ -83,6 +77,18 @@ pub fn add_route(netns: &str, dst: (IpAddr, u8), via: Option<IpAddr>, dev: Optio
             b = b.output_interface(index(h, d).await?);
         }
         h.route().add(b.build()).execute().await.map_err(|e| err(&what, e))
+    })
+}
+
+/// A permanent neighbour entry (`ip neigh add ADDR lladdr MAC dev DEV nud
+/// permanent`): the lab's IPv6 hosts need no neighbour discovery, whose
+/// packets would move ip6tables counters fwcheck does not predict.
+pub fn add_neighbour(netns: &str, dev: &str, addr: IpAddr, mac: [u8; 6]) -> io::Result<()> {
+    use rtnetlink::packet_route::neighbour::NeighbourState;
+    let dev = dev.to_string();
+    with_handle(netns, async move |h: &Handle| {
+        let i = index(h, &dev).await?;
+        h.neighbours().add(i, addr).link_layer_address(&mac).state(NeighbourState::Permanent).execute().await.map_err(|e| err(format!("neighbour {addr} on {dev}"), e))
     })
 }
 

@@ -209,22 +209,24 @@ impl<'a> Run<'a> {
     /// outcomes are given.
     fn tcp_flow(&self, w: World, t: Tuple, data: u32, closed: bool) -> Result<Vec<World>, String> {
         use crate::ext::tcp::{ACK, FIN, PSH, RST, SYN};
+        // Sizes as measured over IPv4; IPv6's header is 20 bytes longer.
+        let x = if t.0.is_ipv4() { 0 } else { 20 };
         let c2s = true;
-        let mut segs: Vec<(bool, u8, u32)> = vec![(c2s, SYN, 60)];
+        let mut segs: Vec<(bool, u8, u32)> = vec![(c2s, SYN, 60 + x)];
         if closed {
-            segs.push((!c2s, RST | ACK, 40));
+            segs.push((!c2s, RST | ACK, 40 + x));
             return self.segments(vec![w], t, &segs);
         }
-        segs.extend([(!c2s, SYN | ACK, 60), (c2s, ACK, 52)]);
+        segs.extend([(!c2s, SYN | ACK, 60 + x), (c2s, ACK, 52 + x)]);
         if data > 0 {
-            segs.extend([(c2s, PSH | ACK, 52 + data), (!c2s, ACK, 52), (c2s, FIN | ACK, 52), (!c2s, FIN | ACK, 52), (c2s, ACK, 52)]);
+            segs.extend([(c2s, PSH | ACK, 52 + x + data), (!c2s, ACK, 52 + x), (c2s, FIN | ACK, 52 + x), (!c2s, FIN | ACK, 52 + x), (c2s, ACK, 52 + x)]);
             return self.segments(vec![w], t, &segs);
         }
-        segs.push((c2s, FIN | ACK, 52));
+        segs.push((c2s, FIN | ACK, 52 + x));
         let mut six = segs.clone();
-        six.extend([(!c2s, FIN | ACK, 52), (c2s, ACK, 52)]);
+        six.extend([(!c2s, FIN | ACK, 52 + x), (c2s, ACK, 52 + x)]);
         let mut seven = segs;
-        seven.extend([(!c2s, ACK, 52), (!c2s, FIN | ACK, 52), (c2s, ACK, 52)]);
+        seven.extend([(!c2s, ACK, 52 + x), (!c2s, FIN | ACK, 52 + x), (c2s, ACK, 52 + x)]);
         let note = "the server acknowledges the client's FIN with its own FIN-ACK (6 packets) or first on its own (7 packets): timing decides, so both outcomes are given";
         let mut worlds = self.segments(vec![w.clone().with_note(note)], t, &six)?;
         let other = self.segments(vec![w.with_note(note)], t, &seven)?;
@@ -249,9 +251,10 @@ impl<'a> Run<'a> {
                 p.sport = sport;
                 p.dport = dport;
                 p.tcp_flags = flags;
+                let x = if src.is_ipv4() { 0 } else { 20 };
                 p.tcp_options = if flags & crate::ext::tcp::SYN != 0 {
                     vec![2, 4, 8, 1, 3]
-                } else if len >= 52 {
+                } else if len >= 52 + x {
                     vec![1, 1, 8]
                 } else {
                     vec![]
@@ -287,7 +290,8 @@ impl<'a> Run<'a> {
     /// 576 bytes), an open one with a reply of the same size if asked.
     fn udp_flow(&self, w: World, t: Tuple, size: u32, closed: bool, reply: bool) -> Result<Vec<World>, String> {
         let (a, b, sp, dp) = t;
-        let mut p = super::spec::bare(a, b, 17, 28 + size);
+        let udp_len = super::spec::ip_header(if a.is_ipv4() { Family::Ipv4 } else { Family::Ipv6 }) + 8 + size;
+        let mut p = super::spec::bare(a, b, 17, udp_len);
         p.sport = sp;
         p.dport = dp;
         let label = || format!("udp {a}:{sp} -> {b}:{dp}");
@@ -297,11 +301,11 @@ impl<'a> Run<'a> {
             // answers, or what an ICMP error quotes.
             let got = w2.packets.last().map(|r| r.packet.clone()).unwrap_or_else(|| p.clone());
             match last_fate(&w2) {
-                Some((n, Fate::Delivered)) if closed => out.extend(self.icmp_error(w2, &got, (3, 3), From::Node(n))?),
-                Some((n, Fate::Sent { .. })) if closed => out.extend(self.icmp_error(w2, &p, (3, 3), From::Outside(n))?),
+                Some((n, Fate::Delivered)) if closed => out.extend(self.icmp_error(w2, &got, PORT_UNREACHABLE, From::Node(n))?),
+                Some((n, Fate::Sent { .. })) if closed => out.extend(self.icmp_error(w2, &p, PORT_UNREACHABLE, From::Outside(n))?),
                 Some((n, Fate::Delivered | Fate::Sent { .. })) if reply => {
                     let (ra, rb, rsp, rdp) = delivered_at(&w2).unwrap_or((a, b, sp, dp));
-                    let mut r = super::spec::bare(rb, ra, 17, 28 + size);
+                    let mut r = super::spec::bare(rb, ra, 17, udp_len);
                     r.sport = rdp;
                     r.dport = rsp;
                     let from = if matches!(last_fate(&w2), Some((_, Fate::Delivered))) { From::Node(n) } else { From::Outside(n) };
@@ -321,27 +325,35 @@ impl<'a> Run<'a> {
     fn reject_reply(&self, w: World, node: usize, orig: &Packet, with: &str) -> Result<Vec<World>, String> {
         use crate::ext::tcp::{ACK, RST};
         if with == "tcp-reset" {
-            let mut r = super::spec::bare(orig.dst, orig.src, 6, 40);
+            let mut r = super::spec::bare(orig.dst, orig.src, 6, if orig.src.is_ipv4() { 40 } else { 60 });
             r.sport = orig.dport;
             r.dport = orig.sport;
             r.tcp_flags = if orig.tcp_flags & ACK != 0 { RST } else { RST | ACK };
             let rel = Some((orig.src, orig.dst, orig.sport, orig.dport));
             return self.send(w, r, &|| format!("REJECT reset {} -> {}", orig.dst, orig.src), None, rel, From::Node(node));
         }
+        // (ICMP type, code) of each --reject-with: destination unreachable
+        // (3, or ICMPv6's 1) with the code the name says.
         let code = match with {
-            "icmp-net-unreachable" => Some(0),
-            "icmp-host-unreachable" => Some(1),
-            "icmp-proto-unreachable" => Some(2),
-            "icmp-port-unreachable" => Some(3),
-            "icmp-net-prohibited" => Some(9),
-            "icmp-host-prohibited" => Some(10),
-            "icmp-admin-prohibited" => Some(13),
+            "icmp-net-unreachable" => Some((3, 0)),
+            "icmp-host-unreachable" => Some((3, 1)),
+            "icmp-proto-unreachable" => Some((3, 2)),
+            "icmp-port-unreachable" => Some((3, 3)),
+            "icmp-net-prohibited" => Some((3, 9)),
+            "icmp-host-prohibited" => Some((3, 10)),
+            "icmp-admin-prohibited" => Some((3, 13)),
+            "icmp6-no-route" => Some((1, 0)),
+            "icmp6-adm-prohibited" => Some((1, 1)),
+            "icmp6-addr-unreachable" => Some((1, 3)),
+            "icmp6-port-unreachable" => Some((1, 4)),
+            "icmp6-policy-fail" => Some((1, 5)),
+            "icmp6-reject-route" => Some((1, 6)),
             _ => None,
         };
         match code {
             Some(c) => {
                 let note = orig.proto == 6;
-                let ws = self.icmp_error(w, orig, (3, c), From::Node(node))?;
+                let ws = self.icmp_error(w, orig, c, From::Node(node))?;
                 Ok(if note {
                     ws.into_iter()
                         .map(|w| {
@@ -360,14 +372,21 @@ impl<'a> Run<'a> {
 
     /// An ICMP error about `orig`, sent by a host's own stack or by a peer
     /// outside the model: 28 bytes of headers plus as much of `orig` as fits
-    /// in 576. A host that is not `orig`'s destination sends it from its
-    /// address toward `orig`'s source.
+    /// in 576 (ICMPv6: 48 bytes and 1280, the IPv6 minimum MTU). A host that
+    /// is not `orig`'s destination sends it from its address toward `orig`'s
+    /// source.
     fn icmp_error(&self, w: World, orig: &Packet, (ty, code): (u8, u8), from: From) -> Result<Vec<World>, String> {
         let src = match &from {
             From::Node(n) if !self.nodes[*n].host.is_local(orig.dst) => self.nodes[*n].host.addr_toward(orig.src).unwrap_or(orig.dst),
             _ => orig.dst,
         };
-        let mut e = super::spec::bare(src, orig.src, 1, (28 + orig.len).min(576));
+        let mut e = if orig.src.is_ipv4() {
+            super::spec::bare(src, orig.src, 1, (28 + orig.len).min(576))
+        } else {
+            super::spec::bare(src, orig.src, 58, (48 + orig.len).min(1280))
+        };
+        // Port unreachable is ICMP 3/3, ICMPv6 1/4.
+        let (ty, code) = if !orig.src.is_ipv4() && (ty, code) == PORT_UNREACHABLE { (1, 4) } else { (ty, code) };
         e.icmp_type = ty;
         e.icmp_code = code;
         let rel = Some((orig.src, orig.dst, orig.sport, orig.dport));
@@ -555,6 +574,11 @@ impl<'a> Run<'a> {
                 done.push(part);
                 continue;
             }
+            // ip_forward and ip6_forward lower the TTL (hop limit) before
+            // the FORWARD hook.
+            if hook == Hook::Forward {
+                part.p.ttl = part.p.ttl.saturating_sub(1);
+            }
             if hook == Hook::Output && part.next == 0 {
                 set_dst(&mut part.p);
             }
@@ -651,6 +675,9 @@ fn delivered_at(w: &World) -> Option<Tuple> {
 fn last_fate(w: &World) -> Option<(usize, Fate)> {
     w.packets.last().map(|r| (r.node, r.fate.clone()))
 }
+
+/// ICMP destination unreachable, port unreachable (ICMPv6's is 1/4).
+const PORT_UNREACHABLE: (u8, u8) = (3, 3);
 
 /// Most hosts one packet may cross: more means the routes loop.
 const MAX_HOPS: usize = 32;

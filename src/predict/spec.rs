@@ -150,15 +150,9 @@ pub fn parse_as(spec: &str, flow: bool) -> Result<Spec, String> {
     let h = ip_header(f);
     let port = |p: Option<u16>, eg: &str| p.ok_or_else(|| format!("`{spec}`: give the destination port, e.g. `{dst}:{eg}`"));
     if flow && *kind == "tcp" {
-        if f == Family::Ipv6 {
-            return Err(format!("`{spec}`: TCP flows are modelled for IPv4 only so far"));
-        }
         return Ok(Spec::Tcp { src: s, dst: d, sport: sport.unwrap_or(40000), dport: port(dport, "22")?, data, closed });
     }
     if flow && *kind == "udp" {
-        if f == Family::Ipv6 {
-            return Err(format!("`{spec}`: UDP flows are modelled for IPv4 only so far"));
-        }
         if closed && reply {
             return Err(format!("`{spec}`: a closed port sends no reply; give `closed` or `reply`"));
         }
