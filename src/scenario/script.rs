@@ -157,7 +157,7 @@ impl Reader<'_> {
                 let k = path.trim_start_matches("/proc/sys/").replace('/', ".");
                 self.sysctl(&ns, &k, v, at(3));
             }
-            ["ping", rest @ ..] => self.ping(rest, &words[1..], netns, span),
+            ["ping", rest @ ..] => self.ping(rest, &words[1..], netns, at(0)),
             _ => self.err(
                 span,
                 format!("fwcheck does not understand this lab line: `{}`", w.join(" ")),
