@@ -166,4 +166,36 @@ proptest! {
         }
         must_not_panic(&text);
     }
+
+    /// Lab scripts and TOML scenarios: the tutorial's lines and the corpus
+    /// scenarios' lines, mutated the same way.
+    #[test]
+    fn mutated_scenarios(picks in proptest::collection::vec((any::<usize>(), proptest::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 0..6)), 1..16)) {
+        let lines = scenario_lines();
+        let mut text = String::new();
+        for (i, ops) in &picks {
+            text.push_str(&mutate(&lines[i % lines.len()], ops));
+            text.push('\n');
+        }
+        let mut sm = fwcheck::source::SourceMap::new();
+        let _ = fwcheck::scenario::from_script(&mut sm, fwcheck::source::Source::new("fuzz.sh", text.clone()));
+        let read = |_: &str| Err(std::io::Error::other("no files in the fuzz"));
+        let _ = fwcheck::scenario::from_toml(&mut sm, fwcheck::source::Source::new("fuzz.toml", text), "", &read);
+    }
+}
+
+/// The lines of the tutorial's lab script and of every corpus scenario.
+fn scenario_lines() -> &'static Vec<String> {
+    static L: OnceLock<Vec<String>> = OnceLock::new();
+    L.get_or_init(|| {
+        let mut v = Vec::new();
+        let mut files = vec![std::path::PathBuf::from("corpus/scenarios/seed/tutorial.sh")];
+        if let Ok(rd) = std::fs::read_dir("corpus/scenarios") {
+            files.extend(rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")));
+        }
+        for f in files {
+            v.extend(std::fs::read_to_string(f).unwrap_or_default().lines().map(str::to_string));
+        }
+        v
+    })
 }
