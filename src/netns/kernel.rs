@@ -83,18 +83,6 @@ pub fn save(netns: &str, backend: Backend, family: Family) -> io::Result<String>
     run(netns, &program(backend, family, Tool::Save)?, &["-c".to_string()], None)
 }
 
-/// Zeroes every counter of every table the namespace has.
-pub fn zero(netns: &str, backend: Backend, family: Family) -> io::Result<()> {
-    let saved = save(netns, backend, family)?;
-    let cmd = program(backend, family, Tool::Cmd)?;
-    for line in saved.lines() {
-        if let Some(t) = line.strip_prefix('*') {
-            run(netns, &cmd, &["-t".to_string(), t.to_string(), "-Z".to_string()], None)?;
-        }
-    }
-    Ok(())
-}
-
 /// Replaces the tables `text` names with its contents, all or nothing:
 /// iptables-restore commits table by table on the legacy backend, so on a
 /// failure the tables as they were before are restored (with their

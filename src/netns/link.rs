@@ -3,7 +3,7 @@
 
 use super::ns;
 use futures::TryStreamExt;
-use rtnetlink::packet_route::link::{InfoData, InfoVeth, LinkAttribute};
+use rtnetlink::packet_route::link::{InfoData, InfoVeth};
 use rtnetlink::{Handle, LinkUnspec, LinkVeth, RouteMessageBuilder};
 use std::io;
 use std::net::IpAddr;
@@ -91,19 +91,3 @@ pub fn add_neighbour(netns: &str, dev: &str, addr: IpAddr, mac: [u8; 6]) -> io::
         h.neighbours().add(i, addr).link_layer_address(&mac).state(NeighbourState::Permanent).execute().await.map_err(|e| err(format!("neighbour {addr} on {dev}"), e))
     })
 }
-
-/// The Ethernet address of `dev`.
-pub fn mac(netns: &str, dev: &str) -> io::Result<Option<[u8; 6]>> {
-    let dev = dev.to_string();
-    with_handle(netns, async move |h: &Handle| {
-        let mut links = h.link().get().match_name(dev.clone()).execute();
-        let l = links.try_next().await.map_err(|e| err(&dev, e))?;
-        Ok(l.and_then(|l| {
-            l.attributes.iter().find_map(|a| match a {
-                LinkAttribute::Address(m) if m.len() == 6 => <[u8; 6]>::try_from(m.as_slice()).ok(),
-                _ => None,
-            })
-        }))
-    })
-}
-

@@ -116,11 +116,13 @@ pub struct Node<'a> {
     pub backend: Backend,
     /// Whether conntrack is on depends on the rule set only: decided once.
     ct_on: bool,
+    /// The host's addresses, for addrtype: gathered once, not per packet.
+    local: Vec<(IpAddr, u8)>,
 }
 
 impl<'a> Node<'a> {
     pub fn new(name: &str, rs: &'a Ruleset, host: &'a Host, backend: Backend) -> Node<'a> {
-        Node { name: name.to_string(), rs, host, backend, ct_on: conntrack_on(rs) }
+        Node { name: name.to_string(), rs, host, backend, ct_on: conntrack_on(rs), local: host.local_addrs() }
     }
 }
 
@@ -557,7 +559,7 @@ impl<'a> Run<'a> {
                 }
             }
         };
-        let local = host.local_addrs();
+        let local = &node.local;
         // Each possible course goes hook by hook; the routing decision after
         // PREROUTING sees the destination as DNAT left it.
         let mut todo: Vec<Partial> = vec![Partial { w, p, traces: vec![], fate: None, path, next: 0 }];
@@ -585,7 +587,7 @@ impl<'a> Run<'a> {
             if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
                 part.p.oif = Some(host.iface_for(part.p.dst));
             }
-            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local: &local }, ifaces: &host.ifaces, trace: self.trace };
+            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local }, ifaces: &host.ifaces, trace: self.trace };
             let courses = walk.run(&part.p)?;
             let n = courses.len();
             let len = part.p.len;

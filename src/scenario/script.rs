@@ -45,11 +45,8 @@ pub fn from_script(sources: &mut SourceMap, src: Source) -> (Option<Scenario>, V
     for st in &script.stmts {
         match st {
             Stmt::Lab { words, netns, span } => r.line(words, netns.as_deref(), *span),
-            Stmt::Command { netns: Some(ns), .. } => {
-                if !rule_ns.contains(ns) {
-                    rule_ns.push(ns.clone());
-                }
-            }
+            Stmt::Command { netns: Some(ns), .. } if !rule_ns.contains(ns) => rule_ns.push(ns.clone()),
+            Stmt::Command { netns: Some(_), .. } => {}
             Stmt::Command { netns: None, inv, .. } => r.diags.push(
                 Diagnostic::error("scenario::rules-outside-netns", inv.span, "an iptables command in the host namespace")
                     .with_help("fwcheck never changes the host's firewall: run it in a namespace with `ip netns exec NS iptables ...`"),
