@@ -134,3 +134,56 @@ ends = ["a:eth0", "b:eth0"]
     assert!(out.contains("Chain INPUT (policy ACCEPT 2 packets, 168 bytes)"), "{out}");
     assert!(out.contains("Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)"), "{out}");
 }
+
+/// `fwcheck lab up` builds namespaces `ip netns` knows and can use (the
+/// tutorial's ping works between them); `lab down` removes them.
+#[test]
+fn lab_up_builds_what_ip_netns_uses_and_down_removes_it() {
+    if !kernel_tests_enabled("lab_up_builds_what_ip_netns_uses_and_down_removes_it") {
+        return;
+    }
+    let prefix = format!("fwck-lab{}-", std::process::id());
+    let sc = "corpus/scenarios/seed/seed.toml";
+    let fw = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_fwcheck")).args(args).output().expect("run fwcheck");
+    let up = fw(&["lab", "up", sc, "--prefix", &prefix]);
+    let t1 = format!("{prefix}test-1");
+    let ping = Command::new("ip").args(["netns", "exec", &t1, "ping", "-c", "1", "-W", "2", "192.168.2.1"]).output().expect("ping");
+    let addr = Command::new("ip").args(["netns", "exec", &t1, "ip", "-br", "addr", "show", "eth0"]).output().expect("ip addr");
+    let down = fw(&["lab", "down", sc, "--prefix", &prefix]);
+    let left = std::fs::read_dir("/run/netns").map(|d| d.filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with(&prefix)).count()).unwrap_or(0);
+    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    assert_eq!(String::from_utf8_lossy(&up.stdout), format!("{prefix}test-1\n{prefix}test-2\n"));
+    assert!(ping.status.success(), "ping between the lab's namespaces failed: {}", String::from_utf8_lossy(&ping.stdout));
+    assert!(String::from_utf8_lossy(&addr.stdout).contains("192.168.1.1/24"), "{}", String::from_utf8_lossy(&addr.stdout));
+    assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
+    assert_eq!(left, 0, "lab down left namespaces behind");
+}
+
+/// Ctrl-C in the middle of a verify removes the lab.
+#[test]
+fn an_interrupted_verify_removes_its_lab() {
+    if !kernel_tests_enabled("an_interrupted_verify_removes_its_lab") {
+        return;
+    }
+    let prefix = format!("fwck-int{}-", std::process::id());
+    // Ten pings into a DROP: each waits for its reply, so the run lasts
+    // seconds, long enough to be interrupted while the lab is up.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fwcheck"))
+        .args(["verify", "corpus/scenarios/drop-policy.toml", "--prefix", &prefix, "--flow", "ping 10.0.0.1 -> 10.0.0.2 count 10"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run fwcheck");
+    let count = || std::fs::read_dir("/run/netns").map(|d| d.filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with(&prefix)).count()).unwrap_or(0);
+    let start = std::time::Instant::now();
+    while count() < 2 && start.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let up = count();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(up, 2, "the lab never came up");
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(count(), 0, "the interrupted verify left namespaces behind");
+}
