@@ -281,7 +281,7 @@ fn predict(
                 "assumed": w.assumed,
                 "notes": w.notes,
                 "packets": w.packets,
-                "counters": w.counters.iter().map(|(k, (p, b))| serde_json::json!({"table": k.table, "chain": k.chain, "rule": k.rule.map(|r| r + 1), "packets": p, "bytes": b})).collect::<Vec<_>>(),
+                "counters": w.sorted_counters().into_iter().map(|(k, (p, b))| serde_json::json!({"table": k.table, "chain": k.chain.name(rs.table(k.family, k.table)), "rule": k.rule.map(|r| r + 1), "packets": p, "bytes": b})).collect::<Vec<_>>(),
             })).collect::<Vec<_>>() });
             out = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
         }

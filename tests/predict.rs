@@ -6,7 +6,7 @@ use fwcheck::ir::{Family, TableName};
 use fwcheck::load::{load_str, LoadOptions};
 use fwcheck::netfilter::Backend;
 use fwcheck::predict::host::{Host, Iface};
-use fwcheck::predict::run::{HitKey, Run, World};
+use fwcheck::predict::run::{Run, World};
 use fwcheck::predict::spec::parse;
 
 fn seed_host(ignore_echo: bool) -> Host {
@@ -25,11 +25,26 @@ fn seed_worlds(backend: Backend, ignore_echo: bool) -> Vec<World> {
     let rs = loaded.ruleset.expect("the seed parses");
     let host = seed_host(ignore_echo);
     let spec = parse("ping 192.168.1.1 -> 192.168.2.1 count 3").unwrap();
+    remember(&rs);
     Run::single(&rs, &host, backend, true).run(&[spec]).expect("predicts")
 }
 
+thread_local! {
+    /// The rule set the test's last prediction ran on: counters are keyed by
+    /// chain position, and the helpers below look chains up by name in it.
+    static RULES: std::cell::RefCell<Option<fwcheck::ir::Ruleset>> = const { std::cell::RefCell::new(None) };
+}
+
+fn remember(rs: &fwcheck::ir::Ruleset) {
+    RULES.with(|r| *r.borrow_mut() = Some(rs.clone()));
+}
+
+fn counter_in(w: &World, table: TableName, chain: &str, rule: Option<usize>) -> (u64, u64) {
+    RULES.with(|r| w.counter(r.borrow().as_ref().expect("a prediction ran"), Family::Ipv4, 0, table, chain, rule))
+}
+
 fn counter(w: &World, chain: &str, rule: Option<usize>) -> (u64, u64) {
-    w.counters.get(&HitKey { node: 0, table: TableName::Filter, chain: chain.into(), rule }).copied().unwrap_or_default()
+    counter_in(w, TableName::Filter, chain, rule)
 }
 
 #[test]
@@ -67,6 +82,7 @@ fn icmp_echo_ignore_all_leaves_output_untouched() {
 fn run(rules: &str, host: Host, specs: &[&str], backend: Backend) -> Vec<World> {
     let (_, loaded) = load_str("rules", rules, &LoadOptions::default());
     let rs = loaded.ruleset.expect("parses");
+    remember(&rs);
     let specs: Vec<_> = specs.iter().map(|s| parse(s).unwrap()).collect();
     Run::single(&rs, &host, backend, true).run(&specs).expect("predicts")
 }
@@ -86,7 +102,7 @@ fn router(forward: bool) -> Host {
 }
 
 fn nat_counter(w: &World, chain: &str, rule: Option<usize>) -> (u64, u64) {
-    w.counters.get(&HitKey { node: 0, table: TableName::Nat, chain: chain.into(), rule }).copied().unwrap_or_default()
+    counter_in(w, TableName::Nat, chain, rule)
 }
 
 const PORT_FORWARD: &str = "*nat\n-A PREROUTING -d 203.0.113.1/32 -p tcp -j DNAT --to-destination 10.0.0.2\nCOMMIT\n*filter\n:FORWARD DROP [0:0]\n-A FORWARD -d 10.0.0.2/32 -p tcp -j ACCEPT\nCOMMIT\n";
@@ -150,6 +166,7 @@ fn server() -> Host {
 fn flow(rules: &str, spec: &str) -> Vec<World> {
     let (_, loaded) = load_str("rules", rules, &LoadOptions::default());
     let rs = loaded.ruleset.expect("parses");
+    remember(&rs);
     let host = server();
     let spec = fwcheck::predict::spec::parse_as(spec, true).unwrap();
     Run::single(&rs, &host, Backend::IptablesNft, true).run(&[spec]).expect("predicts")

@@ -7,7 +7,8 @@
 use fwcheck::ext::Target;
 use fwcheck::ir::{Family, Hook, Policy, Ruleset, TableName};
 use fwcheck::load::{load_str, LoadOptions};
-use fwcheck::netfilter::walk::{Hit, HookWalk, Verdict};
+use fwcheck::netfilter::compiled::Compiled;
+use fwcheck::netfilter::walk::{ChainRef, Hit, HookWalk, Verdict};
 use fwcheck::netfilter::Backend;
 use fwcheck::predict::spec::bare;
 use fwcheck::predict::{EvalCx, Packet, Tri};
@@ -33,7 +34,7 @@ fn reference(rs: &Ruleset, chain: &str, p: &Packet, hits: &mut Vec<Hit>, depth: 
         if !ok {
             continue;
         }
-        hits.push(Hit::Rule { table: TableName::Filter, chain: chain.into(), index: i });
+        hits.push(Hit::Rule { table: TableName::Filter, chain: ChainRef::of(t, chain).unwrap(), index: i });
         match &r.target {
             Target::None => {}
             Target::Accept => return Some(Some(RefVerdict::Accept)),
@@ -58,7 +59,8 @@ fn reference_hook(rs: &Ruleset, p: &Packet) -> (RefVerdict, Vec<Hit>) {
     match reference(rs, "INPUT", p, &mut hits, 0) {
         Some(Some(v)) => (v, hits),
         _ => {
-            hits.push(Hit::Policy { table: TableName::Filter, chain: "INPUT".into() });
+            let t = rs.table(Family::Ipv4, TableName::Filter).unwrap();
+            hits.push(Hit::Policy { table: TableName::Filter, chain: ChainRef::of(t, "INPUT").unwrap() });
             let pol = rs.table(Family::Ipv4, TableName::Filter).unwrap().chain("INPUT").unwrap().policy.unwrap();
             (if pol == Policy::Accept { RefVerdict::Accept } else { RefVerdict::Drop }, hits)
         }
@@ -73,13 +75,15 @@ fn ruleset(policy_drop: bool, picks: &[(u8, u8, u8, u8)]) -> String {
         let chain_ix = chain % 5; // 4 = INPUT
         let name = if chain_ix == 4 { "INPUT".to_string() } else { format!("c{chain_ix}") };
         let mut rule = format!("-A {name}");
-        match m % 6 {
+        match m % 8 {
             0 => {}
             1 => rule.push_str(&format!(" -s 10.0.{}.0/24", x % 3)),
             2 => rule.push_str(&format!(" ! -d 10.1.0.{}", x % 3)),
             3 => rule.push_str(&format!(" -p tcp --dport {}", 20 + x % 4)),
             4 => rule.push_str(&format!(" -p udp ! --sport {}:{}", x % 5, 2 + x % 5)),
-            _ => rule.push_str(" -p icmp"),
+            5 => rule.push_str(" -p icmp"),
+            6 => rule.push_str(&format!(" ! -p tcp -s 10.0.{}.0/23", x % 3)),
+            _ => rule.push_str(&format!(" ! -s 10.0.{}.5 -d 10.1.0.0/30 -p udp", x % 3)),
         }
         // Targets: jumps and gotos only to a later chain.
         let later: Vec<String> = if chain_ix == 4 { (0..4).map(|i| format!("c{i}")).collect() } else { ((chain_ix + 1)..4).map(|i| format!("c{i}")).collect() };
@@ -133,11 +137,19 @@ proptest! {
         let rs = loaded.ruleset.expect("generated rule sets are valid");
         let p = packet(pk.0, pk.1, pk.2, pk.3, pk.4);
         let (want, want_hits) = reference_hook(&rs, &p);
-        let walk = HookWalk { rs: &rs, family: Family::Ipv4, hook: Hook::Input, backend: Backend::IptablesLegacy, nat: false, cx: EvalCx { hook: Hook::Input, local: &[] }, ifaces: &[], trace: true };
+        let walk = HookWalk { rs: &rs, family: Family::Ipv4, hook: Hook::Input, backend: Backend::IptablesLegacy, nat: false, cx: EvalCx { hook: Hook::Input, local: &[] }, ifaces: &[], trace: true, compiled: None };
         let courses = walk.run(&p).expect("walks");
         prop_assert_eq!(courses.len(), 1);
         let got = match courses[0].verdict { Verdict::Accept => RefVerdict::Accept, Verdict::Drop => RefVerdict::Drop, ref v => panic!("{v:?}") };
         prop_assert_eq!(got, want, "{}", text);
+        prop_assert_eq!(&courses[0].hits, &want_hits, "{}", text);
+        // The compiled walk (no trace) skips rules it shows cannot match:
+        // the same verdict and the same counters.
+        let compiled = Compiled::new(&rs);
+        let fast = HookWalk { trace: false, compiled: Some(&compiled), ..walk.clone() };
+        let courses = fast.run(&p).expect("walks");
+        prop_assert_eq!(courses.len(), 1);
+        prop_assert_eq!(&courses[0].verdict, &walk.run(&p).expect("walks")[0].verdict, "{}", text);
         prop_assert_eq!(&courses[0].hits, &want_hits, "{}", text);
     }
 }

@@ -259,7 +259,7 @@ pub fn predict(path: &str, extra: &[(String, bool)], backend: Backend, json: boo
             "assumed": w.assumed,
             "notes": w.notes,
             "packets": w.packets.iter().map(|p| serde_json::json!({"netns": names[p.node], "run": p})).collect::<Vec<_>>(),
-            "counters": w.counters.iter().map(|(k, (p, b))| serde_json::json!({"netns": names[k.node], "table": k.table, "chain": k.chain, "rule": k.rule.map(|r| r + 1), "packets": p, "bytes": b})).collect::<Vec<_>>(),
+            "counters": w.sorted_counters().into_iter().map(|(k, (p, b))| serde_json::json!({"netns": names[k.node], "table": k.table, "chain": k.chain.name(sc.namespaces[k.node].rules.as_ref().and_then(|r| r.ruleset.table(k.family, k.table))), "rule": k.rule.map(|r| r + 1), "packets": p, "bytes": b})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>() });
         out = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
     } else {

@@ -133,7 +133,8 @@ fn mask_of_len(len: u32, bits: u32) -> u128 {
     }
 }
 
-fn to_bits(a: IpAddr) -> u128 {
+/// An address as a number, IPv4 in the low 32 bits.
+pub fn to_bits(a: IpAddr) -> u128 {
     match a {
         IpAddr::V4(v) => u32::from(v) as u128,
         IpAddr::V6(v) => u128::from(v),

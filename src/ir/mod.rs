@@ -246,7 +246,7 @@ pub struct Table {
 /// the name at the position and falls back to a scan, so a stale index is
 /// slow, never wrong. Not part of what the table means (always equal).
 #[derive(Clone, Default)]
-struct ChainIndex(std::collections::HashMap<String, usize>);
+struct ChainIndex(rustc_hash::FxHashMap<String, usize>);
 
 impl fmt::Debug for ChainIndex {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -265,7 +265,8 @@ impl Table {
         Table { family, name, chains: Vec::new(), index: ChainIndex::default() }
     }
 
-    fn position(&self, name: &str) -> Option<usize> {
+    /// Where the chain called `name` is in [`Table::chains`].
+    pub fn position(&self, name: &str) -> Option<usize> {
         match self.index.0.get(name) {
             Some(&i) if self.chains.get(i).is_some_and(|c| c.name == name) => Some(i),
             _ => self.chains.iter().position(|c| c.name == name),

@@ -4,6 +4,7 @@
 //! tracking is on, and what a chain's policy counter counts on each backend.
 //! Each fact cites the kernel or the observation it comes from.
 
+pub mod compiled;
 pub mod walk;
 
 use crate::ext::{Match, Target, TargetExt};

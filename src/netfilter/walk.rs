@@ -18,15 +18,44 @@ use std::net::IpAddr;
 /// which rules it hits.
 pub const MAX_COURSES: usize = 64;
 
+/// A chain of a table: its position in [`crate::ir::Table::chains`], or a
+/// built-in chain the rule set never created (an iptables-legacy table has
+/// it all the same). Positions, not names: a walk moves through many chains
+/// and counters, and must not copy a name at each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChainRef {
+    At(u32),
+    Missing(Hook),
+}
+
+impl ChainRef {
+    /// The chain's name in `table`.
+    pub fn name<'a>(self, table: Option<&'a crate::ir::Table>) -> &'a str {
+        match self {
+            ChainRef::At(i) => table.and_then(|t| t.chains.get(i as usize)).map_or("?", |c| c.name.as_str()),
+            ChainRef::Missing(h) => h.as_str(),
+        }
+    }
+
+    /// The chain called `name` in `table`, if it has one.
+    pub fn of(table: &crate::ir::Table, name: &str) -> Option<ChainRef> {
+        match table.position(name) {
+            Some(i) => Some(ChainRef::At(i as u32)),
+            None => table.name.builtin(name).map(ChainRef::Missing),
+        }
+    }
+}
+
 /// A counter the packet moved.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Hit {
     /// Rule `index` (from 0) of `chain` matched.
-    Rule { table: TableName, chain: String, index: usize },
+    Rule { table: TableName, chain: ChainRef, index: usize },
     /// The packet fell to the policy of the built-in `chain`, and the backend
     /// counts it.
-    Policy { table: TableName, chain: String },
+    Policy { table: TableName, chain: ChainRef },
 }
 
 /// What a rule or a policy did with the packet, for the trace.
@@ -86,6 +115,7 @@ pub struct NatDone {
 }
 
 /// How the walk of one hook is set up.
+#[derive(Clone)]
 pub struct HookWalk<'a> {
     pub rs: &'a Ruleset,
     pub family: Family,
@@ -103,15 +133,19 @@ pub struct HookWalk<'a> {
     /// Record the trace; without it only verdicts and counters are kept,
     /// which is what large runs (`--packets FILE`) need.
     pub trace: bool,
+    /// The rule set compiled (see [`super::compiled`]): without a trace, the
+    /// walk skips rules it shows cannot match.
+    pub compiled: Option<&'a super::compiled::Compiled>,
 }
 
 #[derive(Clone)]
 struct State {
     table_ix: usize,
-    chain: String,
+    /// Position of the current chain in its table.
+    chain: usize,
     rule: usize,
     /// Return points of jumps: (chain, next rule).
-    stack: Vec<(String, usize)>,
+    stack: Vec<(usize, usize)>,
     /// Boxed: the state moves through every step of the walk, and moving a
     /// pointer is much cheaper than moving the packet.
     course: Box<Course>,
@@ -145,9 +179,8 @@ impl HookWalk<'_> {
             out.push(Course { verdict: Verdict::Accept, ..course });
             return Ok(());
         };
-        let chain = self.hook.as_str().to_string();
         let table = self.rs.table(self.family, tname);
-        if table.and_then(|t| t.chain(&chain)).is_none() {
+        let Some(chain) = table.and_then(|t| t.position(self.hook.as_str())) else {
             let mut course = course;
             // iptables-legacy tables always hold every built-in chain: an
             // empty one with its ACCEPT policy, which counts the packet.
@@ -155,12 +188,12 @@ impl HookWalk<'_> {
             // not exist, and the hook passes the table.
             if table.is_some() && self.backend == Backend::IptablesLegacy {
                 if self.trace {
-                    course.trace.push(Event::Policy { table: tname, chain: chain.clone(), policy: Policy::Accept });
+                    course.trace.push(Event::Policy { table: tname, chain: self.hook.as_str().to_string(), policy: Policy::Accept });
                 }
-                course.hits.push(Hit::Policy { table: tname, chain });
+                course.hits.push(Hit::Policy { table: tname, chain: ChainRef::Missing(self.hook) });
             }
             return self.tables(table_ix + 1, course, out);
-        }
+        };
         let st = State { table_ix, chain, rule: 0, stack: vec![], course: Box::new(course) };
         self.chain(st, out)
     }
@@ -169,32 +202,42 @@ impl HookWalk<'_> {
         let tname = self.table_at(st.table_ix).expect("walked tables exist");
         let table = self.rs.table(self.family, tname).expect("walked tables exist");
         // Looked up once per chain entered, not per rule.
-        let mut chain = table.chain(&st.chain).expect("jump targets exist");
+        let mut chain = &table.chains[st.chain];
+        let name = |ix: usize| table.chains[ix].name.clone();
+        // A trace shows every rule, so only a walk without one skips.
+        let compiled = |ix: usize| if self.trace { None } else { self.compiled.and_then(|c| c.chain(self.family, tname, ix)) };
+        let mut cc = compiled(st.chain);
+        let proto = st.course.packet.proto;
         loop {
             if out.len() > MAX_COURSES {
                 return Err(format!("the packet splits into more than {MAX_COURSES} possible courses (too many matches fwcheck cannot decide)"));
+            }
+            if let Some(cc) = cc {
+                st.rule = cc.next(proto, st.rule);
             }
             let Some(rule) = chain.rules.get(st.rule) else {
                 // End of the chain.
                 if let Some((back, next)) = st.stack.pop() {
                     if self.trace {
-                        st.course.trace.push(Event::FallThrough { table: tname, chain: st.chain.clone() });
+                        st.course.trace.push(Event::FallThrough { table: tname, chain: name(st.chain) });
                     }
                     st.chain = back;
                     st.rule = next;
-                    chain = table.chain(&st.chain).expect("callers exist");
+                    chain = &table.chains[st.chain];
+                    cc = compiled(st.chain);
                     continue;
                 }
                 // With no return point left (the end of, or a RETURN in, the
                 // built-in chain, or the end of a chain reached by goto from
                 // it) the built-in chain's policy decides.
-                let base = table.chain(self.hook.as_str()).expect("the hook's chain exists");
+                let base_ix = table.position(self.hook.as_str()).expect("the hook's chain exists");
+                let base = &table.chains[base_ix];
                 let policy = base.policy.unwrap_or(Policy::Accept);
                 if self.trace {
                     st.course.trace.push(Event::Policy { table: tname, chain: base.name.clone(), policy });
                 }
                 if policy_counts(self.backend, base) {
-                    st.course.hits.push(Hit::Policy { table: tname, chain: base.name.clone() });
+                    st.course.hits.push(Hit::Policy { table: tname, chain: ChainRef::At(base_ix as u32) });
                 }
                 return match policy {
                     Policy::Accept => self.tables(st.table_ix + 1, *st.course, out),
@@ -205,6 +248,10 @@ impl HookWalk<'_> {
                 };
             };
             let index = st.rule;
+            if cc.is_some_and(|cc| !cc.pre[index].admits(&st.course.packet)) {
+                st.rule += 1;
+                continue;
+            }
             let mut verdict = rule.ip.eval(&st.course.packet);
             for m in &rule.matches {
                 verdict = verdict.and(|| m.eval(&st.course.packet, &self.cx));
@@ -215,7 +262,7 @@ impl HookWalk<'_> {
             match verdict {
                 Tri::No => {
                     if self.trace {
-                        st.course.trace.push(Event::NoMatch { table: tname, chain: st.chain.clone(), index });
+                        st.course.trace.push(Event::NoMatch { table: tname, chain: name(st.chain), index });
                     }
                     st.rule += 1;
                     continue;
@@ -225,12 +272,12 @@ impl HookWalk<'_> {
                     let mut with = st.clone();
                     with.course.assumed += 1;
                     if self.trace {
-                        with.course.trace.push(Event::Assumed { table: tname, chain: st.chain.clone(), index, matched: true, reason: reason.to_string() });
+                        with.course.trace.push(Event::Assumed { table: tname, chain: name(st.chain), index, matched: true, reason: reason.to_string() });
                     }
                     self.matched(with, rule, out)?;
                     st.course.assumed += 1;
                     if self.trace {
-                        st.course.trace.push(Event::Assumed { table: tname, chain: st.chain.clone(), index, matched: false, reason: reason.to_string() });
+                        st.course.trace.push(Event::Assumed { table: tname, chain: name(st.chain), index, matched: false, reason: reason.to_string() });
                     }
                     st.rule += 1;
                     continue;
@@ -243,9 +290,10 @@ impl HookWalk<'_> {
     /// The rule at `st` matched: count it and run its target.
     fn matched(&self, mut st: State, rule: &Rule, out: &mut Vec<Course>) -> Result<(), String> {
         let tname = self.table_at(st.table_ix).expect("walked tables exist");
-        st.course.hits.push(Hit::Rule { table: tname, chain: st.chain.clone(), index: st.rule });
+        let table = self.rs.table(self.family, tname).expect("walked tables exist");
+        st.course.hits.push(Hit::Rule { table: tname, chain: ChainRef::At(st.chain as u32), index: st.rule });
         if self.trace {
-            st.course.trace.push(Event::Match { table: tname, chain: st.chain.clone(), index: st.rule, target: target_name(&rule.target) });
+            st.course.trace.push(Event::Match { table: tname, chain: table.chains[st.chain].name.clone(), index: st.rule, target: target_name(&rule.target) });
         }
         let step = match &rule.target {
             Target::None => None,
@@ -264,13 +312,13 @@ impl HookWalk<'_> {
                 return self.chain(st, out);
             }
             Target::Jump(c) => {
-                st.stack.push((st.chain.clone(), st.rule + 1));
-                st.chain = c.clone();
+                st.stack.push((st.chain, st.rule + 1));
+                st.chain = table.position(c).expect("jump targets exist");
                 st.rule = 0;
                 return self.chain(st, out);
             }
             Target::Goto(c) => {
-                st.chain = c.clone();
+                st.chain = table.position(c).expect("goto targets exist");
                 st.rule = 0;
                 return self.chain(st, out);
             }

@@ -31,7 +31,7 @@ pub struct Table {
     entries: Vec<Entry>,
     /// (protocol, tuple of either direction) -> entry, so a lookup does not
     /// scan every connection.
-    index: std::collections::HashMap<(u8, Tuple), usize>,
+    index: rustc_hash::FxHashMap<(u8, Tuple), usize>,
 }
 
 /// The tuple the kernel keys a packet by: addresses and ports, or for an

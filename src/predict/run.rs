@@ -14,10 +14,9 @@ use super::host::Host;
 use super::packet::{CtState, EvalCx, Packet, PktType};
 use super::spec::Spec;
 use crate::ir::{Family, Hook, Ruleset};
-use crate::netfilter::walk::{Course, Event, Hit, HookWalk, Verdict};
+use crate::netfilter::walk::{ChainRef, Course, Event, Hit, HookWalk, Verdict};
 use crate::netfilter::{conntrack_on, Backend, Path};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// What happened to one packet in one world.
@@ -63,7 +62,7 @@ pub enum Fate {
 pub struct World {
     /// (packets, bytes) per counter.
     #[serde(skip)]
-    pub counters: BTreeMap<HitKey, (u64, u64)>,
+    pub counters: rustc_hash::FxHashMap<HitKey, (u64, u64)>,
     pub packets: Vec<PacketRun>,
     /// How many undecidable matches this world assumed.
     pub assumed: usize,
@@ -83,13 +82,30 @@ pub struct World {
 pub struct HitKey {
     /// The host (index into [`Run::nodes`]).
     pub node: usize,
+    /// iptables and ip6tables tables are apart: filter INPUT rule 1 of each
+    /// is a different counter.
+    pub family: Family,
     pub table: crate::ir::TableName,
-    pub chain: String,
+    pub chain: ChainRef,
     /// `None` for the policy.
     pub rule: Option<usize>,
 }
 
 impl World {
+    /// The counters in a stable order (host, family, table, chain, rule).
+    pub fn sorted_counters(&self) -> Vec<(&HitKey, &(u64, u64))> {
+        let mut v: Vec<_> = self.counters.iter().collect();
+        v.sort();
+        v
+    }
+
+    /// What the counter of rule `rule` (from 0; `None`: the policy) of
+    /// `chain` in host `node`'s `rs` reads in this world.
+    pub fn counter(&self, rs: &Ruleset, family: Family, node: usize, table: crate::ir::TableName, chain: &str, rule: Option<usize>) -> (u64, u64) {
+        let Some(c) = rs.table(family, table).and_then(|t| ChainRef::of(t, chain)) else { return (0, 0) };
+        self.counters.get(&HitKey { node, family, table, chain: c, rule }).copied().unwrap_or_default()
+    }
+
     fn with_note(mut self, note: &str) -> World {
         if !self.notes.iter().any(|n| n == note) {
             self.notes.push(note.to_string());
@@ -99,10 +115,10 @@ impl World {
 }
 
 impl HitKey {
-    fn of(node: usize, h: &Hit) -> HitKey {
+    fn of(node: usize, family: Family, h: &Hit) -> HitKey {
         match h {
-            Hit::Rule { table, chain, index } => HitKey { node, table: *table, chain: chain.clone(), rule: Some(*index) },
-            Hit::Policy { table, chain } => HitKey { node, table: *table, chain: chain.clone(), rule: None },
+            Hit::Rule { table, chain, index } => HitKey { node, family, table: *table, chain: *chain, rule: Some(*index) },
+            Hit::Policy { table, chain } => HitKey { node, family, table: *table, chain: *chain, rule: None },
         }
     }
 }
@@ -118,11 +134,13 @@ pub struct Node<'a> {
     ct_on: bool,
     /// The host's addresses, for addrtype: gathered once, not per packet.
     local: Vec<(IpAddr, u8)>,
+    /// The rule set compiled for fast walks without a trace.
+    compiled: crate::netfilter::compiled::Compiled,
 }
 
 impl<'a> Node<'a> {
     pub fn new(name: &str, rs: &'a Ruleset, host: &'a Host, backend: Backend) -> Node<'a> {
-        Node { name: name.to_string(), rs, host, backend, ct_on: conntrack_on(rs), local: host.local_addrs() }
+        Node { name: name.to_string(), rs, host, backend, ct_on: conntrack_on(rs), local: host.local_addrs(), compiled: crate::netfilter::compiled::Compiled::new(rs) }
     }
 }
 
@@ -587,7 +605,7 @@ impl<'a> Run<'a> {
             if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
                 part.p.oif = Some(host.iface_for(part.p.dst));
             }
-            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local }, ifaces: &host.ifaces, trace: self.trace };
+            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local }, ifaces: &host.ifaces, trace: self.trace, compiled: Some(&node.compiled) };
             let courses = walk.run(&part.p)?;
             let n = courses.len();
             let len = part.p.len;
@@ -701,7 +719,7 @@ pub const PING_ID: u16 = 0x1234;
 
 fn add_hits(w: &mut World, node: usize, c: &Course, len: u32) {
     for h in &c.hits {
-        let e = w.counters.entry(HitKey::of(node, h)).or_default();
+        let e = w.counters.entry(HitKey::of(node, c.packet.family, h)).or_default();
         e.0 += 1;
         e.1 += len as u64;
     }
@@ -722,33 +740,36 @@ pub fn with_counters(rs: &Ruleset, family: Family, w: &World, node: usize) -> Ru
     for t in out.tables.iter_mut().filter(|t| t.family == family) {
         // A built-in chain the rules never named exists in an
         // iptables-legacy table all the same, and its policy counts.
+        let mut missing = Vec::new();
         for hook in t.name.builtin_chains() {
-            let key = HitKey { node, table: t.name, chain: hook.as_str().to_string(), rule: None };
-            if t.chain(hook.as_str()).is_none() && w.counters.contains_key(&key) {
-                t.chains.push(crate::ir::Chain {
-                    name: key.chain,
-                    hook: Some(*hook),
-                    policy: Some(crate::ir::Policy::Accept),
-                    counters: Default::default(),
-                    origin: crate::ir::Origin::Implicit,
-                    rules: Vec::new(),
-                    span: None,
-                });
-                t.chains.sort_by_key(|c| c.hook.map_or(u8::MAX, |h| h as u8));
-                t.reindex();
+            let key = HitKey { node, family, table: t.name, chain: ChainRef::Missing(*hook), rule: None };
+            if t.chain(hook.as_str()).is_none() {
+                if let Some((p, b)) = w.counters.get(&key) {
+                    missing.push(crate::ir::Chain {
+                        name: hook.as_str().to_string(),
+                        hook: Some(*hook),
+                        policy: Some(crate::ir::Policy::Accept),
+                        counters: crate::ir::Counters { packets: *p, bytes: *b },
+                        origin: crate::ir::Origin::Implicit,
+                        rules: Vec::new(),
+                        span: None,
+                    });
+                }
             }
         }
-        for c in &mut t.chains {
-            c.counters = Default::default();
-            let key = HitKey { node, table: t.name, chain: c.name.clone(), rule: None };
-            if let Some((p, b)) = w.counters.get(&key) {
-                c.counters = crate::ir::Counters { packets: *p, bytes: *b };
-            }
+        for (ix, c) in t.chains.iter_mut().enumerate() {
+            let at = ChainRef::At(ix as u32);
+            let (p, b) = w.counters.get(&HitKey { node, family, table: t.name, chain: at, rule: None }).copied().unwrap_or_default();
+            c.counters = crate::ir::Counters { packets: p, bytes: b };
             for (i, r) in c.rules.iter_mut().enumerate() {
-                let key = HitKey { node, table: t.name, chain: c.name.clone(), rule: Some(i) };
-                let (p, b) = w.counters.get(&key).copied().unwrap_or_default();
+                let (p, b) = w.counters.get(&HitKey { node, family, table: t.name, chain: at, rule: Some(i) }).copied().unwrap_or_default();
                 r.counters = crate::ir::Counters { packets: p, bytes: b };
             }
+        }
+        if !missing.is_empty() {
+            t.chains.extend(missing);
+            t.chains.sort_by_key(|c| c.hook.map_or(u8::MAX, |h| h as u8));
+            t.reindex();
         }
     }
     out
