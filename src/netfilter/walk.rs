@@ -162,8 +162,13 @@ impl HookWalk<'_> {
     /// Every possible course of `p` through the hook. Err when the packet
     /// splits into more than [`MAX_COURSES`] courses.
     pub fn run(&self, p: &Packet) -> Result<Vec<Course>, String> {
+        self.run_owned(p.clone())
+    }
+
+    /// [`HookWalk::run`] for a packet the caller gives away (no copy).
+    pub fn run_owned(&self, p: Packet) -> Result<Vec<Course>, String> {
         let mut out = Vec::new();
-        let start = Course { verdict: Verdict::Accept, hits: vec![], trace: vec![], packet: p.clone(), nat: None, assumed: 0 };
+        let start = Course { verdict: Verdict::Accept, hits: vec![], trace: vec![], packet: p, nat: None, assumed: 0 };
         self.tables(0, start, &mut out)?;
         Ok(out)
     }

@@ -606,13 +606,14 @@ impl<'a> Run<'a> {
                 part.p.oif = Some(host.iface_for(part.p.dst));
             }
             let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local }, ifaces: &host.ifaces, trace: self.trace, compiled: Some(&node.compiled) };
-            let courses = walk.run(&part.p)?;
+            let Partial { w, p, traces, path, next, .. } = part;
+            let len = p.len;
+            let courses = walk.run_owned(p)?;
             let n = courses.len();
-            let len = part.p.len;
             // The last course takes the world over; earlier ones (when a match
             // could not be decided) each get a copy.
-            let mut base = Some((std::mem::take(&mut part.w), std::mem::take(&mut part.traces)));
-            for (k, c) in courses.into_iter().enumerate() {
+            let mut base = Some((w, traces));
+            for (k, mut c) in courses.into_iter().enumerate() {
                 let (mut w2, mut traces) = match (k + 1 == n, &base) {
                     (true, _) => base.take().expect("the last course takes the base"),
                     (false, Some(b)) => (b.0.clone(), b.1.clone()),
@@ -621,7 +622,7 @@ impl<'a> Run<'a> {
                 add_hits(&mut w2, node_ix, &c, len);
                 w2.assumed += c.assumed;
                 if self.trace {
-                    traces.push((hook, c.trace.clone()));
+                    traces.push((hook, std::mem::take(&mut c.trace)));
                 }
                 let fate = match &c.verdict {
                     Verdict::Accept => None,
@@ -645,9 +646,9 @@ impl<'a> Run<'a> {
                         Path::Forward
                     }
                 } else {
-                    part.path
+                    path
                 };
-                todo.push(Partial { w: w2, p: p2, traces, fate, path: path2, next: part.next + 1 });
+                todo.push(Partial { w: w2, p: p2, traces, fate, path: path2, next: next + 1 });
             }
         }
         // Keep the order of courses stable (the work list is a stack).
