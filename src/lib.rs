@@ -10,6 +10,7 @@
 //! - [`netfilter`]: the kernel's rules for walking a packet through hooks.
 //! - [`predict`]: packets, and how matches evaluate them.
 //! - [`report`]: output laid out like the real tools' (`iptables -vnxL`).
+//! - [`verify`]: proofs with Z3: lint, equiv, query.
 
 pub mod diag;
 pub mod ext;
@@ -21,5 +22,6 @@ pub mod report;
 pub mod scenario;
 pub mod source;
 pub mod syntax;
+pub mod verify;
 
 pub mod load;

@@ -46,6 +46,16 @@ fn types(s: &str) -> ExtResult<u32> {
         .map_err(|item| ExtError::new(format!("bad address type `{item}` in `{s}`")).help(format!("the types are {}, separated by commas", TYPES.join(", "))))
 }
 
+/// The match for the prover (see `verify::pred`): an address type depends on the host's routes, not a packet
+/// field, so a free choice.
+impl Addrtype {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        let mut text = String::new();
+        super::Extension::save(self, &mut super::SaveWriter { out: &mut text });
+        crate::verify::pred::Pred::free(format!("{}:{text}", <Self as super::Extension>::NAME))
+    }
+}
+
 impl Extension for Addrtype {
     const NAME: &'static str = "addrtype";
     const OPTIONS: &'static [Opt] =

@@ -17,6 +17,18 @@ pub struct Connmark {
     pub mark: Option<(bool, ValueMask)>,
 }
 
+/// The match for the prover (see `verify::pred`): the connection's mark is
+/// not a packet field, so a free choice.
+impl Connmark {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::Pred;
+        match self.mark {
+            None => Pred::free("the packet has a conntrack entry"),
+            Some((neg, vm)) => Pred::free(format!("connmark {:#x}/{:#x}", vm.value, vm.mask)).negate_if(neg),
+        }
+    }
+}
+
 impl Extension for Connmark {
     const NAME: &'static str = "connmark";
     const OPTIONS: &'static [Opt] = &[Opt::value(&["mark"], true)];

@@ -184,6 +184,44 @@ impl Conntrack {
     }
 }
 
+/// The match for the prover (see `verify::pred`): `--ctstate` on the state
+/// field; SNAT, DNAT and every tuple, status and expiry option depend on the
+/// conntrack entry, which is not a packet field: free choices.
+impl Conntrack {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::Pred;
+        let mut v = Vec::new();
+        if let Some(s) = &self.state {
+            let mut any = vec![super::state::states_pred(s.value & 0x1f)];
+            if s.value & STATE_SNAT != 0 {
+                any.push(Pred::free("ctstate SNAT"));
+            }
+            if s.value & STATE_DNAT != 0 {
+                any.push(Pred::free("ctstate DNAT"));
+            }
+            v.push(Pred::or(any).negate_if(s.neg));
+        }
+        let rest = self.proto.is_some()
+            || self.orig_src.is_some()
+            || self.orig_dst.is_some()
+            || self.repl_src.is_some()
+            || self.repl_dst.is_some()
+            || self.orig_src_port.is_some()
+            || self.orig_dst_port.is_some()
+            || self.repl_src_port.is_some()
+            || self.repl_dst_port.is_some()
+            || self.status.is_some()
+            || self.expire.is_some()
+            || self.dir.is_some();
+        if rest {
+            let mut text = String::new();
+            self.save(&mut super::SaveWriter { out: &mut text });
+            v.push(Pred::free(format!("conntrack entry:{text}")));
+        }
+        Pred::and(v)
+    }
+}
+
 impl Extension for Conntrack {
     const NAME: &'static str = "conntrack";
     const OPTIONS: &'static [Opt] = &[

@@ -262,6 +262,32 @@ impl IpMatch {
     }
 }
 
+/// The IP header part for the prover (see `verify::pred`): addresses under
+/// their masks, the protocol, interface patterns and `-f`.
+impl IpMatch {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::{Dir, Field, Pred};
+        let mut v = Vec::new();
+        for (f, a) in [(Field::Src, &self.src), (Field::Dst, &self.dst)] {
+            if let Some(a) = a {
+                v.push(Pred::masked(f, to_bits(a.value.mask), to_bits(a.value.addr)).negate_if(a.neg));
+            }
+        }
+        if let Some(p) = &self.proto {
+            v.push(Pred::eq(Field::Proto, p.value as u128).negate_if(p.neg));
+        }
+        for (dir, i) in [(Dir::In, &self.iniface), (Dir::Out, &self.outiface)] {
+            if let Some(i) = i {
+                v.push(Pred::Iface { dir, name: i.value.0.clone() }.negate_if(i.neg));
+            }
+        }
+        if let Some(neg) = self.fragment {
+            v.push(Pred::eq(Field::Fragment, 1).negate_if(neg));
+        }
+        Pred::and(v)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -129,6 +129,28 @@ pub struct Icmp {
     pub icmp_type: Option<IcmpType>,
 }
 
+/// The match for the prover (see `verify::pred`): type and code range;
+/// `any` (255) matches every ICMP packet.
+impl Icmp {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::Pred;
+        let t = match &self.icmp_type {
+            None => Pred::True,
+            Some(t) if t.ty == 0xff => Pred::True.negate_if(t.neg),
+            Some(t) => t.pred(),
+        };
+        Pred::and(vec![Pred::not_fragment(), t])
+    }
+}
+
+impl IcmpType {
+    /// The type and code range, with the `!`; shared with icmp6.
+    pub fn pred(&self) -> crate::verify::pred::Pred {
+        use crate::verify::pred::{Field, Pred};
+        Pred::and(vec![Pred::eq(Field::IcmpType, self.ty as u128), Pred::range(Field::IcmpCode, self.code_min as u128, self.code_max as u128)]).negate_if(self.neg)
+    }
+}
+
 impl Extension for Icmp {
     const NAME: &'static str = "icmp";
     const OPTIONS: &'static [Opt] = &[Opt::value(&["icmp-type"], true)];

@@ -51,6 +51,15 @@ pub struct Icmp6 {
     pub icmpv6_type: Option<IcmpType>,
 }
 
+/// The match for the prover (see `verify::pred`): type and code range.
+impl Icmp6 {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::Pred;
+        let t = self.icmpv6_type.as_ref().map_or(Pred::True, |t| t.pred());
+        Pred::and(vec![Pred::not_fragment(), t])
+    }
+}
+
 impl Extension for Icmp6 {
     const NAME: &'static str = "icmp6";
     const OPTIONS: &'static [Opt] = &[Opt::value(&["icmpv6-type"], true)];

@@ -51,6 +51,18 @@ pub fn parse_range(s: &str, family: Family) -> ExtResult<AddrRange> {
     Ok(AddrRange { from: addr(a, s, family)?, to: addr(b, s, family)? })
 }
 
+/// The match for the prover (see `verify::pred`): address ranges.
+impl Iprange {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::{addr_bits, Field, Pred};
+        let side = |f: Field, r: &Option<Neg<AddrRange>>| match r {
+            None => Pred::True,
+            Some(r) => Pred::range(f, addr_bits(r.value.from), addr_bits(r.value.to)).negate_if(r.neg),
+        };
+        Pred::and(vec![side(Field::Src, &self.src), side(Field::Dst, &self.dst)])
+    }
+}
+
 impl Extension for Iprange {
     const NAME: &'static str = "iprange";
     const OPTIONS: &'static [Opt] = &[Opt::value(&["src-range"], true), Opt::value(&["dst-range"], true)];

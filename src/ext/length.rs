@@ -45,6 +45,17 @@ pub fn parse_range(s: &str) -> ExtResult<LengthRange> {
     }
 }
 
+/// The match for the prover (see `verify::pred`): the length field.
+impl Length {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::{Field, Pred};
+        match &self.length {
+            None => Pred::True,
+            Some(l) => Pred::range(Field::Len, l.value.min as u128, l.value.max as u128).negate_if(l.neg),
+        }
+    }
+}
+
 impl Extension for Length {
     const NAME: &'static str = "length";
     const OPTIONS: &'static [Opt] = &[Opt::value(&["length"], true)];

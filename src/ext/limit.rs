@@ -129,6 +129,16 @@ impl Limit {
     }
 }
 
+/// The match for the prover (see `verify::pred`): a rate limit depends on timing, not a packet
+/// field, so a free choice.
+impl Limit {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        let mut text = String::new();
+        super::Extension::save(self, &mut super::SaveWriter { out: &mut text });
+        crate::verify::pred::Pred::free(format!("{}:{text}", <Self as super::Extension>::NAME))
+    }
+}
+
 impl Extension for Limit {
     const NAME: &'static str = "limit";
     const OPTIONS: &'static [Opt] = &[Opt::value(&["limit"], false), Opt::value(&["limit-burst"], false)];

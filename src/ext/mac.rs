@@ -73,6 +73,16 @@ pub fn parse_mac(s: &str) -> ExtResult<[u8; 6]> {
     Ok(mac)
 }
 
+/// The match for the prover (see `verify::pred`): the source MAC address, not a packet
+/// field, so a free choice.
+impl Mac {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        let mut text = String::new();
+        super::Extension::save(self, &mut super::SaveWriter { out: &mut text });
+        crate::verify::pred::Pred::free(format!("{}:{text}", <Self as super::Extension>::NAME))
+    }
+}
+
 impl Extension for Mac {
     const NAME: &'static str = "mac";
     const OPTIONS: &'static [Opt] = &[Opt::value(&["mac-source"], true)];

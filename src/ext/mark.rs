@@ -26,6 +26,19 @@ pub fn parse_mark(slot: &mut Option<(bool, ValueMask)>, a: &Arg) -> ExtResult {
     Ok(())
 }
 
+/// The match for the prover (see `verify::pred`): the mark field, unless
+/// the rule set sets marks, which makes the mark depend on earlier rules.
+impl Mark {
+    pub fn pred(&self, cx: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::{Field, Pred};
+        match self.mark {
+            None => Pred::True,
+            Some((neg, vm)) if cx.marks_free => Pred::free(format!("mark {:#x}/{:#x} (the rule set sets marks)", vm.value, vm.mask)).negate_if(neg),
+            Some((neg, vm)) => Pred::masked(Field::Mark, vm.mask as u128, vm.value as u128).negate_if(neg),
+        }
+    }
+}
+
 impl Extension for Mark {
     const NAME: &'static str = "mark";
     const OPTIONS: &'static [Opt] = &[Opt::value(&["mark"], true)];

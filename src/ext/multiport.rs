@@ -106,6 +106,24 @@ pub fn parse_ports(s: &str, proto: &str) -> ExtResult<Vec<PortRange>> {
     Ok(out)
 }
 
+/// The match for the prover (see `verify::pred`): any of the ranges, on
+/// the source port, the destination port or either.
+impl Multiport {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::{Field, Pred};
+        let Some(l) = &self.list else {
+            return Pred::not_fragment();
+        };
+        let on = |f: Field| Pred::or(l.ports.iter().map(|r| Pred::range(f, r.lo as u128, r.hi as u128)).collect());
+        let found = match l.dir {
+            Direction::Source => on(Field::Sport),
+            Direction::Destination => on(Field::Dport),
+            Direction::Either => Pred::or(vec![on(Field::Sport), on(Field::Dport)]),
+        };
+        Pred::and(vec![Pred::not_fragment(), found.negate_if(l.neg)])
+    }
+}
+
 impl Extension for Multiport {
     const NAME: &'static str = "multiport";
     const OPTIONS: &'static [Opt] =

@@ -32,6 +32,16 @@ fn twice(opt: &str) -> ExtError {
     ExtError::new(format!("`--{opt}` given twice")).help("give each option once per match")
 }
 
+/// The match for the prover (see `verify::pred`): the bridge ports, not a packet
+/// field, so a free choice.
+impl Physdev {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        let mut text = String::new();
+        super::Extension::save(self, &mut super::SaveWriter { out: &mut text });
+        crate::verify::pred::Pred::free(format!("{}:{text}", <Self as super::Extension>::NAME))
+    }
+}
+
 impl Extension for Physdev {
     const NAME: &'static str = "physdev";
     const OPTIONS: &'static [Opt] = &[

@@ -51,6 +51,17 @@ pub struct Pkttype {
     pub pkt_type: Option<(bool, PktType)>,
 }
 
+/// The match for the prover (see `verify::pred`): the packet type field.
+impl Pkttype {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::{Field, Pred};
+        match self.pkt_type {
+            None => Pred::True,
+            Some((neg, t)) => Pred::eq(Field::PktType, t as u128).negate_if(neg),
+        }
+    }
+}
+
 impl Extension for Pkttype {
     const NAME: &'static str = "pkttype";
     const OPTIONS: &'static [Opt] = &[Opt::value(&["pkt-type"], true)];

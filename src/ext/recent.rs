@@ -129,6 +129,19 @@ impl Recent {
     }
 }
 
+/// The match for the prover (see `verify::pred`): `--set` always matches
+/// (it adds the address); the other modes read a list earlier packets
+/// filled, a free choice.
+impl Recent {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::Pred;
+        match self.mode {
+            Some((neg, Mode::Set)) => Pred::True.negate_if(neg),
+            _ => Pred::free(format!("recent list {} holds the address", self.name())),
+        }
+    }
+}
+
 impl Extension for Recent {
     const NAME: &'static str = "recent";
     const OPTIONS: &'static [Opt] = &[

@@ -118,6 +118,31 @@ fn save_counter(c: &Option<Counter>, what: &str, w: &mut SaveWriter) {
     }
 }
 
+/// The match for the prover (see `verify::pred`): membership of the
+/// packet's address when `--ipsets` gave the set's contents and the set
+/// holds single addresses or networks; otherwise a free choice.
+impl Set {
+    pub fn pred(&self, cx: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::{Field, Pred};
+        let Some(s) = &self.set else { return Pred::True };
+        let free = || Pred::free(format!("ipset {} holds the packet", s.name)).negate_if(s.neg);
+        if self.packets.is_some() || self.bytes.is_some() || self.return_nomatch {
+            return free();
+        }
+        let data = cx.ipsets.and_then(|i| i.get(&s.name));
+        match (data, s.dirs.as_slice()) {
+            (Some(d), [dir]) if d.family == cx.family => match &d.members {
+                Some(m) => {
+                    let f = if *dir == Dir::Src { Field::Src } else { Field::Dst };
+                    Pred::or(m.iter().map(|(v, mask)| Pred::masked(f, *mask, *v)).collect()).negate_if(s.neg)
+                }
+                None => free(),
+            },
+            _ => free(),
+        }
+    }
+}
+
 impl Extension for Set {
     const NAME: &'static str = "set";
     const OPTIONS: &'static [Opt] = &[

@@ -24,6 +24,25 @@ pub struct State {
     pub states: Option<Neg<u32>>,
 }
 
+/// The match for the prover (see `verify::pred`): the conntrack state is
+/// one field, so the mask is a choice among its values.
+impl State {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::Pred;
+        match &self.states {
+            None => Pred::True,
+            Some(s) => states_pred(s.value).negate_if(s.neg),
+        }
+    }
+}
+
+/// A mask over [`STATES`] as a predicate on the state field; shared with
+/// conntrack's `--ctstate`.
+pub fn states_pred(mask: u32) -> crate::verify::pred::Pred {
+    use crate::verify::pred::{Field, Pred};
+    Pred::or((0..STATES.len()).filter(|i| mask & (1 << i) != 0).map(|i| Pred::eq(Field::CtState, i as u128)).collect())
+}
+
 impl Extension for State {
     const NAME: &'static str = "state";
     const OPTIONS: &'static [Opt] = &[Opt::value(&["state"], true)];

@@ -152,6 +152,27 @@ pub fn save_ports(sport: &Option<PortRange>, dport: &Option<PortRange>, w: &mut 
     }
 }
 
+/// The match for the prover (see `verify::pred`): ports and flags exactly;
+/// `--tcp-option` is a free choice, as the packet fields hold no options.
+impl Tcp {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::{Field, Pred};
+        let mut v = vec![Pred::not_fragment()];
+        for (f, p) in [(Field::Sport, &self.sport), (Field::Dport, &self.dport)] {
+            if let Some(p) = p {
+                v.push(Pred::range(f, p.lo as u128, p.hi as u128).negate_if(p.neg));
+            }
+        }
+        if let Some(f) = &self.flags {
+            v.push(Pred::masked(Field::TcpFlags, f.mask as u128, f.comp as u128).negate_if(f.neg));
+        }
+        if let Some((neg, kind)) = self.option {
+            v.push(Pred::free(format!("tcp option {kind} present")).negate_if(neg));
+        }
+        Pred::and(v)
+    }
+}
+
 impl Extension for Tcp {
     const NAME: &'static str = "tcp";
     const OPTIONS: &'static [Opt] = &[

@@ -77,6 +77,27 @@ pub struct Ttl {
     pub ttl: Option<Compare>,
 }
 
+/// The match for the prover (see `verify::pred`): a comparison on the TTL
+/// (or hop limit) field.
+pub fn compare_pred(c: &Option<Compare>) -> crate::verify::pred::Pred {
+    use crate::verify::pred::{Field, Pred};
+    let Some(c) = c else { return Pred::True };
+    let v = c.value as u128;
+    match c.cmp {
+        Cmp::Eq => Pred::eq(Field::Ttl, v),
+        Cmp::Ne => Pred::eq(Field::Ttl, v).negate_if(true),
+        Cmp::Lt if v == 0 => Pred::False,
+        Cmp::Lt => Pred::range(Field::Ttl, 0, v - 1),
+        Cmp::Gt => Pred::range(Field::Ttl, v + 1, 255),
+    }
+}
+
+impl Ttl {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        compare_pred(&self.ttl)
+    }
+}
+
 impl Extension for Ttl {
     const NAME: &'static str = "ttl";
     const OPTIONS: &'static [Opt] =
@@ -124,6 +145,12 @@ fn compare(c: &Option<Compare>, have: u8) -> Tri {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Hl {
     pub hl: Option<Compare>,
+}
+
+impl Hl {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        compare_pred(&self.hl)
+    }
 }
 
 impl Extension for Hl {

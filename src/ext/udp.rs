@@ -62,6 +62,20 @@ impl Udp {
     }
 }
 
+/// The match for the prover (see `verify::pred`): the port ranges.
+impl Udp {
+    pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
+        use crate::verify::pred::{Field, Pred};
+        let mut v = vec![Pred::not_fragment()];
+        for (f, p) in [(Field::Sport, &self.sport), (Field::Dport, &self.dport)] {
+            if let Some(p) = p {
+                v.push(Pred::range(f, p.lo as u128, p.hi as u128).negate_if(p.neg));
+            }
+        }
+        Pred::and(v)
+    }
+}
+
 impl Extension for Udp {
     const NAME: &'static str = "udp";
     const OPTIONS: &'static [Opt] = &[Opt::value(&["sport", "source-port"], true), Opt::value(&["dport", "destination-port"], true)];

@@ -1,0 +1,351 @@
+//! A rule set as formulas: for every rule, when it matches and when it ends
+//! the walk of its chain; for every chain, when it ends in which verdict
+//! and when it returns to its caller. User chains, jumps, gotos and RETURN
+//! are unfolded the way `netfilter::walk` walks them, so a formula says
+//! exactly what the walk does, up to the free choices.
+//!
+//! A chain's outcome is computed once, backwards from its end: a rule turns
+//! the outcome after it into the outcome before it (an if-then-else on its
+//! match), so the formulas grow linearly with the rule count. A jump reuses
+//! the callee's outcome (computed with the callee entered unconditionally),
+//! which is sound because a callee's behaviour depends only on the packet.
+
+use super::pred::{rule_pred, Hull, Pred, PredCx};
+use super::smt::{Smt, F};
+use crate::ext::{Target, TargetExt};
+use crate::ir::{Chain, Family, Hook, Policy, Rule, Ruleset, TableName};
+use crate::netfilter::tables_at;
+use std::collections::{BTreeMap, HashMap};
+
+/// How a walk can end: the verdict categories `equiv` compares.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cat {
+    Accept,
+    Drop,
+    /// REJECT, with the reply it sends.
+    Reject(String),
+    /// A target fwcheck does not model, or QUEUE: the walk ends there (if it
+    /// ends) with a verdict fwcheck cannot name.
+    Other(String),
+}
+
+impl Cat {
+    pub fn name(&self) -> String {
+        match self {
+            Cat::Accept => "ACCEPT".into(),
+            Cat::Drop => "DROP".into(),
+            Cat::Reject(w) => format!("REJECT --reject-with {w}"),
+            Cat::Other(t) => t.clone(),
+        }
+    }
+}
+
+/// What a rule's target does to the walk of its chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// No target, or one that goes on with the next rule (LOG, MARK …).
+    Continue,
+    /// Ends the walk of the table with a verdict.
+    Verdict(Cat),
+    Return,
+    Jump(String),
+    Goto(String),
+    /// A target fwcheck does not model: it may end the walk (free choice).
+    Maybe(Cat),
+}
+
+pub struct RuleModel {
+    pub pred: Pred,
+    pub hull: Hull,
+    /// The rule's own matches.
+    pub m: F,
+    /// The walk stops at this rule (it matched and the chain does not go on
+    /// to the next rule): never true for a rule whose target continues.
+    pub stop: F,
+    pub kind: Kind,
+}
+
+/// When a chain, entered, ends in each verdict or returns to its caller.
+#[derive(Clone)]
+pub struct Outcome {
+    pub cats: BTreeMap<Cat, F>,
+    pub ret: F,
+}
+
+pub struct ChainModel {
+    pub rules: Vec<RuleModel>,
+    pub out: Outcome,
+}
+
+pub struct TableModel {
+    pub name: TableName,
+    pub chains: HashMap<String, ChainModel>,
+}
+
+/// How free choices are named, which decides when two of them are the same
+/// choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Naming {
+    /// Each rule's own (lint: two limit rules are two buckets).
+    PerRule,
+    /// By the rule's text and how many rules with that text came before it
+    /// in the chain: the n-th `-m limit --limit 5/s -j ACCEPT` of INPUT in A
+    /// and in B decide alike (equiv).
+    ByText,
+}
+
+pub struct Model<'r> {
+    pub rs: &'r Ruleset,
+    pub family: Family,
+    pub tables: Vec<TableModel>,
+}
+
+pub fn kind_of(t: &Target) -> Kind {
+    match t {
+        Target::None => Kind::Continue,
+        Target::Accept => Kind::Verdict(Cat::Accept),
+        Target::Drop => Kind::Verdict(Cat::Drop),
+        Target::Queue => Kind::Verdict(Cat::Other("QUEUE".into())),
+        Target::Return => Kind::Return,
+        Target::Jump(c) => Kind::Jump(c.clone()),
+        Target::Goto(c) => Kind::Goto(c.clone()),
+        Target::Ext(e) => match e {
+            TargetExt::Log(_)
+            | TargetExt::Nflog(_)
+            | TargetExt::Tcpmss(_)
+            | TargetExt::Mark(_)
+            | TargetExt::Connmark(_)
+            | TargetExt::Ct(_)
+            | TargetExt::Notrack(_) => Kind::Continue,
+            TargetExt::Reject(r) => Kind::Verdict(Cat::Reject(r.kind().to_string())),
+            // NAT targets accept the packet for the nat table.
+            TargetExt::Dnat(_) | TargetExt::Snat(_) | TargetExt::Masquerade(_) | TargetExt::Redirect(_) => Kind::Verdict(Cat::Accept),
+            TargetExt::Opaque(o) => Kind::Maybe(Cat::Other(o.name.clone())),
+        },
+    }
+}
+
+/// Whether some rule changes the packet's mark (see `PredCx::marks_free`).
+pub fn sets_marks(rs: &Ruleset) -> bool {
+    rs.tables.iter().flat_map(|t| &t.chains).flat_map(|c| &c.rules).any(|r| {
+        matches!(&r.target, Target::Ext(TargetExt::Mark(_)))
+            || matches!(&r.target, Target::Ext(TargetExt::Connmark(c)) if c.mode == Some(crate::ext::t_connmark::Mode::RestoreMark))
+    })
+}
+
+impl<'r> Model<'r> {
+    /// Encodes every table of `family` in `rs`.
+    pub fn build(rs: &'r Ruleset, family: Family, smt: &mut Smt, naming: Naming, cx: &PredCx) -> Model<'r> {
+        let mut tables = Vec::new();
+        for t in rs.tables.iter().filter(|t| t.family == family) {
+            let mut tm = TableModel { name: t.name, chains: HashMap::new() };
+            for c in &t.chains {
+                build_chain(t, c, &mut tm, smt, naming, cx);
+            }
+            tables.push(tm);
+        }
+        Model { rs, family, tables }
+    }
+
+    pub fn table(&self, name: TableName) -> Option<&TableModel> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// How the base chain `hook` of a table ends: its outcome with a return
+    /// (the end of the chain, or RETURN) going to the policy. `None` when
+    /// the table has no such chain: the hook passes it.
+    pub fn base_outcome(&self, table: TableName, hook: Hook) -> Option<BTreeMap<Cat, F>> {
+        let t = self.rs.table(self.family, table)?;
+        let c = t.chain(hook.as_str())?;
+        let cm = self.table(table)?.chains.get(&c.name)?;
+        let mut cats = cm.out.cats.clone();
+        let pol = match c.policy.unwrap_or(Policy::Accept) {
+            Policy::Accept => Cat::Accept,
+            Policy::Drop => Cat::Drop,
+        };
+        let old = cats.remove(&pol).unwrap_or_else(F::ff);
+        cats.insert(pol, F::or(&[old, cm.out.ret.clone()]));
+        Some(cats)
+    }
+
+    /// The verdict of a whole hook: the tables it consults in order (the
+    /// nat table aside: it sees only the first packet of a connection, and
+    /// its targets accept), each going on only after the previous accepted.
+    pub fn hook_outcome(&self, hook: Hook) -> BTreeMap<Cat, F> {
+        let mut out: BTreeMap<Cat, F> = BTreeMap::new();
+        let mut go_on = F::tt();
+        for t in tables_at(hook).iter().filter(|t| **t != TableName::Nat) {
+            let Some(cats) = self.base_outcome(*t, hook) else { continue };
+            let mut next = F::ff();
+            for (cat, f) in cats {
+                if cat == Cat::Accept {
+                    next = f;
+                    continue;
+                }
+                let here = F::and(&[go_on.clone(), f]);
+                let e = out.entry(cat).or_insert_with(F::ff);
+                *e = F::or(&[e.clone(), here]);
+            }
+            go_on = F::and(&[go_on, next]);
+        }
+        out.insert(Cat::Accept, go_on);
+        out
+    }
+
+    /// For each chain of `table` reachable from its base chain `hook`, when
+    /// the walk enters it (an over-all formula: any call site).
+    pub fn entries(&self, table: TableName, hook: Hook) -> HashMap<String, F> {
+        let mut entry: HashMap<String, F> = HashMap::new();
+        let Some(tm) = self.table(table) else { return entry };
+        if !tm.chains.contains_key(hook.as_str()) {
+            return entry;
+        }
+        // Callers before callees: reverse post-order from the base chain.
+        let mut order = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        fn dfs(tm: &TableModel, c: &str, seen: &mut std::collections::HashSet<String>, order: &mut Vec<String>) {
+            if !seen.insert(c.to_string()) {
+                return;
+            }
+            if let Some(cm) = tm.chains.get(c) {
+                for r in &cm.rules {
+                    if let Kind::Jump(d) | Kind::Goto(d) = &r.kind {
+                        dfs(tm, d, seen, order);
+                    }
+                }
+            }
+            order.push(c.to_string());
+        }
+        dfs(tm, hook.as_str(), &mut seen, &mut order);
+        order.reverse();
+        entry.insert(hook.as_str().to_string(), F::tt());
+        for c in order {
+            let Some(e) = entry.get(&c).cloned() else { continue };
+            let cm = &tm.chains[&c];
+            let mut r = e;
+            for rule in &cm.rules {
+                if let Kind::Jump(d) | Kind::Goto(d) = &rule.kind {
+                    let fire = F::and(&[r.clone(), rule.m.clone()]);
+                    let old = entry.remove(d).unwrap_or_else(F::ff);
+                    entry.insert(d.clone(), F::or(&[old, fire]));
+                }
+                if !rule.stop.is_false() {
+                    r = F::and(&[r, rule.stop.not()]);
+                }
+            }
+        }
+        entry
+    }
+}
+
+fn build_chain(t: &crate::ir::Table, c: &Chain, tm: &mut TableModel, smt: &mut Smt, naming: Naming, cx: &PredCx) {
+    if tm.chains.contains_key(&c.name) {
+        return;
+    }
+    // Callees first (the parser refuses loops, so this ends).
+    for r in &c.rules {
+        if let Target::Jump(d) | Target::Goto(d) = &r.target {
+            if let Some(dc) = t.chain(d) {
+                build_chain(t, dc, tm, smt, naming, cx);
+            }
+        }
+    }
+    let mut rules = Vec::with_capacity(c.rules.len());
+    let mut seen_text: HashMap<String, usize> = HashMap::new();
+    for (i, r) in c.rules.iter().enumerate() {
+        smt.scope = match naming {
+            Naming::PerRule => format!("{}/{}/{}", t.name, c.name, i),
+            Naming::ByText => {
+                let text = r.spec();
+                let n = seen_text.entry(text.clone()).or_insert(0);
+                *n += 1;
+                format!("{}/{}/{}#{}", t.name, c.name, text, n)
+            }
+        };
+        rules.push(rule_model(r, smt, tm, cx));
+    }
+    let out = outcome(&rules, tm);
+    tm.chains.insert(c.name.clone(), ChainModel { rules, out });
+}
+
+fn rule_model(r: &Rule, smt: &mut Smt, tm: &TableModel, cx: &PredCx) -> RuleModel {
+    let pred = rule_pred(&r.ip, &r.matches, cx);
+    let hull = Hull::of(&pred, cx.family);
+    let m = smt.pred(&pred);
+    let kind = kind_of(&r.target);
+    let stop = match &kind {
+        Kind::Continue => F::ff(),
+        Kind::Verdict(_) | Kind::Return | Kind::Goto(_) => m.clone(),
+        Kind::Jump(d) => match tm.chains.get(d) {
+            Some(cm) => F::and(&[m.clone(), cm.out.ret.not()]),
+            None => m.clone(),
+        },
+        Kind::Maybe(c) => F::and(&[m.clone(), smt.free(&format!("{} ends the walk", c.name()))]),
+    };
+    RuleModel { pred, hull, m, stop, kind }
+}
+
+/// The outcome of a chain from rule `from` on, given the outcome after its
+/// last rule (`end`), over the rules `ix` (indices into `rules`, in order;
+/// rules left out must not match the packets asked about).
+pub fn fold(rules: &[RuleModel], ix: &[usize], end: Outcome, tm: &TableModel) -> Outcome {
+    let mut o = end;
+    for &i in ix.iter().rev() {
+        let r = &rules[i];
+        let m = &r.m;
+        match &r.kind {
+            Kind::Continue => {}
+            Kind::Verdict(cat) => {
+                for (c, f) in o.cats.iter_mut() {
+                    if c != cat {
+                        *f = F::and(&[m.not(), f.clone()]);
+                    }
+                }
+                let old = o.cats.remove(cat).unwrap_or_else(F::ff);
+                o.cats.insert(cat.clone(), F::or(&[m.clone(), old]));
+                o.ret = F::and(&[m.not(), o.ret.clone()]);
+            }
+            Kind::Maybe(cat) => {
+                let s = &r.stop;
+                for (c, f) in o.cats.iter_mut() {
+                    if c != cat {
+                        *f = F::and(&[s.not(), f.clone()]);
+                    }
+                }
+                let old = o.cats.remove(cat).unwrap_or_else(F::ff);
+                o.cats.insert(cat.clone(), F::or(&[s.clone(), old]));
+                o.ret = F::and(&[s.not(), o.ret.clone()]);
+            }
+            Kind::Return => {
+                for f in o.cats.values_mut() {
+                    *f = F::and(&[m.not(), f.clone()]);
+                }
+                o.ret = F::or(&[m.clone(), o.ret.clone()]);
+            }
+            Kind::Jump(d) | Kind::Goto(d) => {
+                let goto = matches!(r.kind, Kind::Goto(_));
+                let Some(callee) = tm.chains.get(d).map(|c| c.out.clone()) else { continue };
+                let mut cats: BTreeMap<Cat, F> = BTreeMap::new();
+                let keys: Vec<Cat> = o.cats.keys().chain(callee.cats.keys()).cloned().collect();
+                for c in keys {
+                    if cats.contains_key(&c) {
+                        continue;
+                    }
+                    let after = o.cats.get(&c).cloned().unwrap_or_else(F::ff);
+                    let inside = callee.cats.get(&c).cloned().unwrap_or_else(F::ff);
+                    let taken = if goto { inside } else { F::or(&[inside, F::and(&[callee.ret.clone(), after.clone()])]) };
+                    cats.insert(c, F::ite(m, &taken, &after));
+                }
+                let ret_taken = if goto { callee.ret.clone() } else { F::and(&[callee.ret.clone(), o.ret.clone()]) };
+                o.ret = F::ite(m, &ret_taken, &o.ret);
+                o.cats = cats;
+            }
+        }
+    }
+    o
+}
+
+fn outcome(rules: &[RuleModel], tm: &TableModel) -> Outcome {
+    let ix: Vec<usize> = (0..rules.len()).collect();
+    fold(rules, &ix, Outcome { cats: BTreeMap::new(), ret: F::tt() }, tm)
+}

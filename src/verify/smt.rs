@@ -1,0 +1,426 @@
+//! The one file that names Z3 types (an ARCHITECTURE invariant): packet
+//! fields as bit-vectors, [`Pred`]s as formulas over them, and models back
+//! into [`Packet`]s that `predict` can replay.
+//!
+//! The encoding is deliberately plain: one bit-vector per header field
+//! (addresses 32 or 128 bits, ports 16, …), each interface name as 16
+//! bytes (IFNAMSIZ), free choices as Boolean constants. Everything else in
+//! `verify` handles formulas only through [`F`].
+
+use super::pred::{Dir, Field, Pred};
+use crate::ir::{Family, Hook};
+use crate::predict::{CtDir, CtInfo, CtState, Packet, PktType};
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use z3::ast::{Bool, BV};
+use z3::{SatResult, Solver};
+
+/// A formula (a Z3 Boolean term). Cloning is cheap (a reference count).
+#[derive(Clone, Debug)]
+pub struct F(Bool);
+
+impl F {
+    pub fn tt() -> F {
+        F(Bool::from_bool(true))
+    }
+    pub fn ff() -> F {
+        F(Bool::from_bool(false))
+    }
+    pub fn and(v: &[F]) -> F {
+        match v.len() {
+            0 => F::tt(),
+            1 => v[0].clone(),
+            _ => F(Bool::and(&v.iter().map(|f| f.0.clone()).collect::<Vec<_>>())),
+        }
+    }
+    pub fn or(v: &[F]) -> F {
+        match v.len() {
+            0 => F::ff(),
+            1 => v[0].clone(),
+            _ => F(Bool::or(&v.iter().map(|f| f.0.clone()).collect::<Vec<_>>())),
+        }
+    }
+    pub fn not(&self) -> F {
+        match self.0.as_bool() {
+            Some(b) => F(Bool::from_bool(!b)),
+            None => F(self.0.not()),
+        }
+    }
+    pub fn ite(c: &F, a: &F, b: &F) -> F {
+        match c.0.as_bool() {
+            Some(true) => a.clone(),
+            Some(false) => b.clone(),
+            None => F(c.0.ite(&a.0, &b.0)),
+        }
+    }
+    /// `self` is the constant false (without asking the solver).
+    pub fn is_false(&self) -> bool {
+        self.0.as_bool() == Some(false)
+    }
+    pub fn is_true(&self) -> bool {
+        self.0.as_bool() == Some(true)
+    }
+    pub fn iff(&self, o: &F) -> F {
+        F(self.0.iff(&o.0))
+    }
+}
+
+/// The answer to one question.
+pub enum Answer {
+    /// A packet (and the free choices) that satisfies the question.
+    Sat(Witness),
+    /// No packet does: a proof.
+    Unsat,
+    /// Z3 gave up; no claim is made.
+    Unknown(String),
+}
+
+/// A concrete packet from a model, and the free choices it needs.
+#[derive(Clone, Debug)]
+pub struct Witness {
+    pub packet: Packet,
+    /// (what the choice is, the value the model took).
+    pub choices: Vec<(String, bool)>,
+}
+
+/// The solver with the packet variables of one family.
+pub struct Smt {
+    pub family: Family,
+    solver: Solver,
+    fields: Vec<BV>,
+    iif: BV,
+    oif: BV,
+    /// Free choices by variable name: (Z3 constant, what it means).
+    frees: HashMap<String, (Bool, String)>,
+    /// Names free choices: set by the caller before encoding a rule.
+    pub scope: String,
+    /// Whether connection tracking is on (the witness then has an entry).
+    pub conntrack: bool,
+    assumption_lits: usize,
+}
+
+fn bv(v: u128, w: u32) -> BV {
+    if w <= 64 {
+        BV::from_u64(v as u64, w)
+    } else {
+        BV::from_str(w, &v.to_string()).unwrap_or_else(|| BV::from_u64(0, w))
+    }
+}
+
+/// The 16 bytes of an interface name, first byte highest.
+fn name_bits(name: &str) -> u128 {
+    let mut v = 0u128;
+    for (i, b) in name.bytes().take(16).enumerate() {
+        v |= (b as u128) << (120 - 8 * i);
+    }
+    v
+}
+
+impl Smt {
+    pub fn new(family: Family) -> Smt {
+        let fields = Field::ALL.iter().map(|f| BV::new_const(format!("{f:?}"), f.width(family))).collect();
+        let solver = Solver::new();
+        let s = Smt {
+            family,
+            solver,
+            fields,
+            iif: BV::new_const("iif", 128),
+            oif: BV::new_const("oif", 128),
+            frees: HashMap::new(),
+            scope: String::new(),
+            conntrack: false,
+            assumption_lits: 0,
+        };
+        let wf = s.well_formed();
+        s.solver.assert(&wf.0);
+        s
+    }
+
+    fn field(&self, f: Field) -> &BV {
+        &self.fields[f as usize]
+    }
+
+    /// What every packet satisfies, at any hook.
+    fn well_formed(&self) -> F {
+        let c = |f: Field, v: u128| bv(v, f.width(self.family));
+        let eq = |f: Field, v: u128| self.field(f).eq(c(f, v));
+        let proto = |p: u128| eq(Field::Proto, p);
+        let mut v = Vec::new();
+        let ported = Bool::or(&[proto(6), proto(17), proto(33), proto(132), proto(136)]);
+        v.push(ported.not().implies(Bool::and(&[eq(Field::Sport, 0), eq(Field::Dport, 0)])));
+        v.push(proto(6).not().implies(eq(Field::TcpFlags, 0)));
+        v.push(self.field(Field::TcpFlags).bvand(c(Field::TcpFlags, 0xc0)).eq(c(Field::TcpFlags, 0)));
+        let icmp = if self.family == Family::Ipv4 { 1 } else { 58 };
+        v.push(proto(icmp).not().implies(Bool::and(&[eq(Field::IcmpType, 0), eq(Field::IcmpCode, 0)])));
+        v.push(self.field(Field::CtState).bvule(c(Field::CtState, 4)));
+        let hdr = if self.family == Family::Ipv4 { 20 } else { 40 };
+        v.push(self.field(Field::Len).bvuge(c(Field::Len, hdr)));
+        if self.family == Family::Ipv6 {
+            v.push(eq(Field::Fragment, 0));
+        }
+        // Interface names: printable, NUL-terminated, zero-padded.
+        for name in [&self.iif, &self.oif] {
+            let byte = |i: u32| name.extract(127 - 8 * i, 120 - 8 * i);
+            let b8 = |x: u64| BV::from_u64(x, 8);
+            for i in 0..16 {
+                let b = byte(i);
+                if i == 15 {
+                    v.push(b.eq(b8(0)));
+                    continue;
+                }
+                v.push(b.eq(b8(0)).implies(byte(i + 1).eq(b8(0))));
+                let r = |lo: u64, hi: u64| Bool::and(&[b.bvuge(b8(lo)), b.bvule(b8(hi))]);
+                v.push(Bool::or(&[b.eq(b8(0)), r(b'a' as u64, b'z' as u64), r(b'0' as u64, b'9' as u64), r(b'A' as u64, b'Z' as u64), b.eq(b8(b'-' as u64)), b.eq(b8(b'_' as u64)), b.eq(b8(b'.' as u64))]));
+            }
+        }
+        F(Bool::and(&v))
+    }
+
+    /// What holds at a hook: which interfaces a packet has there, and that a
+    /// locally generated packet is unicast from this host.
+    pub fn at_hook(&self, hook: Hook) -> F {
+        let z = BV::from_u64(0, 8);
+        let present = |n: &BV| n.extract(127, 120).eq(&z).not();
+        let mut v = Vec::new();
+        let has_in = matches!(hook, Hook::Prerouting | Hook::Input | Hook::Forward);
+        let has_out = matches!(hook, Hook::Forward | Hook::Output | Hook::Postrouting);
+        v.push(if has_in { present(&self.iif) } else { present(&self.iif).not() });
+        v.push(if has_out { present(&self.oif) } else { present(&self.oif).not() });
+        if hook == Hook::Output {
+            v.push(self.field(Field::PktType).eq(BV::from_u64(0, 2)));
+        }
+        F(Bool::and(&v))
+    }
+
+    /// The formula of a predicate. Free choices are named by `self.scope`
+    /// and their text.
+    pub fn pred(&mut self, p: &Pred) -> F {
+        F(self.enc(p))
+    }
+
+    fn enc(&mut self, p: &Pred) -> Bool {
+        match p {
+            Pred::True => Bool::from_bool(true),
+            Pred::False => Bool::from_bool(false),
+            Pred::Range { field, lo, hi } => {
+                let w = field.width(self.family);
+                let x = self.field(*field);
+                if lo == hi {
+                    return x.eq(bv(*lo, w));
+                }
+                let mut v = Vec::new();
+                if *lo > 0 {
+                    v.push(x.bvuge(bv(*lo, w)));
+                }
+                if *hi < field.max_value(self.family) {
+                    v.push(x.bvule(bv(*hi, w)));
+                }
+                Bool::and(&v)
+            }
+            Pred::Masked { field, mask, value } => {
+                let w = field.width(self.family);
+                let m = mask & field.max_value(self.family);
+                if m == 0 {
+                    return Bool::from_bool(value & field.max_value(self.family) == 0);
+                }
+                self.field(*field).bvand(bv(m, w)).eq(bv(value & m, w))
+            }
+            Pred::Iface { dir, name } => {
+                let n = if *dir == Dir::In { &self.iif } else { &self.oif };
+                match name.strip_suffix('+') {
+                    Some("") => Bool::from_bool(true),
+                    Some(prefix) => {
+                        let k = prefix.len().min(16) as u32;
+                        n.extract(127, 128 - 8 * k).eq(bv(name_bits(prefix) >> (128 - 8 * k), 8 * k))
+                    }
+                    None => n.eq(bv(name_bits(name), 128)),
+                }
+            }
+            Pred::Free(what) => {
+                let key = format!("{}|{}", self.scope, what);
+                let e = self.frees.entry(key.clone()).or_insert_with(|| (Bool::new_const(format!("free:{key}")), what.clone()));
+                e.0.clone()
+            }
+            Pred::Not(q) => self.enc(q).not(),
+            Pred::And(v) => {
+                let parts: Vec<Bool> = v.iter().map(|q| self.enc(q)).collect();
+                Bool::and(&parts)
+            }
+            Pred::Or(v) => {
+                let parts: Vec<Bool> = v.iter().map(|q| self.enc(q)).collect();
+                Bool::or(&parts)
+            }
+        }
+    }
+
+    /// A fresh free choice (for an unmodelled target that may or may not
+    /// end the walk).
+    pub fn free(&mut self, what: &str) -> F {
+        self.pred(&Pred::free(what))
+    }
+
+    /// Is `f` satisfiable (with the packet well formed)?
+    pub fn check(&self, f: &F) -> SatAnswer {
+        self.solver.push();
+        self.solver.assert(&f.0);
+        let r = self.solver.check();
+        self.solver.pop(1);
+        match r {
+            SatResult::Sat => SatAnswer::Sat,
+            SatResult::Unsat => SatAnswer::Unsat,
+            SatResult::Unknown => SatAnswer::Unknown,
+        }
+    }
+
+    /// A literal standing for `f`, asserted once (`lit -> f`): checking
+    /// with the literal as an assumption is incremental, the solver keeps
+    /// what it learnt between questions.
+    pub fn literal(&mut self, f: &F) -> Lit {
+        self.assumption_lits += 1;
+        let l = Bool::new_const(format!("lit{}", self.assumption_lits));
+        self.solver.assert(l.implies(&f.0));
+        Lit(l)
+    }
+
+    /// Checks the conjunction of the literals; on Unsat, the literals of an
+    /// unsat core (a subset that is already contradictory), by index.
+    pub fn check_lits(&self, lits: &[&Lit]) -> (SatAnswer, Vec<usize>) {
+        let a: Vec<Bool> = lits.iter().map(|l| l.0.clone()).collect();
+        match self.solver.check_assumptions(&a) {
+            SatResult::Sat => (SatAnswer::Sat, vec![]),
+            SatResult::Unknown => (SatAnswer::Unknown, vec![]),
+            SatResult::Unsat => {
+                let core = self.solver.get_unsat_core();
+                let ix = lits.iter().enumerate().filter(|(_, l)| core.iter().any(|c| c == &l.0)).map(|(i, _)| i).collect();
+                (SatAnswer::Unsat, ix)
+            }
+        }
+    }
+
+    /// A packet satisfying `f`, or a proof that none exists.
+    pub fn solve(&self, f: &F) -> Answer {
+        self.solver.push();
+        self.solver.assert(&f.0);
+        let r = self.solver.check();
+        let out = match r {
+            SatResult::Unsat => Answer::Unsat,
+            SatResult::Unknown => Answer::Unknown(self.solver.get_reason_unknown().unwrap_or_default()),
+            SatResult::Sat => match self.solver.get_model() {
+                Some(m) => Answer::Sat(self.witness(&m)),
+                None => Answer::Unknown("no model".into()),
+            },
+        };
+        self.solver.pop(1);
+        out
+    }
+
+    fn witness(&self, m: &z3::Model) -> Witness {
+        let val = |x: &BV| -> u128 {
+            let w = x.get_size();
+            if w <= 64 {
+                m.eval(x, true).and_then(|v| v.as_u64()).unwrap_or(0) as u128
+            } else {
+                let hi = m.eval(&x.extract(w - 1, 64), true).and_then(|v| v.as_u64()).unwrap_or(0) as u128;
+                let lo = m.eval(&x.extract(63, 0), true).and_then(|v| v.as_u64()).unwrap_or(0) as u128;
+                (hi << 64) | lo
+            }
+        };
+        let f = |fl: Field| val(self.field(fl));
+        let addr = |v: u128| match self.family {
+            Family::Ipv4 => IpAddr::V4(Ipv4Addr::from(v as u32)),
+            Family::Ipv6 => IpAddr::V6(Ipv6Addr::from(v)),
+        };
+        let name = |x: &BV| {
+            let v = val(x);
+            let bytes: Vec<u8> = (0..16).map(|i| (v >> (120 - 8 * i)) as u8).take_while(|b| *b != 0).collect();
+            (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned())
+        };
+        let (src, dst, proto) = (addr(f(Field::Src)), addr(f(Field::Dst)), f(Field::Proto) as u8);
+        let mut p = Packet::base(src, dst, proto, 0);
+        p.len = f(Field::Len) as u32;
+        p.ttl = f(Field::Ttl) as u8;
+        p.fragment = f(Field::Fragment) == 1;
+        p.sport = f(Field::Sport) as u16;
+        p.dport = f(Field::Dport) as u16;
+        p.tcp_flags = f(Field::TcpFlags) as u8;
+        p.icmp_type = f(Field::IcmpType) as u8;
+        p.icmp_code = f(Field::IcmpCode) as u8;
+        p.mark = f(Field::Mark) as u32;
+        p.iif = name(&self.iif);
+        p.oif = name(&self.oif);
+        p.pkt_type = match f(Field::PktType) {
+            1 => PktType::Broadcast,
+            2 => PktType::Multicast,
+            3 => PktType::OtherHost,
+            _ => PktType::Host,
+        };
+        if self.conntrack {
+            let state = match f(Field::CtState) {
+                0 => CtState::Invalid,
+                1 => CtState::New,
+                2 => CtState::Related,
+                3 => CtState::Established,
+                _ => CtState::Untracked,
+            };
+            p.ct = Some(CtInfo {
+                state,
+                dir: CtDir::Original,
+                status: 0,
+                mark: 0,
+                proto,
+                orig: (src, dst, p.sport, p.dport),
+                reply: (dst, src, p.dport, p.sport),
+                expires: 120,
+            });
+        }
+        let mut choices: Vec<(String, bool)> = self
+            .frees
+            .values()
+            .filter_map(|(b, what)| m.eval(b, false).and_then(|v| v.as_bool()).map(|v| (what.clone(), v)))
+            .collect();
+        choices.sort();
+        choices.dedup();
+        Witness { packet: p, choices }
+    }
+}
+
+/// An assumption literal (see [`Smt::literal`]).
+#[derive(Clone, Debug)]
+pub struct Lit(Bool);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SatAnswer {
+    Sat,
+    Unsat,
+    Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interface_prefixes_and_witnesses() {
+        let mut s = Smt::new(Family::Ipv4);
+        let eth = s.pred(&Pred::Iface { dir: Dir::In, name: "eth+".into() });
+        let eth0 = s.pred(&Pred::Iface { dir: Dir::In, name: "eth0".into() });
+        let hook = s.at_hook(Hook::Input);
+        assert_eq!(s.check(&F::and(&[eth.clone(), eth0.not(), hook.clone()])), SatAnswer::Sat);
+        assert_eq!(s.check(&F::and(&[eth0.clone(), eth.not()])), SatAnswer::Unsat);
+        let Answer::Sat(w) = s.solve(&F::and(&[eth, eth0.not(), hook])) else { panic!("sat") };
+        let name = w.packet.iif.unwrap();
+        assert!(name.starts_with("eth") && name != "eth0", "{name}");
+        // No input interface on locally generated packets.
+        let out = s.at_hook(Hook::Output);
+        assert_eq!(s.check(&F::and(&[s.pred(&Pred::Iface { dir: Dir::In, name: "lo".into() }), out])), SatAnswer::Unsat);
+    }
+
+    #[test]
+    fn ipv6_addresses_round_trip() {
+        let mut s = Smt::new(Family::Ipv6);
+        let a: Ipv6Addr = "2001:db8::42".parse().unwrap();
+        let p = s.pred(&Pred::eq(Field::Src, u128::from(a)));
+        let Answer::Sat(w) = s.solve(&p) else { panic!("sat") };
+        assert_eq!(w.packet.src, IpAddr::V6(a));
+    }
+}
