@@ -134,6 +134,49 @@ enum Command {
         /// `fwck-PID-`, so a run never meets another's namespaces).
         #[arg(long)]
         prefix: Option<String>,
+    /// Find rules that never match, rules that change nothing, unreachable
+    /// chains and other mistakes, with proofs (Z3) and example packets.
+    Lint {
+        /// The rule set (command script or iptables-save file); `-` is stdin.
+        #[arg(required_unless_present = "explain")]
+        rules: Option<String>,
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+        /// Exit 1 when a finding of this level (or worse) exists.
+        #[arg(long, value_enum, default_value_t = Deny::Errors)]
+        deny: Deny,
+        /// The contents of ipsets (`ipset save` output), so that `-m set`
+        /// matches are decided instead of free choices.
+        #[arg(long, value_name = "FILE")]
+        ipsets: Option<String>,
+        /// Print the documentation of a lint (code or name) and exit.
+        #[arg(long, value_name = "LINT")]
+        explain: Option<String>,
+        #[arg(short = '6', long = "ipv6")]
+        ipv6: bool,
+    },
+    /// Prove that two rule sets give every packet the same verdict at every
+    /// hook, or show a packet they treat differently.
+    Equiv {
+        a: String,
+        b: String,
+        #[arg(long, value_name = "FILE")]
+        ipsets: Option<String>,
+        #[arg(short = '6', long = "ipv6")]
+        ipv6: bool,
+    },
+    /// Can a packet of this shape be accepted (or dropped)? A witness packet
+    /// with its trace, or a proof that none exists.
+    Query {
+        rules: String,
+        /// `tcp from 0.0.0.0/0 to 10.0.0.5 dport 22 in eth0`
+        shape: String,
+        #[arg(value_enum, default_value_t = fwcheck::verify::query::Want::Accepted)]
+        want: fwcheck::verify::query::Want,
+        #[arg(long, value_name = "FILE")]
+        ipsets: Option<String>,
+        #[arg(short = '6', long = "ipv6")]
+        ipv6: bool,
     },
 }
 
@@ -141,6 +184,19 @@ enum Command {
 enum LabAction {
     Up,
     Down,
+enum LintFormat {
+    Text,
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    Errors,
+    Warnings,
+    /// Never exit 1 for a finding.
+    None,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -194,6 +250,21 @@ fn main() -> ExitCode {
             cli::lab::apply(&rules, netns.as_deref(), backend, LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None })
         }
         Command::Verify { scenario, flows, backend, keep, prefix, trace } => cli::lab::verify(&scenario, &flows, backend, keep, prefix, trace),
+        Command::Lint { rules, format, deny, ipsets, explain, ipv6 } => {
+            if let Some(e) = explain {
+                return explain_lint(&e);
+            }
+            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
+            lint(rules.unwrap_or_default(), format, deny, ipsets, opts)
+        }
+        Command::Equiv { a, b, ipsets, ipv6 } => {
+            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
+            equiv(a, b, ipsets, opts)
+        }
+        Command::Query { rules, shape, want, ipsets, ipv6 } => {
+            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
+            query(rules, shape, want, ipsets, ipv6, opts)
+        }
     }
 }
 
@@ -341,15 +412,142 @@ fn read_inputs(files: &[String]) -> Result<Vec<Source>, ExitCode> {
 /// Reads and loads the files, printing every diagnostic; exit code 2 when
 /// a file cannot be read or has errors.
 fn load_files(files: &[String], opts: &LoadOptions) -> Result<fwcheck::ir::Ruleset, ExitCode> {
+    load_with_sources(files, opts).map(|(rs, _)| rs)
+}
+
+/// [`load_files`], keeping the sources for findings that point into them.
+fn load_with_sources(files: &[String], opts: &LoadOptions) -> Result<(fwcheck::ir::Ruleset, SourceMap), ExitCode> {
     let inputs = read_inputs(files)?;
     let mut sources = SourceMap::new();
     let loaded = load(&mut sources, inputs, opts);
     report_diagnostics(&sources, &loaded.diagnostics);
-    loaded.ruleset.ok_or_else(|| {
-        let n = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-        eprintln!("error: {n} error{} found; nothing printed", if n == 1 { "" } else { "s" });
+    match loaded.ruleset {
+        Some(rs) => Ok((rs, sources)),
+        None => {
+            let n = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!("error: {n} error{} found; nothing printed", if n == 1 { "" } else { "s" });
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+fn read_ipsets(file: &Option<String>) -> Result<Option<fwcheck::verify::ipsets::Ipsets>, ExitCode> {
+    let Some(f) = file else { return Ok(None) };
+    let text = std::fs::read_to_string(f).map_err(|e| {
+        eprintln!("error: cannot read {f}: {e}");
+        ExitCode::from(2)
+    })?;
+    fwcheck::verify::ipsets::Ipsets::parse(f, &text).map(Some).map_err(|e| {
+        eprintln!("error: {e}\nhelp: give the output of `ipset save`");
         ExitCode::from(2)
     })
+}
+
+fn explain_lint(which: &str) -> ExitCode {
+    use fwcheck::verify::lints::ALL;
+    match ALL.iter().find(|l| l.code.eq_ignore_ascii_case(which) || l.name == which) {
+        Some(l) => {
+            print!("{}", l.doc);
+            ExitCode::SUCCESS
+        }
+        None => usage(format!("no lint `{which}`; the lints are {}", ALL.iter().map(|l| format!("{} {}", l.code, l.name)).collect::<Vec<_>>().join(", "))),
+    }
+}
+
+fn lint(rules: String, format: LintFormat, deny: Deny, ipsets: Option<String>, opts: LoadOptions) -> ExitCode {
+    use fwcheck::verify::lints::{run, Options, Severity};
+    let (rs, sources) = match load_with_sources(std::slice::from_ref(&rules), &opts) {
+        Ok(x) => x,
+        Err(c) => return c,
+    };
+    let sets = match read_ipsets(&ipsets) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    let findings = run(&rs, &sources, &Options { ipsets: sets.as_ref() });
+    let out = match format {
+        LintFormat::Text => fwcheck::report::lint::text(&rs, &sources, &findings),
+        LintFormat::Json => fwcheck::report::lint::json(&sources, &findings),
+        LintFormat::Sarif => fwcheck::report::lint::sarif(&sources, &findings),
+    };
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    let denied = match deny {
+        Deny::Errors => findings.iter().any(|f| f.severity == Severity::Error),
+        Deny::Warnings => !findings.is_empty(),
+        Deny::None => false,
+    };
+    std::mem::forget(rs);
+    if denied {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn equiv(a: String, b: String, ipsets: Option<String>, opts: LoadOptions) -> ExitCode {
+    use fwcheck::verify::equiv::{equiv, Outcome};
+    let ra = match load_files(std::slice::from_ref(&a), &opts) {
+        Ok(r) => r,
+        Err(c) => return c,
+    };
+    let rb = match load_files(std::slice::from_ref(&b), &opts) {
+        Ok(r) => r,
+        Err(c) => return c,
+    };
+    let sets = match read_ipsets(&ipsets) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    match equiv(&ra, &rb, sets.as_ref()) {
+        Outcome::Equivalent => {
+            println!("equivalent: every packet gets the same verdict from {a} and {b} at every hook (proved)");
+            ExitCode::SUCCESS
+        }
+        Outcome::Unknown(r) => {
+            eprintln!("error: the prover gave up ({r}); no claim is made");
+            ExitCode::from(2)
+        }
+        Outcome::Differs(diffs) => {
+            let mut out = String::new();
+            for d in &diffs {
+                out.push_str(&fwcheck::report::lint::difference(&ra, &rb, &a, &b, d));
+            }
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn query(rules: String, shape: String, want: fwcheck::verify::query::Want, ipsets: Option<String>, ipv6: bool, opts: LoadOptions) -> ExitCode {
+    use fwcheck::verify::query::{ask, parse, Answered, Want};
+    let q = match parse(&shape, ipv6) {
+        Ok(q) => q,
+        Err(e) => return usage(format!("query `{shape}`: {e}")),
+    };
+    let rs = match load_files(std::slice::from_ref(&rules), &opts) {
+        Ok(r) => r,
+        Err(c) => return c,
+    };
+    let sets = match read_ipsets(&ipsets) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    let what = if want == Want::Accepted { "accepted" } else { "dropped" };
+    match ask(&rs, &q, want, sets.as_ref()) {
+        Answered::Yes(w) => {
+            let out = fwcheck::report::lint::witness(&rs, q.family, q.hook, &w, &format!("yes: such a packet can be {what} at {}", q.hook.as_str()));
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Answered::No => {
+            println!("no: no packet `{shape}` can be {what} at {} (proved)", q.hook.as_str());
+            ExitCode::from(1)
+        }
+        Answered::Unknown(r) => {
+            eprintln!("error: the prover gave up ({r}); no claim is made");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn parse(files: Vec<String>, format: Format, opts: LoadOptions, counters: bool) -> ExitCode {

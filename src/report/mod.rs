@@ -5,7 +5,9 @@
 //!
 //! - [`listing`]: what `iptables -t TABLE -vnxL` (and `ip6tables`) prints.
 //! - [`trace`]: a predicted packet's way through the hooks, rule by rule.
+//! - [`lint`]: lint findings (text, JSON, SARIF 2.1.0), counterexamples and witnesses.
 
+pub mod lint;
 pub mod listing;
 pub mod trace;
 

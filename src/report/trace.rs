@@ -52,3 +52,22 @@ pub fn packet(rs: &Ruleset, n: usize, p: &PacketRun) -> String {
     let _ = writeln!(out, "  => {fate}");
     out
 }
+
+/// The events of one hook's walk, one line each, indented like
+/// [`packet`]'s.
+pub fn events(rs: &Ruleset, family: Family, events: &[Event]) -> String {
+    let mut out = String::new();
+    for e in events {
+        let line = match e {
+            Event::NoMatch { table, chain, index } => format!("{table:<8} {:<60} no match", rule_text(rs, family, *table, chain, *index)),
+            Event::Match { table, chain, index, .. } => format!("{table:<8} {:<60} MATCH", rule_text(rs, family, *table, chain, *index)),
+            Event::Assumed { table, chain, index, matched, reason } => {
+                format!("{table:<8} {:<60} {} (assumed: {reason})", rule_text(rs, family, *table, chain, *index), if *matched { "MATCH" } else { "no match" })
+            }
+            Event::Policy { table, chain, policy } => format!("{table:<8} {chain} policy {}", policy.as_str()),
+            Event::FallThrough { table, chain } => format!("{table:<8} end of {chain}, back to the caller"),
+        };
+        let _ = writeln!(out, "    {line}");
+    }
+    out
+}

@@ -9,11 +9,14 @@
 //! - [`lints`]: one file per lint. [`equiv`], [`query`]: the other two
 //!   questions. [`replay`]: every witness walked through `predict`'s walker.
 //! - [`ipsets`]: set contents from `ipset save`.
+//! - [`concrete`]: packets inside a rule's box, evaluated as `predict`
+//!   does: quick evidence that spares most solver calls.
 //!
 //! Nothing here guesses: a match that the packet cannot decide is a free
 //! choice, and a claim that "no packet" does something holds for every
 //! choice.
 
+pub mod concrete;
 pub mod equiv;
 pub mod ipsets;
 pub mod lints;

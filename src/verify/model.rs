@@ -62,6 +62,11 @@ pub struct RuleModel {
     /// The walk stops at this rule (it matched and the chain does not go on
     /// to the next rule): never true for a rule whose target continues.
     pub stop: F,
+    /// A part of `stop` that is cheap to ask about, for lint: the same as
+    /// `stop`, except for a jump to a chain that may return, which blocks
+    /// nothing here. Lint claims "earlier rules take every packet", so
+    /// leaving some stops out can only lose findings, never make a false one.
+    pub block: F,
     pub kind: Kind,
 }
 
@@ -192,6 +197,27 @@ impl<'r> Model<'r> {
         out
     }
 
+    /// The chains of `table` that the base chain `hook` jumps or goes to,
+    /// directly or not (whatever the jumps' matches), itself included.
+    pub fn reachable_chains(&self, table: TableName, hook: Hook) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        let Some(tm) = self.table(table) else { return seen };
+        let mut todo = vec![hook.as_str().to_string()];
+        while let Some(c) = todo.pop() {
+            if seen.contains(&c) {
+                continue;
+            }
+            let Some(cm) = tm.chains.get(&c) else { continue };
+            for r in &cm.rules {
+                if let Kind::Jump(d) | Kind::Goto(d) = &r.kind {
+                    todo.push(d.clone());
+                }
+            }
+            seen.push(c);
+        }
+        seen
+    }
+
     /// For each chain of `table` reachable from its base chain `hook`, when
     /// the walk enters it (an over-all formula: any call site).
     pub fn entries(&self, table: TableName, hook: Hook) -> HashMap<String, F> {
@@ -282,7 +308,11 @@ fn rule_model(r: &Rule, smt: &mut Smt, tm: &TableModel, cx: &PredCx) -> RuleMode
         },
         Kind::Maybe(c) => F::and(&[m.clone(), smt.free(&format!("{} ends the walk", c.name()))]),
     };
-    RuleModel { pred, hull, m, stop, kind }
+    let block = match &kind {
+        Kind::Jump(d) if !tm.chains.get(d).is_some_and(|c| c.out.ret.is_false()) => F::ff(),
+        _ => stop.clone(),
+    };
+    RuleModel { pred, hull, m, stop, kind, block }
 }
 
 /// The outcome of a chain from rule `from` on, given the outcome after its

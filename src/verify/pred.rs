@@ -182,6 +182,20 @@ impl Pred {
         }
     }
 
+    /// Whether the predicate is exactly its [`Hull`]: a conjunction of
+    /// ranges, prefix masks and interface patterns.
+    pub fn is_exact(&self, family: Family) -> bool {
+        match self {
+            Pred::True | Pred::Range { .. } | Pred::Iface { .. } => true,
+            Pred::Masked { field, mask, .. } => {
+                let inv = !mask & field.max_value(family);
+                inv & inv.wrapping_add(1) == 0
+            }
+            Pred::And(v) => v.iter().all(|p| p.is_exact(family)),
+            _ => false,
+        }
+    }
+
     /// Whether the predicate holds a free choice anywhere.
     pub fn has_free(&self) -> bool {
         match self {
@@ -393,9 +407,39 @@ impl Hull {
         h
     }
 
-    /// No packet lies in both.
+    /// No packet lies in both. (Called for every pair of rules of a chain:
+    /// it allocates nothing.)
     pub fn disjoint(&self, o: &Hull) -> bool {
-        self.empty || o.empty || self.intersect(o).empty
+        if self.empty || o.empty {
+            return true;
+        }
+        if (0..14).any(|i| self.lo[i].max(o.lo[i]) > self.hi[i].min(o.hi[i])) {
+            return true;
+        }
+        (0..2).any(|d| match (&self.iface[d], &o.iface[d]) {
+            (Some(a), Some(b)) => meet(a, b).is_none(),
+            _ => false,
+        })
+    }
+
+    /// Every packet in `o` lies in `self` (self's interfaces no narrower).
+    pub fn contains(&self, o: &Hull) -> bool {
+        if o.empty {
+            return true;
+        }
+        if self.empty || (0..14).any(|i| self.lo[i] > o.lo[i] || self.hi[i] < o.hi[i]) {
+            return false;
+        }
+        (0..2).all(|d| match (&self.iface[d], &o.iface[d]) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(a), Some(b)) => meet(a, b).as_ref() == Some(b),
+        })
+    }
+
+    /// The interface pattern of one direction: (name or prefix, is prefix).
+    pub fn iface(&self, dir: Dir) -> Option<(&str, bool)> {
+        self.iface[dir as usize].as_ref().map(|(n, p)| (n.as_str(), *p))
     }
 
     pub fn is_empty(&self) -> bool {

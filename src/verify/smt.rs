@@ -26,18 +26,28 @@ impl F {
     pub fn ff() -> F {
         F(Bool::from_bool(false))
     }
+    /// Conjunction; constants fold away, so that "this chain never
+    /// returns" is visible without asking the solver.
     pub fn and(v: &[F]) -> F {
-        match v.len() {
+        if v.iter().any(F::is_false) {
+            return F::ff();
+        }
+        let rest: Vec<Bool> = v.iter().filter(|f| !f.is_true()).map(|f| f.0.clone()).collect();
+        match rest.len() {
             0 => F::tt(),
-            1 => v[0].clone(),
-            _ => F(Bool::and(&v.iter().map(|f| f.0.clone()).collect::<Vec<_>>())),
+            1 => F(rest[0].clone()),
+            _ => F(Bool::and(&rest)),
         }
     }
     pub fn or(v: &[F]) -> F {
-        match v.len() {
+        if v.iter().any(F::is_true) {
+            return F::tt();
+        }
+        let rest: Vec<Bool> = v.iter().filter(|f| !f.is_false()).map(|f| f.0.clone()).collect();
+        match rest.len() {
             0 => F::ff(),
-            1 => v[0].clone(),
-            _ => F(Bool::or(&v.iter().map(|f| f.0.clone()).collect::<Vec<_>>())),
+            1 => F(rest[0].clone()),
+            _ => F(Bool::or(&rest)),
         }
     }
     pub fn not(&self) -> F {
@@ -47,10 +57,17 @@ impl F {
         }
     }
     pub fn ite(c: &F, a: &F, b: &F) -> F {
-        match c.0.as_bool() {
-            Some(true) => a.clone(),
-            Some(false) => b.clone(),
-            None => F(c.0.ite(&a.0, &b.0)),
+        match (c.0.as_bool(), a.0.as_bool(), b.0.as_bool()) {
+            (Some(true), _, _) => a.clone(),
+            (Some(false), _, _) => b.clone(),
+            (_, Some(x), Some(y)) if x == y => a.clone(),
+            (_, Some(true), Some(false)) => c.clone(),
+            (_, Some(false), Some(true)) => c.not(),
+            (_, Some(false), _) => F::and(&[c.not(), b.clone()]),
+            (_, Some(true), _) => F::or(&[c.clone(), b.clone()]),
+            (_, _, Some(false)) => F::and(&[c.clone(), a.clone()]),
+            (_, _, Some(true)) => F::or(&[c.not(), a.clone()]),
+            _ => F(c.0.ite(&a.0, &b.0)),
         }
     }
     /// `self` is the constant false (without asking the solver).
@@ -59,6 +76,10 @@ impl F {
     }
     pub fn is_true(&self) -> bool {
         self.0.as_bool() == Some(true)
+    }
+    /// `self` and `o` are the same term (no solver: identity of terms).
+    pub fn is_true_of(&self, o: &F) -> bool {
+        self.0 == o.0
     }
     pub fn iff(&self, o: &F) -> F {
         F(self.0.iff(&o.0))
@@ -96,6 +117,8 @@ pub struct Smt {
     pub scope: String,
     /// Whether connection tracking is on (the witness then has an entry).
     pub conntrack: bool,
+    /// The well-formedness constraints.
+    wf: F,
     assumption_lits: usize,
 }
 
@@ -119,8 +142,10 @@ fn name_bits(name: &str) -> u128 {
 impl Smt {
     pub fn new(family: Family) -> Smt {
         let fields = Field::ALL.iter().map(|f| BV::new_const(format!("{f:?}"), f.width(family))).collect();
-        let solver = Solver::new();
-        let s = Smt {
+        // QF_BV: Z3 then answers incremental questions with its SAT-based
+        // bit-vector solver, several times faster than the general one.
+        let solver = Solver::new_for_logic("QF_BV").unwrap_or_default();
+        let mut s = Smt {
             family,
             solver,
             fields,
@@ -129,10 +154,11 @@ impl Smt {
             frees: HashMap::new(),
             scope: String::new(),
             conntrack: false,
+            wf: F::tt(),
             assumption_lits: 0,
         };
-        let wf = s.well_formed();
-        s.solver.assert(&wf.0);
+        s.wf = s.well_formed();
+        s.solver.assert(&s.wf.0);
         s
     }
 
@@ -285,6 +311,7 @@ impl Smt {
     /// Checks the conjunction of the literals; on Unsat, the literals of an
     /// unsat core (a subset that is already contradictory), by index.
     pub fn check_lits(&self, lits: &[&Lit]) -> (SatAnswer, Vec<usize>) {
+        CHECKS.with(|c| c.set(c.get() + 1));
         let a: Vec<Bool> = lits.iter().map(|l| l.0.clone()).collect();
         match self.solver.check_assumptions(&a) {
             SatResult::Sat => (SatAnswer::Sat, vec![]),
@@ -293,6 +320,27 @@ impl Smt {
                 let core = self.solver.get_unsat_core();
                 let ix = lits.iter().enumerate().filter(|(_, l)| core.iter().any(|c| c == &l.0)).map(|(i, _)| i).collect();
                 (SatAnswer::Unsat, ix)
+            }
+        }
+    }
+
+    /// Checks the conjunction of `parts` in a solver of its own (the packet
+    /// well formed); on Unsat, the indices of an unsat core. A fresh solver
+    /// for a small question lets Z3 bit-blast just that question, which is
+    /// much faster than asking a solver that holds every rule.
+    pub fn check_parts(&self, parts: &[&F]) -> (SatAnswer, Vec<usize>) {
+        let s = Solver::new();
+        s.assert(&self.wf.0);
+        let track: Vec<Bool> = (0..parts.len()).map(|i| Bool::new_const(format!("part{i}"))).collect();
+        for (p, t) in parts.iter().zip(&track) {
+            s.assert(t.implies(&p.0));
+        }
+        match s.check_assumptions(&track) {
+            SatResult::Sat => (SatAnswer::Sat, vec![]),
+            SatResult::Unknown => (SatAnswer::Unknown, vec![]),
+            SatResult::Unsat => {
+                let core = s.get_unsat_core();
+                (SatAnswer::Unsat, track.iter().enumerate().filter(|(_, t)| core.iter().any(|c| c == *t)).map(|(i, _)| i).collect())
             }
         }
     }
@@ -382,6 +430,11 @@ impl Smt {
         choices.dedup();
         Witness { packet: p, choices }
     }
+}
+
+thread_local! {
+    /// How many questions the solver was asked (FWCHECK_TIMING).
+    pub static CHECKS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// An assumption literal (see [`Smt::literal`]).

@@ -18,7 +18,7 @@ pub const LINT: Lint = Lint {
 /// state.
 fn accepts_established(an: &mut Analysis, hook: crate::ir::Hook) -> bool {
     let t = crate::ir::TableName::Filter;
-    let chains: Vec<String> = an.model.entries(t, hook).into_keys().collect();
+    let chains: Vec<String> = an.model.reachable_chains(t, hook);
     for c in chains {
         let Some(cm) = an.chain_model(t, &c) else { continue };
         for (i, r) in cm.rules.iter().enumerate() {

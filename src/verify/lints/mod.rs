@@ -19,7 +19,7 @@ pub mod unreachable_chain;
 
 use super::model::{Kind, Model, Naming, TableModel};
 use super::pred::PredCx;
-use super::smt::{Answer, Lit, SatAnswer, Smt, Witness, F};
+use super::smt::{Answer, Lit, SatAnswer, Smt, F};
 use crate::ir::{Family, Hook, Ruleset, TableName};
 use crate::source::{SourceMap, Span};
 use serde::Serialize;
@@ -68,10 +68,15 @@ pub struct RuleRef {
     pub span: Span,
 }
 
-/// A witness packet and the hook it was found for.
+/// A packet a rule matches, found by the prover. It is walked through
+/// `predict`'s walker with `table` alone, entering `chain` straight from
+/// the base chain of `hook` (see [`crate::verify::replay::replay_chain`]):
+/// that walk shows what the chain's earlier rules do with it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Example {
     pub hook: Hook,
+    pub table: TableName,
+    pub chain: String,
     pub packet: crate::predict::Packet,
     /// Free choices (rate limits, ipsets …) the example relies on.
     pub choices: Vec<(String, bool)>,
@@ -119,7 +124,6 @@ pub struct Analysis<'r> {
     pub model: Model<'r>,
     /// (table, chain) -> one fact per rule.
     pub facts: HashMap<(TableName, String), Vec<Fact>>,
-    entries: HashMap<(TableName, Hook), HashMap<String, F>>,
     lit_m: HashMap<(TableName, String, usize), Lit>,
     lit_ns: HashMap<(TableName, String, usize), Lit>,
 }
@@ -130,7 +134,10 @@ impl<'r> Analysis<'r> {
         smt.conntrack = crate::netfilter::conntrack_on(rs);
         let cx = PredCx { family, marks_free: super::model::sets_marks(rs), ipsets: opts.ipsets };
         let model = Model::build(rs, family, &mut smt, Naming::PerRule, &cx);
-        let mut a = Analysis { family, rs, sources, smt, model, facts: HashMap::new(), entries: HashMap::new(), lit_m: HashMap::new(), lit_ns: HashMap::new() };
+        if std::env::var_os("FWCHECK_TIMING").is_some() {
+            eprintln!("model built");
+        }
+        let mut a = Analysis { family, rs, sources, smt, model, facts: HashMap::new(), lit_m: HashMap::new(), lit_ns: HashMap::new() };
         a.compute_facts();
         a
     }
@@ -164,7 +171,7 @@ impl<'r> Analysis<'r> {
         if let Some(l) = self.lit_ns.get(&key) {
             return l.clone();
         }
-        let f = self.model.table(t).expect("modelled").chains[c].rules[i].stop.not();
+        let f = self.model.table(t).expect("modelled").chains[c].rules[i].block.not();
         let l = self.smt.literal(&f);
         self.lit_ns.insert(key, l.clone());
         l
@@ -175,7 +182,7 @@ impl<'r> Analysis<'r> {
     pub fn relevant_before(&self, t: TableName, c: &str, i: usize) -> Vec<usize> {
         let cm = &self.model.table(t).expect("modelled").chains[c];
         let h = &cm.rules[i].hull;
-        (0..i).filter(|&j| !cm.rules[j].stop.is_false() && !cm.rules[j].hull.disjoint(h)).collect()
+        (0..i).filter(|&j| !cm.rules[j].block.is_false() && !cm.rules[j].hull.disjoint(h)).collect()
     }
 
     fn compute_facts(&mut self) {
@@ -200,19 +207,15 @@ impl<'r> Analysis<'r> {
 
     fn fact(&mut self, t: TableName, c: &str, i: usize) -> Fact {
         let cm = &self.model.table(t).expect("modelled").chains[c];
-        if cm.rules[i].hull.is_empty() || cm.rules[i].m.is_false() {
+        let rule = &cm.rules[i];
+        if rule.hull.is_empty() || rule.m.is_false() {
             return Fact::Contradiction;
         }
-        let lm = self.lit_m(t, c, i);
-        match self.smt.check_lits(&[&lm]) {
-            (SatAnswer::Unsat, _) => return Fact::Contradiction,
-            (SatAnswer::Unknown, _) => return Fact::Unknown,
-            _ => {}
-        }
         let rel = self.relevant_before(t, c, i);
-        if rel.is_empty() {
-            return Fact::Live;
+        if let Some(f) = self.quick_fact(t, c, i, &rel) {
+            return f;
         }
+        let lm = self.lit_m(t, c, i);
         let lits: Vec<Lit> = rel.iter().map(|&j| self.lit_ns(t, c, j)).collect();
         let mut all: Vec<&Lit> = vec![&lm];
         all.extend(lits.iter());
@@ -221,7 +224,17 @@ impl<'r> Analysis<'r> {
             SatAnswer::Sat => Fact::Live,
             SatAnswer::Unknown => Fact::Unknown,
             SatAnswer::Unsat => {
-                // The core's blockers, then drop each one that is not needed.
+                // The rule's matches alone, or earlier rules without them
+                // (a core without the rule): ask the rule alone.
+                if !core.contains(&0) || core.len() == 1 {
+                    match self.smt.check_lits(&[&lm]).0 {
+                        SatAnswer::Unsat => return Fact::Contradiction,
+                        SatAnswer::Unknown => return Fact::Unknown,
+                        SatAnswer::Sat => {}
+                    }
+                }
+                // The core's blockers, then each one dropped that is not
+                // needed.
                 let mut keep: Vec<usize> = core.into_iter().filter(|&k| k > 0).map(|k| k - 1).collect();
                 let mut k = 0;
                 while k < keep.len() {
@@ -239,32 +252,61 @@ impl<'r> Analysis<'r> {
         }
     }
 
-    /// When the walk from base chain `hook` enters `chain` (cached).
-    pub fn entry(&mut self, t: TableName, hook: Hook, chain: &str) -> Option<F> {
-        if !self.entries.contains_key(&(t, hook)) {
-            let e = self.model.entries(t, hook);
-            self.entries.insert((t, hook), e);
-        }
-        self.entries[&(t, hook)].get(chain).cloned()
-    }
-
-    /// A packet that satisfies `f` in `chain` of table `t`, and reaches the
-    /// chain from one of the table's base chains if any can.
-    pub fn example_in_chain(&mut self, t: TableName, chain: &str, f: &F) -> Option<Example> {
-        let hooks: Vec<Hook> = self.rs.table(self.family, t).map(|tb| tb.chains.iter().filter_map(|c| c.hook).collect()).unwrap_or_default();
-        for h in hooks {
-            let Some(e) = self.entry(t, h, chain) else { continue };
-            let q = F::and(&[e, self.smt.at_hook(h), f.clone()]);
-            if let Answer::Sat(w) = self.smt.solve(&q) {
-                return Some(example(h, w));
+    /// The fact of rule `i` from concrete packets in its box, when they
+    /// settle it: a packet it matches that no earlier rule stops (live),
+    /// or one earlier rule that is exactly a box containing the rule's
+    /// (shadowed by it).
+    fn quick_fact(&self, t: TableName, c: &str, i: usize, rel: &[usize]) -> Option<Fact> {
+        let irules = &self.rs.table(self.family, t)?.chain(c)?.rules;
+        let cm = self.chain_model(t, c)?;
+        let me = &cm.rules[i];
+        for p in super::concrete::candidates(&me.hull, self.family, self.smt.conntrack, None) {
+            if super::concrete::rule_matches(&irules[i], &p) != crate::predict::Tri::Yes {
+                continue;
+            }
+            let mut stopped = false;
+            for &j in rel {
+                match super::concrete::rule_matches(&irules[j], &p) {
+                    crate::predict::Tri::No => continue,
+                    crate::predict::Tri::Unknown(_) => stopped = true,
+                    crate::predict::Tri::Yes => {
+                        stopped = true;
+                        let b = &cm.rules[j];
+                        if b.block.is_true_of(&b.m) && b.pred.is_exact(self.family) && b.hull.contains(&me.hull) {
+                            return Some(Fact::Shadowed(vec![j]));
+                        }
+                    }
+                }
+                break;
+            }
+            if !stopped {
+                return Some(Fact::Live);
             }
         }
         None
     }
-}
 
-fn example(hook: Hook, w: Witness) -> Example {
-    Example { hook, packet: w.packet, choices: w.choices }
+    /// A packet that rule `i` of `chain` matches, at a hook whose base
+    /// chain reaches `chain` (by its jumps, whatever their matches).
+    pub fn example_for_rule(&mut self, t: TableName, chain: &str, i: usize) -> Option<Example> {
+        let m = self.chain_model(t, chain)?.rules[i].m.clone();
+        let hooks: Vec<Hook> = self.rs.table(self.family, t).map(|tb| tb.chains.iter().filter_map(|c| c.hook).collect()).unwrap_or_default();
+        for h in hooks {
+            if !self.model.reachable_chains(t, h).iter().any(|c| c == chain) {
+                continue;
+            }
+            let hull = &self.chain_model(t, chain)?.rules[i].hull;
+            let rule = &self.rs.table(self.family, t)?.chain(chain)?.rules[i];
+            if let Some(p) = super::concrete::candidates(hull, self.family, self.smt.conntrack, Some(h)).into_iter().find(|p| super::concrete::rule_matches(rule, p) == crate::predict::Tri::Yes) {
+                return Some(Example { hook: h, table: t, chain: chain.to_string(), packet: p, choices: vec![] });
+            }
+            let q = F::and(&[self.smt.at_hook(h), m.clone()]);
+            if let Answer::Sat(w) = self.smt.solve(&q) {
+                return Some(Example { hook: h, table: t, chain: chain.to_string(), packet: w.packet, choices: w.choices });
+            }
+        }
+        None
+    }
 }
 
 /// The kind of the rule at (t, c, i).
@@ -281,15 +323,28 @@ pub fn rule_name(r: &RuleRef) -> String {
 pub fn run(rs: &Ruleset, sources: &SourceMap, opts: &Options) -> Vec<Finding> {
     let mut out = Vec::new();
     deprecated::check(rs, sources, &mut out);
+    let timing = std::env::var_os("FWCHECK_TIMING").is_some();
+    let t0 = std::time::Instant::now();
+    let lap = |what: &str| {
+        if timing {
+            eprintln!("{:>8.3} s  {what} ({} checks)", t0.elapsed().as_secs_f64(), crate::verify::smt::CHECKS.with(|c| c.get()));
+        }
+    };
     for family in rs.families() {
         let mut an = Analysis::new(rs, sources, family, opts);
+        lap("model and facts");
         contradiction::check(&mut an, &mut out);
         shadowed::check(&mut an, &mut out);
+        lap("shadowed");
         dead_exception::check(&mut an, &mut out);
+        lap("dead-exception");
         redundant::check(&mut an, &mut out);
+        lap("redundant");
         unreachable_chain::check(&mut an, &mut out);
+        lap("unreachable");
         drop_policy::check(&mut an, &mut out);
         catch_all::check(&mut an, &mut out);
+        lap("rest");
     }
     out.sort_by_key(|f| (f.span.file, f.span.start, f.code));
     out
@@ -360,8 +415,7 @@ pub fn blocked_finding(an: &mut Analysis, lint: &Lint, t: TableName, c: &str, i:
     let r = an.rule_ref(t, c, i);
     let related: Vec<RuleRef> = blockers.iter().map(|&j| an.rule_ref(t, c, j)).collect();
     let names: Vec<String> = related.iter().map(|b| format!("{}", b.index + 1)).collect();
-    let m = an.chain_model(t, c).expect("modelled").rules[i].m.clone();
-    let example = an.example_in_chain(t, c, &m);
+    let example = an.example_for_rule(t, c, i);
     Finding {
         code: lint.code,
         lint: lint.name,

@@ -5,6 +5,7 @@
 use super::{rules_where, Analysis, Fact, Finding, Lint, Severity};
 use crate::verify::model::{fold, Kind, Outcome};
 use crate::verify::smt::{SatAnswer, F};
+use crate::predict::Tri;
 use std::collections::BTreeMap;
 
 pub const LINT: Lint = Lint {
@@ -27,6 +28,49 @@ pub fn is_redundant(an: &mut Analysis, t: crate::ir::TableName, c: &str, i: usiz
     let cm = &tm.chains[c];
     let h = &cm.rules[i].hull;
     let later: Vec<usize> = (i + 1..cm.rules.len()).filter(|&j| cm.rules[j].kind != Kind::Continue && !cm.rules[j].hull.disjoint(h)).collect();
+    // Jumps after the rule would bring whole chains into the question: such
+    // a rule is not claimed redundant (a lost finding, never a false one).
+    if later.iter().any(|&j| matches!(cm.rules[j].kind, Kind::Jump(_) | Kind::Goto(_) | Kind::Maybe(_))) {
+        return false;
+    }
+    // A packet the rule matches that the rest of the chain gives another
+    // verdict proves it is not redundant, without the solver.
+    let irules = &chain.rules;
+    for p in crate::verify::concrete::candidates(h, an.family, an.smt.conntrack, None) {
+        if crate::verify::concrete::rule_matches(&irules[i], &p) != Tri::Yes {
+            continue;
+        }
+        let blocked = an.relevant_before(t, c, i).iter().any(|&j| crate::verify::concrete::rule_matches(&irules[j], &p) != Tri::No);
+        if blocked {
+            continue;
+        }
+        let mut got = None;
+        let mut decided = true;
+        for &j in &later {
+            match crate::verify::concrete::rule_matches(&irules[j], &p) {
+                Tri::No => {}
+                Tri::Unknown(_) => {
+                    decided = false;
+                    break;
+                }
+                Tri::Yes => {
+                    got = Some(cm.rules[j].kind.clone());
+                    break;
+                }
+            }
+        }
+        if !decided {
+            continue;
+        }
+        let same = match got {
+            Some(Kind::Verdict(v)) => v == cat,
+            Some(_) => false,
+            None => chain.is_builtin() && policy.as_ref() == Some(&cat),
+        };
+        if !same {
+            return false;
+        }
+    }
     let rest = fold(&cm.rules, &later, Outcome { cats: BTreeMap::new(), ret: F::tt() }, tm);
     let mut same = rest.cats.get(&cat).cloned().unwrap_or_else(F::ff);
     if chain.is_builtin() && policy.as_ref() == Some(&cat) {

@@ -1,0 +1,132 @@
+//! Concrete packets inside a rule's box, checked with the rule's own
+//! evaluation (the code `predict` runs). Most questions lint asks have an
+//! easy answer that one such packet proves ("a packet the rule matches and
+//! no earlier rule does: the rule is live"), and evaluating a rule costs
+//! microseconds where a solver call costs milliseconds. The solver answers
+//! the rest; a concrete packet is only ever used as evidence of something
+//! it shows, never as evidence that nothing exists.
+
+use super::pred::{Dir, Field, Hull};
+use crate::ir::{Family, Hook, Rule};
+use crate::predict::{CtDir, CtInfo, CtState, EvalCx, Packet, Tri};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// Whether the rule's matches (IP part and extensions) hold for `p`, as
+/// the walk evaluates them.
+pub fn rule_matches(r: &Rule, p: &Packet) -> Tri {
+    let cx = EvalCx { hook: Hook::Input, local: &[] };
+    let mut t = r.ip.eval(p);
+    for m in &r.matches {
+        t = t.and(|| m.eval(p, &cx));
+        if t == Tri::No {
+            break;
+        }
+    }
+    t
+}
+
+fn pick(h: &Hull, f: Field, nice: u128) -> u128 {
+    let (lo, hi) = h.range(f);
+    if lo <= nice && nice <= hi {
+        nice
+    } else {
+        lo
+    }
+}
+
+fn addr(family: Family, v: u128) -> IpAddr {
+    match family {
+        Family::Ipv4 => IpAddr::V4(Ipv4Addr::from(v as u32)),
+        Family::Ipv6 => IpAddr::V6(Ipv6Addr::from(v)),
+    }
+}
+
+fn name(h: &Hull, dir: Dir, dflt: Option<&str>) -> Option<String> {
+    match h.iface(dir) {
+        Some((n, false)) => Some(n.to_string()),
+        Some((p, true)) => Some(format!("{p}0").chars().take(15).collect()),
+        None => dflt.map(String::from),
+    }
+}
+
+/// A few well-formed packets in the box: values people recognise where the
+/// box allows them (TCP, TTL 64, source port 40000, eth0), else the box's
+/// corners.
+pub fn candidates(h: &Hull, family: Family, conntrack: bool, hook: Option<Hook>) -> Vec<Packet> {
+    if h.is_empty() {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    for corner in 0..3 {
+        let at = |f: Field, nice: u128| match corner {
+            0 => pick(h, f, nice),
+            1 => h.range(f).0,
+            _ => h.range(f).1,
+        };
+        let host = |f: Field| {
+            let (lo, hi) = h.range(f);
+            // An address inside a network rather than its network address.
+            if corner == 0 && lo < hi {
+                lo + 1
+            } else if corner == 2 {
+                hi
+            } else {
+                lo
+            }
+        };
+        let proto = at(Field::Proto, 6) as u8;
+        let (src, dst) = (addr(family, host(Field::Src)), addr(family, host(Field::Dst)));
+        let mut p = Packet::base(src, dst, proto, 0);
+        p.len = at(Field::Len, if proto == 6 { 60 } else { 84 }).max(if family == Family::Ipv4 { 20 } else { 40 }) as u32;
+        p.ttl = at(Field::Ttl, 64) as u8;
+        p.fragment = family == Family::Ipv4 && at(Field::Fragment, 0) == 1;
+        if matches!(proto, 6 | 17 | 33 | 132 | 136) {
+            p.sport = at(Field::Sport, 40000) as u16;
+            p.dport = at(Field::Dport, 80) as u16;
+        }
+        if proto == 6 {
+            p.tcp_flags = (at(Field::TcpFlags, 0x02) & 0x3f) as u8;
+        }
+        if (proto == 1 && family == Family::Ipv4) || (proto == 58 && family == Family::Ipv6) {
+            p.icmp_type = at(Field::IcmpType, if family == Family::Ipv4 { 8 } else { 128 }) as u8;
+            p.icmp_code = at(Field::IcmpCode, 0) as u8;
+        }
+        p.mark = at(Field::Mark, 0) as u32;
+        p.iif = name(h, Dir::In, Some("eth0"));
+        p.oif = name(h, Dir::Out, None);
+        if let Some(hook) = hook {
+            // What the hook has (see `Smt::at_hook`).
+            if !matches!(hook, Hook::Prerouting | Hook::Input | Hook::Forward) {
+                p.iif = None;
+            }
+            if matches!(hook, Hook::Forward | Hook::Output | Hook::Postrouting) {
+                p.oif = p.oif.or_else(|| Some("eth1".into()));
+            } else {
+                p.oif = None;
+            }
+            if hook == Hook::Output {
+                p.pkt_type = crate::predict::PktType::Host;
+            }
+        }
+        p.pkt_type = match at(Field::PktType, 0) {
+            1 => crate::predict::PktType::Broadcast,
+            2 => crate::predict::PktType::Multicast,
+            3 => crate::predict::PktType::OtherHost,
+            _ => crate::predict::PktType::Host,
+        };
+        if conntrack {
+            let state = match at(Field::CtState, 1) {
+                0 => CtState::Invalid,
+                1 => CtState::New,
+                2 => CtState::Related,
+                3 => CtState::Established,
+                _ => CtState::Untracked,
+            };
+            p.ct = Some(CtInfo { state, dir: CtDir::Original, status: 0, mark: 0, proto, orig: (src, dst, p.sport, p.dport), reply: (dst, src, p.dport, p.sport), expires: 120 });
+        }
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
