@@ -71,6 +71,7 @@ fn choices(w: &[(String, bool)]) -> String {
 /// rule's line, the covering rules, the example packet and its walk.
 pub fn text(rs: &Ruleset, sources: &SourceMap, findings: &[Finding]) -> String {
     let mut out = String::new();
+    let mut walked: std::collections::HashMap<(Family, crate::ir::TableName, Hook, String), Result<Ruleset, String>> = Default::default();
     for f in findings {
         let (file, line, _, text) = line_of(sources, f.span);
         let _ = writeln!(out, "{file}:{line}: {}[{} {}]: {}", sev(f.severity), f.code, f.lint, f.message);
@@ -90,7 +91,14 @@ pub fn text(rs: &Ruleset, sources: &SourceMap, findings: &[Finding]) -> String {
             let _ = writeln!(out, "  example: {} (at {}{entered})", describe(&e.packet, conntrack), e.hook.as_str());
             out.push_str(&choices(&e.choices));
             if let Some(r) = &f.rule {
-                out.push_str(&courses(rs, crate::verify::replay::replay_chain(rs, r.family, e.table, e.hook, &e.chain, &e.packet)));
+                let one = walked
+                    .entry((r.family, e.table, e.hook, e.chain.clone()))
+                    .or_insert_with(|| crate::verify::replay::chain_ruleset(rs, r.family, e.table, e.hook, &e.chain));
+                let c = match one {
+                    Ok(one) => replay(one, r.family, e.hook, &e.packet),
+                    Err(err) => Err(err.clone()),
+                };
+                out.push_str(&courses(one.as_ref().unwrap_or(rs), c));
             }
         }
         if let Some(h) = &f.help {

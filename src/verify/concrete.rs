@@ -53,17 +53,44 @@ fn name(h: &Hull, dir: Dir, dflt: Option<&str>) -> Option<String> {
 /// box allows them (TCP, TTL 64, source port 40000, eth0), else the box's
 /// corners.
 pub fn candidates(h: &Hull, family: Family, conntrack: bool, hook: Option<Hook>) -> Vec<Packet> {
+    candidates_with(h, family, conntrack, hook, &[])
+}
+
+/// A value of `mine` outside `other`'s range for each field where there is
+/// one: where to move a packet that `other`'s rule took.
+pub fn escape(mine: &Hull, other: &Hull) -> Vec<(Field, u128)> {
+    let mut v = Vec::new();
+    for f in Field::ALL {
+        let (lo, hi) = mine.range(f);
+        let (olo, ohi) = other.range(f);
+        if lo < olo {
+            v.push((f, lo));
+        } else if hi > ohi {
+            v.push((f, hi));
+        }
+    }
+    v
+}
+
+/// [`candidates`] with some fields set to given values.
+pub fn candidates_with(h: &Hull, family: Family, conntrack: bool, hook: Option<Hook>, set: &[(Field, u128)]) -> Vec<Packet> {
     if h.is_empty() {
         return vec![];
     }
     let mut out = Vec::new();
     for corner in 0..3 {
-        let at = |f: Field, nice: u128| match corner {
-            0 => pick(h, f, nice),
-            1 => h.range(f).0,
-            _ => h.range(f).1,
+        let at = |f: Field, nice: u128| match set.iter().find(|(g, _)| *g == f) {
+            Some((_, v)) => *v,
+            None => match corner {
+                0 => pick(h, f, nice),
+                1 => h.range(f).0,
+                _ => h.range(f).1,
+            },
         };
         let host = |f: Field| {
+            if let Some((_, v)) = set.iter().find(|(g, _)| *g == f) {
+                return *v;
+            }
             let (lo, hi) = h.range(f);
             // An address inside a network rather than its network address.
             if corner == 0 && lo < hi {

@@ -2,7 +2,7 @@
 //! predicts counters), so that no claim of the prover stands without a
 //! walk that shows it.
 
-use crate::ir::{Family, Hook, Rule, Ruleset, TableName};
+use crate::ir::{Chain, Family, Hook, Rule, Ruleset, Table, TableName};
 use crate::netfilter::walk::{Course, HookWalk};
 use crate::netfilter::Backend;
 use crate::predict::{EvalCx, Packet};
@@ -13,24 +13,39 @@ pub fn replay(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> Result<Ve
     w.run(p)
 }
 
-/// Every course of `p` through `hook` with `table` alone, entering `chain`
-/// straight from the hook's base chain (when `chain` is a user chain, the
-/// base chain is replaced by one rule, `-j CHAIN`, with policy ACCEPT). It
-/// shows what a chain does with a packet, apart from what the rules before
-/// the jump to it do.
-pub fn replay_chain(rs: &Ruleset, family: Family, table: TableName, hook: Hook, chain: &str, p: &Packet) -> Result<Vec<Course>, String> {
-    let mut t = rs.table(family, table).ok_or_else(|| format!("no {table} table"))?.clone();
-    if chain != hook.as_str() {
-        let base = t.chain_mut(hook.as_str()).ok_or_else(|| format!("no {} chain in {table}", hook.as_str()))?;
-        base.policy = Some(crate::ir::Policy::Accept);
-        base.rules = vec![Rule {
-            ip: Default::default(),
-            matches: vec![],
-            target: crate::ext::Target::Jump(chain.to_string()),
-            counters: Default::default(),
-            span: Default::default(),
-        }];
+/// The rule set `replay_chain` walks: `table` alone, holding only the
+/// chains `chain` reaches, entered straight from the base chain of `hook`
+/// (when `chain` is a user chain, the base chain is one rule, `-j CHAIN`,
+/// with policy ACCEPT). It shows what a chain does with a packet, apart from
+/// what the rules before the jump to it do. Build it once per chain and
+/// walk many packets through it.
+pub fn chain_ruleset(rs: &Ruleset, family: Family, table: TableName, hook: Hook, chain: &str) -> Result<Ruleset, String> {
+    let t = rs.table(family, table).ok_or_else(|| format!("no {table} table"))?;
+    let mut out = Table::new(family, table);
+    let mut todo = vec![chain.to_string()];
+    while let Some(c) = todo.pop() {
+        if out.chains.iter().any(|x| x.name == c) {
+            continue;
+        }
+        let ch = t.chain(&c).ok_or_else(|| format!("no chain {c} in {table}"))?;
+        for r in &ch.rules {
+            if let crate::ext::Target::Jump(d) | crate::ext::Target::Goto(d) = &r.target {
+                todo.push(d.clone());
+            }
+        }
+        out.chains.push(ch.clone());
     }
-    let only = Ruleset { tables: vec![t] };
-    replay(&only, family, hook, p)
+    if chain != hook.as_str() {
+        let base = t.chain(hook.as_str()).ok_or_else(|| format!("no {} chain in {table}", hook.as_str()))?;
+        let mut base = Chain { rules: vec![], policy: Some(crate::ir::Policy::Accept), ..base.clone() };
+        base.rules.push(Rule { ip: Default::default(), matches: vec![], target: crate::ext::Target::Jump(chain.to_string()), counters: Default::default(), span: Default::default() });
+        out.chains.push(base);
+    }
+    out.reindex();
+    Ok(Ruleset { tables: vec![out] })
+}
+
+/// Every course of `p` through the rule set of [`chain_ruleset`].
+pub fn replay_chain(rs: &Ruleset, family: Family, table: TableName, hook: Hook, chain: &str, p: &Packet) -> Result<Vec<Course>, String> {
+    replay(&chain_ruleset(rs, family, table, hook, chain)?, family, hook, p)
 }

@@ -124,6 +124,8 @@ pub struct Analysis<'r> {
     pub model: Model<'r>,
     /// (table, chain) -> one fact per rule.
     pub facts: HashMap<(TableName, String), Vec<Fact>>,
+    /// Chains reachable from each base chain (see `Model::reachable_chains`).
+    reach: HashMap<(TableName, Hook), Vec<String>>,
     lit_m: HashMap<(TableName, String, usize), Lit>,
     lit_ns: HashMap<(TableName, String, usize), Lit>,
 }
@@ -137,7 +139,7 @@ impl<'r> Analysis<'r> {
         if std::env::var_os("FWCHECK_TIMING").is_some() {
             eprintln!("model built");
         }
-        let mut a = Analysis { family, rs, sources, smt, model, facts: HashMap::new(), lit_m: HashMap::new(), lit_ns: HashMap::new() };
+        let mut a = Analysis { family, rs, sources, smt, model, facts: HashMap::new(), reach: HashMap::new(), lit_m: HashMap::new(), lit_ns: HashMap::new() };
         a.compute_facts();
         a
     }
@@ -257,30 +259,32 @@ impl<'r> Analysis<'r> {
     /// or one earlier rule that is exactly a box containing the rule's
     /// (shadowed by it).
     fn quick_fact(&self, t: TableName, c: &str, i: usize, rel: &[usize]) -> Option<Fact> {
+        use super::concrete::{candidates, candidates_with, escape, rule_matches};
+        use crate::predict::Tri;
         let irules = &self.rs.table(self.family, t)?.chain(c)?.rules;
         let cm = self.chain_model(t, c)?;
         let me = &cm.rules[i];
-        for p in super::concrete::candidates(&me.hull, self.family, self.smt.conntrack, None) {
-            if super::concrete::rule_matches(&irules[i], &p) != crate::predict::Tri::Yes {
-                continue;
-            }
-            let mut stopped = false;
-            for &j in rel {
-                match super::concrete::rule_matches(&irules[j], &p) {
-                    crate::predict::Tri::No => continue,
-                    crate::predict::Tri::Unknown(_) => stopped = true,
-                    crate::predict::Tri::Yes => {
-                        stopped = true;
-                        let b = &cm.rules[j];
-                        if b.block.is_true_of(&b.m) && b.pred.is_exact(self.family) && b.hull.contains(&me.hull) {
-                            return Some(Fact::Shadowed(vec![j]));
-                        }
-                    }
-                }
+        let mut todo = candidates(&me.hull, self.family, self.smt.conntrack, None);
+        let mut tries = 0;
+        while let Some(p) = todo.pop() {
+            tries += 1;
+            if tries > 12 {
                 break;
             }
-            if !stopped {
+            // Unknown: a free choice lets the rule match it.
+            if rule_matches(&irules[i], &p) == Tri::No {
+                continue;
+            }
+            let Some(&j) = rel.iter().find(|&&j| rule_matches(&irules[j], &p) != Tri::No) else {
                 return Some(Fact::Live);
+            };
+            let b = &cm.rules[j];
+            if rule_matches(&irules[j], &p) == Tri::Yes && b.block.is_true_of(&b.m) && b.pred.is_exact(self.family) && b.hull.contains(&me.hull) {
+                return Some(Fact::Shadowed(vec![j]));
+            }
+            // Move the packet out of the blocker's box, one field at a time.
+            for (f, v) in escape(&me.hull, &b.hull) {
+                todo.extend(candidates_with(&me.hull, self.family, self.smt.conntrack, None, &[(f, v)]).into_iter().take(1));
             }
         }
         None
@@ -292,13 +296,18 @@ impl<'r> Analysis<'r> {
         let m = self.chain_model(t, chain)?.rules[i].m.clone();
         let hooks: Vec<Hook> = self.rs.table(self.family, t).map(|tb| tb.chains.iter().filter_map(|c| c.hook).collect()).unwrap_or_default();
         for h in hooks {
-            if !self.model.reachable_chains(t, h).iter().any(|c| c == chain) {
+            let reach = self.reach.entry((t, h)).or_insert_with(|| self.model.reachable_chains(t, h));
+            if !reach.iter().any(|c| c == chain) {
                 continue;
             }
             let hull = &self.chain_model(t, chain)?.rules[i].hull;
             let rule = &self.rs.table(self.family, t)?.chain(chain)?.rules[i];
-            if let Some(p) = super::concrete::candidates(hull, self.family, self.smt.conntrack, Some(h)).into_iter().find(|p| super::concrete::rule_matches(rule, p) == crate::predict::Tri::Yes) {
-                return Some(Example { hook: h, table: t, chain: chain.to_string(), packet: p, choices: vec![] });
+            if let Some(p) = super::concrete::candidates(hull, self.family, self.smt.conntrack, Some(h)).into_iter().find(|p| super::concrete::rule_matches(rule, p) != crate::predict::Tri::No) {
+                let choices = match super::concrete::rule_matches(rule, &p) {
+                    crate::predict::Tri::Unknown(why) => vec![(format!("{why} (the rule matches)"), true)],
+                    _ => vec![],
+                };
+                return Some(Example { hook: h, table: t, chain: chain.to_string(), packet: p, choices });
             }
             let q = F::and(&[self.smt.at_hook(h), m.clone()]);
             if let Answer::Sat(w) = self.smt.solve(&q) {
