@@ -92,8 +92,18 @@ pub fn candidates_with(h: &Hull, family: Family, conntrack: bool, hook: Option<H
                 return *v;
             }
             let (lo, hi) = h.range(f);
-            // An address inside a network rather than its network address.
-            if corner == 0 && lo < hi {
+            let max = f.max_value(family);
+            // Test-net addresses where any will do (RFC 5737, RFC 3849).
+            let test: u128 = match (family, f) {
+                (Family::Ipv4, Field::Src) => 0xcb00_7101,
+                (Family::Ipv4, _) => 0xc000_0201,
+                (Family::Ipv6, Field::Src) => 0x2001_0db8_0000_0000_0000_0000_0000_0001,
+                (Family::Ipv6, _) => 0x2001_0db8_0000_0000_0000_0000_0000_0002,
+            };
+            if corner == 0 && lo == 0 && hi == max {
+                test
+            } else if corner == 0 && lo < hi {
+                // An address inside a network rather than its network address.
                 lo + 1
             } else if corner == 2 {
                 hi

@@ -130,6 +130,17 @@ fn bv(v: u128, w: u32) -> BV {
     }
 }
 
+trait OrElse {
+    fn or_else_true(self, other: Bool) -> Bool;
+}
+
+impl OrElse for Bool {
+    /// `self or other`: a preference that does not apply when `other`.
+    fn or_else_true(self, other: Bool) -> Bool {
+        Bool::or(&[self, other])
+    }
+}
+
 /// The 16 bytes of an interface name, first byte highest.
 fn name_bits(name: &str) -> u128 {
     let mut v = 0u128;
@@ -345,7 +356,8 @@ impl Smt {
         }
     }
 
-    /// A packet satisfying `f`, or a proof that none exists.
+    /// A packet satisfying `f`, or a proof that none exists. The packet is
+    /// made readable where `f` allows it (see [`Smt::preferences`]).
     pub fn solve(&self, f: &F) -> Answer {
         self.solver.push();
         self.solver.assert(&f.0);
@@ -353,13 +365,64 @@ impl Smt {
         let out = match r {
             SatResult::Unsat => Answer::Unsat,
             SatResult::Unknown => Answer::Unknown(self.solver.get_reason_unknown().unwrap_or_default()),
-            SatResult::Sat => match self.solver.get_model() {
-                Some(m) => Answer::Sat(self.witness(&m)),
-                None => Answer::Unknown("no model".into()),
-            },
+            SatResult::Sat => {
+                let mut kept: u32 = 0;
+                for p in self.preferences() {
+                    self.solver.push();
+                    self.solver.assert(&p);
+                    if self.solver.check() == SatResult::Sat {
+                        kept += 1;
+                    } else {
+                        self.solver.pop(1);
+                    }
+                }
+                // The last check may have been an unsat preference.
+                let again = self.solver.check();
+                let w = match (again, self.solver.get_model()) {
+                    (SatResult::Sat, Some(m)) => Answer::Sat(self.witness(&m)),
+                    _ => Answer::Unknown("no model".into()),
+                };
+                self.solver.pop(kept);
+                w
+            }
         };
         self.solver.pop(1);
         out
+    }
+
+    /// Values people recognise, each kept when the question allows it: not
+    /// a fragment, TTL 64, a new TCP connection from port 40000 (a SYN of
+    /// 60 bytes), eth0 in and eth1 out, no mark, test-net addresses.
+    fn preferences(&self) -> Vec<Bool> {
+        let c = |f: Field, v: u128| bv(v, f.width(self.family));
+        let eq = |f: Field, v: u128| self.field(f).eq(c(f, v));
+        let v4 = self.family == Family::Ipv4;
+        let (src, dst): (u128, u128) = if v4 { (0xcb00_7101, 0xc000_0201) } else { (0x2001_0db8_0000_0000_0000_0000_0000_0001, 0x2001_0db8_0000_0000_0000_0000_0000_0002) };
+        let low = |f: Field| self.field(f).extract(7, 0).eq(BV::from_u64(1, 8));
+        let short = |n: &BV| n.extract(95, 0).eq(BV::from_u64(0, 96));
+        let ported = Bool::or(&[6, 17, 33, 132, 136].map(|p| eq(Field::Proto, p)));
+        vec![
+            eq(Field::Fragment, 0),
+            eq(Field::Proto, 6),
+            eq(Field::CtState, 1),
+            eq(Field::TcpFlags, 0x02).or_else_true(eq(Field::Proto, 6).not()),
+            eq(Field::Sport, 40000).or_else_true(ported.not()),
+            eq(Field::Dport, 80).or_else_true(ported.not()),
+            eq(Field::IcmpType, if v4 { 8 } else { 128 }).or_else_true(eq(Field::Proto, if v4 { 1 } else { 58 }).not()),
+            eq(Field::Ttl, 64),
+            eq(Field::Len, 60),
+            eq(Field::Len, 84),
+            eq(Field::Mark, 0),
+            eq(Field::PktType, 0),
+            self.iif.eq(bv(name_bits("eth0"), 128)),
+            short(&self.iif),
+            self.oif.eq(bv(name_bits("eth1"), 128)),
+            short(&self.oif),
+            eq(Field::Src, src),
+            low(Field::Src),
+            eq(Field::Dst, dst),
+            low(Field::Dst),
+        ]
     }
 
     fn witness(&self, m: &z3::Model) -> Witness {
