@@ -294,12 +294,14 @@ impl<'r> Analysis<'r> {
     /// chain reaches `chain` (by its jumps, whatever their matches).
     pub fn example_for_rule(&mut self, t: TableName, chain: &str, i: usize) -> Option<Example> {
         let m = self.chain_model(t, chain)?.rules[i].m.clone();
-        let hooks: Vec<Hook> = self.rs.table(self.family, t).map(|tb| tb.chains.iter().filter_map(|c| c.hook).collect()).unwrap_or_default();
+        let mut hooks: Vec<Hook> = self.rs.table(self.family, t).map(|tb| tb.chains.iter().filter_map(|c| c.hook).collect()).unwrap_or_default();
+        // Hooks whose base chain reaches the chain first; a chain nothing
+        // reaches is entered from any (the walk enters it directly).
+        let reached: Vec<bool> = hooks.iter().map(|h| self.reach.entry((t, *h)).or_insert_with(|| self.model.reachable_chains(t, *h)).iter().any(|c| c == chain)).collect();
+        if reached.iter().any(|r| *r) {
+            hooks = hooks.into_iter().zip(reached).filter(|(_, r)| *r).map(|(h, _)| h).collect();
+        }
         for h in hooks {
-            let reach = self.reach.entry((t, h)).or_insert_with(|| self.model.reachable_chains(t, h));
-            if !reach.iter().any(|c| c == chain) {
-                continue;
-            }
             let hull = &self.chain_model(t, chain)?.rules[i].hull;
             let rule = &self.rs.table(self.family, t)?.chain(chain)?.rules[i];
             if let Some(p) = super::concrete::candidates(hull, self.family, self.smt.conntrack, Some(h)).into_iter().find(|p| super::concrete::rule_matches(rule, p) != crate::predict::Tri::No) {
