@@ -81,11 +81,19 @@ pub fn candidates_with(h: &Hull, family: Family, conntrack: bool, hook: Option<H
     for corner in 0..3 {
         let at = |f: Field, nice: u128| match set.iter().find(|(g, _)| *g == f) {
             Some((_, v)) => *v,
-            None => match corner {
-                0 => pick(h, f, nice),
-                1 => h.range(f).0,
-                _ => h.range(f).1,
-            },
+            None => {
+                let v = match corner {
+                    0 => pick(h, f, nice),
+                    1 => h.range(f).0,
+                    _ => h.range(f).1,
+                };
+                // A masked value (`--mark 0x3a/0xff`): its bits, the rest
+                // as picked.
+                match h.hint(f) {
+                    Some((mask, value)) => (v & !mask) | value,
+                    None => v,
+                }
+            }
         };
         let host = |f: Field| {
             if let Some((_, v)) = set.iter().find(|(g, _)| *g == f) {

@@ -274,6 +274,9 @@ pub struct Hull {
     hi: [u128; 14],
     iface: [Option<(String, bool)>; 2],
     empty: bool,
+    /// A non-prefix mask seen on a field (`--mark 0x3a/0xff`, TCP flags):
+    /// not part of the box, a hint for where a packet of the box may be.
+    hint: [Option<(u128, u128)>; 14],
 }
 
 fn field_ix(f: Field) -> usize {
@@ -313,7 +316,7 @@ impl Hull {
         for f in Field::ALL {
             hi[field_ix(f)] = f.max_value(family);
         }
-        Hull { lo: [0; 14], hi, iface: [None, None], empty: false }
+        Hull { lo: [0; 14], hi, iface: [None, None], empty: false, hint: [None; 14] }
     }
 
     pub fn of(p: &Pred, family: Family) -> Hull {
@@ -330,10 +333,12 @@ impl Hull {
                 let max = field.max_value(family);
                 let inv = !mask & max;
                 // A prefix mask: the free low bits are all ones below it.
+                let i = field_ix(*field);
                 if inv & inv.wrapping_add(1) == 0 {
-                    let i = field_ix(*field);
                     h.lo[i] = value & mask;
                     h.hi[i] = (value & mask) | inv;
+                } else {
+                    h.hint[i] = Some((*mask & max, value & mask));
                 }
             }
             Pred::Iface { dir, name } => h.iface[*dir as usize] = Some(pattern(name)),
@@ -370,6 +375,7 @@ impl Hull {
         for i in 0..14 {
             h.lo[i] = h.lo[i].max(o.lo[i]);
             h.hi[i] = h.hi[i].min(o.hi[i]);
+            h.hint[i] = h.hint[i].or(o.hint[i]);
         }
         for d in 0..2 {
             h.iface[d] = match (&self.iface[d], &o.iface[d]) {
@@ -398,6 +404,9 @@ impl Hull {
         for i in 0..14 {
             h.lo[i] = h.lo[i].min(o.lo[i]);
             h.hi[i] = h.hi[i].max(o.hi[i]);
+            if h.hint[i] != o.hint[i] {
+                h.hint[i] = None;
+            }
         }
         for d in 0..2 {
             if self.iface[d] != o.iface[d] {
@@ -435,6 +444,11 @@ impl Hull {
             (Some(_), None) => false,
             (Some(a), Some(b)) => meet(a, b).as_ref() == Some(b),
         })
+    }
+
+    /// The non-prefix mask and value seen on a field, if any.
+    pub fn hint(&self, f: Field) -> Option<(u128, u128)> {
+        self.hint[field_ix(f)]
     }
 
     /// The interface pattern of one direction: (name or prefix, is prefix).

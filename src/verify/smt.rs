@@ -358,36 +358,56 @@ impl Smt {
 
     /// A packet satisfying `f`, or a proof that none exists. The packet is
     /// made readable where `f` allows it (see [`Smt::preferences`]).
+    ///
+    /// A solver of its own answers: it holds only `f` and the packet's
+    /// well-formedness, not the literals lint asserts in the shared one.
+    /// The preferences are assumptions; each unsat core drops its least
+    /// wanted one, so a few checks settle all twenty.
     pub fn solve(&self, f: &F) -> Answer {
-        self.solver.push();
-        self.solver.assert(&f.0);
-        let r = self.solver.check();
-        let out = match r {
-            SatResult::Unsat => Answer::Unsat,
-            SatResult::Unknown => Answer::Unknown(self.solver.get_reason_unknown().unwrap_or_default()),
-            SatResult::Sat => {
-                let mut kept: u32 = 0;
-                for p in self.preferences() {
-                    self.solver.push();
-                    self.solver.assert(&p);
-                    if self.solver.check() == SatResult::Sat {
-                        kept += 1;
-                    } else {
-                        self.solver.pop(1);
+        CHECKS.with(|c| c.set(c.get() + 1000));
+        let s = Solver::new_for_logic("QF_BV").unwrap_or_default();
+        s.assert(&self.wf.0);
+        s.assert(&f.0);
+        match s.check() {
+            SatResult::Unsat => return Answer::Unsat,
+            SatResult::Unknown => return Answer::Unknown(s.get_reason_unknown().unwrap_or_default()),
+            SatResult::Sat => {}
+        }
+        let prefs = self.preferences();
+        let lits: Vec<Bool> = (0..prefs.len()).map(|i| Bool::new_const(format!("pref{i}"))).collect();
+        for (l, p) in lits.iter().zip(&prefs) {
+            s.assert(l.implies(p));
+        }
+        let mut active: Vec<usize> = (0..lits.len()).collect();
+        loop {
+            let a: Vec<Bool> = active.iter().map(|&i| lits[i].clone()).collect();
+            match s.check_assumptions(&a) {
+                SatResult::Sat => break,
+                SatResult::Unknown => {
+                    active.clear();
+                    s.check();
+                    break;
+                }
+                SatResult::Unsat => {
+                    let core = s.get_unsat_core();
+                    let drop = active.iter().rposition(|&i| core.iter().any(|c| c == &lits[i]));
+                    match drop {
+                        Some(k) => {
+                            active.remove(k);
+                        }
+                        None => {
+                            active.clear();
+                            s.check();
+                            break;
+                        }
                     }
                 }
-                // The last check may have been an unsat preference.
-                let again = self.solver.check();
-                let w = match (again, self.solver.get_model()) {
-                    (SatResult::Sat, Some(m)) => Answer::Sat(self.witness(&m)),
-                    _ => Answer::Unknown("no model".into()),
-                };
-                self.solver.pop(kept);
-                w
             }
-        };
-        self.solver.pop(1);
-        out
+        }
+        match s.get_model() {
+            Some(m) => Answer::Sat(self.witness(&m)),
+            None => Answer::Unknown("no model".into()),
+        }
     }
 
     /// Values people recognise, each kept when the question allows it: not
@@ -484,9 +504,13 @@ impl Smt {
                 expires: 120,
             });
         }
-        let mut choices: Vec<(String, bool)> = self
-            .frees
-            .values()
+        // The free choices the model decided: the constants it holds named
+        // `free:…` (asking about every free choice of a large rule set
+        // would cost more than the solving).
+        let mut choices: Vec<(String, bool)> = m
+            .iter()
+            .filter_map(|d| d.name().strip_prefix("free:").map(String::from))
+            .filter_map(|key| self.frees.get(&key))
             .filter_map(|(b, what)| m.eval(b, false).and_then(|v| v.as_bool()).map(|v| (what.clone(), v)))
             .collect();
         choices.sort();

@@ -311,6 +311,9 @@ impl<'r> Analysis<'r> {
                 };
                 return Some(Example { hook: h, table: t, chain: chain.to_string(), packet: p, choices });
             }
+            if std::env::var_os("FWCHECK_DEBUG").is_some() {
+                eprintln!("solver example: {} {}", h.as_str(), rule.spec());
+            }
             let q = F::and(&[self.smt.at_hook(h), m.clone()]);
             if let Answer::Sat(w) = self.smt.solve(&q) {
                 return Some(Example { hook: h, table: t, chain: chain.to_string(), packet: w.packet, choices: w.choices });
