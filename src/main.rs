@@ -158,8 +158,11 @@ enum Command {
     /// Prove that two rule sets give every packet the same verdict at every
     /// hook, or show a packet they treat differently.
     Equiv {
+        /// The first rule set (command script or iptables-save file).
         a: String,
+        /// The second rule set.
         b: String,
+        /// The contents of ipsets (`ipset save` output).
         #[arg(long, value_name = "FILE")]
         ipsets: Option<String>,
         #[arg(short = '6', long = "ipv6")]
@@ -168,11 +171,15 @@ enum Command {
     /// Can a packet of this shape be accepted (or dropped)? A witness packet
     /// with its trace, or a proof that none exists.
     Query {
+        /// The rule set (command script or iptables-save file).
         rules: String,
-        /// `tcp from 0.0.0.0/0 to 10.0.0.5 dport 22 in eth0`
+        /// The packets asked about: `tcp from 0.0.0.0/0 to 10.0.0.5 dport 22
+        /// in eth0` (see the book's Queries chapter).
         shape: String,
+        /// What to ask: can such a packet be accepted, or dropped.
         #[arg(value_enum, default_value_t = fwcheck::verify::query::Want::Accepted)]
         want: fwcheck::verify::query::Want,
+        /// The contents of ipsets (`ipset save` output).
         #[arg(long, value_name = "FILE")]
         ipsets: Option<String>,
         #[arg(short = '6', long = "ipv6")]
@@ -535,7 +542,14 @@ fn query(rules: String, shape: String, want: fwcheck::verify::query::Want, ipset
     let what = if want == Want::Accepted { "accepted" } else { "dropped" };
     match ask(&rs, &q, want, sets.as_ref()) {
         Answered::Yes(w) => {
-            let out = fwcheck::report::lint::witness(&rs, q.family, q.hook, &w, &format!("yes: such a packet can be {what} at {}", q.hook.as_str()));
+            let keep = |v: &fwcheck::netfilter::walk::Verdict| {
+                use fwcheck::netfilter::walk::Verdict;
+                match want {
+                    Want::Accepted => *v == Verdict::Accept,
+                    Want::Dropped => matches!(v, Verdict::Drop | Verdict::Reject { .. }),
+                }
+            };
+            let out = fwcheck::report::lint::witness(&rs, q.family, q.hook, &w, &format!("yes: such a packet can be {what} at {}", q.hook.as_str()), keep);
             let _ = std::io::stdout().lock().write_all(out.as_bytes());
             ExitCode::SUCCESS
         }

@@ -222,12 +222,21 @@ pub fn difference(a: &Ruleset, b: &Ruleset, na: &str, nb: &str, d: &Difference) 
     out
 }
 
-/// A `query` witness and its walk.
-pub fn witness(rs: &Ruleset, family: Family, hook: Hook, w: &Witness, headline: &str) -> String {
+/// A `query` witness and its walk: the courses that end as asked (`keep`);
+/// the others exist only under other free choices than the witness's.
+pub fn witness(rs: &Ruleset, family: Family, hook: Hook, w: &Witness, headline: &str, keep: impl Fn(&Verdict) -> bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{headline}");
     let _ = writeln!(out, "  packet: {}", describe(&w.packet, crate::netfilter::conntrack_on(rs)));
     out.push_str(&choices(&w.choices));
-    out.push_str(&walk(rs, family, hook, &w.packet));
+    let walked = replay(rs, family, hook, &w.packet).map(|cs| {
+        let n = cs.len();
+        let kept: Vec<_> = cs.into_iter().filter(|c| keep(&c.verdict)).collect();
+        if kept.len() < n {
+            let _ = writeln!(out, "    ({} other outcome{} of the walk, under other choices, left out)", n - kept.len(), if n - kept.len() == 1 { "" } else { "s" });
+        }
+        kept
+    });
+    out.push_str(&courses(rs, walked));
     out
 }

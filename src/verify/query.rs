@@ -17,7 +17,9 @@ use crate::ir::{Family, Hook, Ruleset};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Want {
+    /// Accepted at the hook.
     Accepted,
+    /// Dropped or rejected at the hook.
     Dropped,
 }
 

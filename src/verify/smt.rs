@@ -322,7 +322,7 @@ impl Smt {
     /// Checks the conjunction of the literals; on Unsat, the literals of an
     /// unsat core (a subset that is already contradictory), by index.
     pub fn check_lits(&self, lits: &[&Lit]) -> (SatAnswer, Vec<usize>) {
-        CHECKS.with(|c| c.set(c.get() + 1));
+        CHECKS.with(|c| c.set((c.get().0 + 1, c.get().1)));
         let a: Vec<Bool> = lits.iter().map(|l| l.0.clone()).collect();
         match self.solver.check_assumptions(&a) {
             SatResult::Sat => (SatAnswer::Sat, vec![]),
@@ -364,7 +364,7 @@ impl Smt {
     /// The preferences are assumptions; each unsat core drops its least
     /// wanted one, so a few checks settle all twenty.
     pub fn solve(&self, f: &F) -> Answer {
-        CHECKS.with(|c| c.set(c.get() + 1000));
+        CHECKS.with(|c| c.set((c.get().0, c.get().1 + 1)));
         let s = Solver::new_for_logic("QF_BV").unwrap_or_default();
         s.assert(&self.wf.0);
         s.assert(&f.0);
@@ -520,8 +520,9 @@ impl Smt {
 }
 
 thread_local! {
-    /// How many questions the solver was asked (FWCHECK_TIMING).
-    pub static CHECKS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// How many questions the shared solver was asked, and how many
+    /// examples were solved for (FWCHECK_TIMING).
+    pub static CHECKS: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
 }
 
 /// An assumption literal (see [`Smt::literal`]).

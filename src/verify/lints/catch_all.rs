@@ -30,7 +30,11 @@ pub fn check(an: &mut Analysis, out: &mut Vec<Finding>) {
             code: LINT.code,
             lint: LINT.name,
             severity: LINT.severity,
-            message: format!("{} matches every packet and ends the chain, so the {after} rule{} after it never match", super::rule_name(&rr), if after == 1 { "" } else { "s" }),
+            message: if after == 1 {
+                format!("{} matches every packet and ends the chain, so the rule after it never matches", super::rule_name(&rr))
+            } else {
+                format!("{} matches every packet and ends the chain, so the {after} rules after it never match", super::rule_name(&rr))
+            },
             span: rr.span,
             rule: Some(rr),
             related: vec![],

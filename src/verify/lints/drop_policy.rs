@@ -33,6 +33,12 @@ fn accepts_established(an: &mut Analysis, hook: crate::ir::Hook) -> bool {
     false
 }
 
+/// Whether some rule reachable from `hook`'s chain accepts.
+fn accepts_any(an: &Analysis, hook: crate::ir::Hook) -> bool {
+    let t = crate::ir::TableName::Filter;
+    an.model.reachable_chains(t, hook).iter().filter_map(|c| an.chain_model(t, c)).flat_map(|cm| &cm.rules).any(|r| r.kind == Kind::Verdict(Cat::Accept))
+}
+
 pub fn check(an: &mut Analysis, out: &mut Vec<Finding>) {
     let Some(t) = an.rs.table(an.family, crate::ir::TableName::Filter) else { return };
     let chains: Vec<(crate::ir::Hook, crate::source::Span, String)> = t
@@ -42,7 +48,9 @@ pub fn check(an: &mut Analysis, out: &mut Vec<Finding>) {
         .filter_map(|c| c.hook.map(|h| (h, c.span.or_else(|| c.rules.first().map(|r| r.span)).unwrap_or_default(), c.name.clone())))
         .collect();
     for (hook, span, name) in chains {
-        if accepts_established(an, hook) {
+        // A chain that accepts nothing (FORWARD on a host that does not
+        // route) needs no state rule either.
+        if accepts_established(an, hook) || !accepts_any(an, hook) {
             continue;
         }
         out.push(Finding {

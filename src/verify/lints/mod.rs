@@ -136,9 +136,6 @@ impl<'r> Analysis<'r> {
         smt.conntrack = crate::netfilter::conntrack_on(rs);
         let cx = PredCx { family, marks_free: super::model::sets_marks(rs), ipsets: opts.ipsets };
         let model = Model::build(rs, family, &mut smt, Naming::PerRule, &cx);
-        if std::env::var_os("FWCHECK_TIMING").is_some() {
-            eprintln!("model built");
-        }
         let mut a = Analysis { family, rs, sources, smt, model, facts: HashMap::new(), reach: HashMap::new(), lit_m: HashMap::new(), lit_ns: HashMap::new() };
         a.compute_facts();
         a
@@ -311,9 +308,6 @@ impl<'r> Analysis<'r> {
                 };
                 return Some(Example { hook: h, table: t, chain: chain.to_string(), packet: p, choices });
             }
-            if std::env::var_os("FWCHECK_DEBUG").is_some() {
-                eprintln!("solver example: {} {}", h.as_str(), rule.spec());
-            }
             let q = F::and(&[self.smt.at_hook(h), m.clone()]);
             if let Answer::Sat(w) = self.smt.solve(&q) {
                 return Some(Example { hook: h, table: t, chain: chain.to_string(), packet: w.packet, choices: w.choices });
@@ -337,11 +331,13 @@ pub fn rule_name(r: &RuleRef) -> String {
 pub fn run(rs: &Ruleset, sources: &SourceMap, opts: &Options) -> Vec<Finding> {
     let mut out = Vec::new();
     deprecated::check(rs, sources, &mut out);
+    // FWCHECK_TIMING=1: where the time goes (see the Performance chapter).
     let timing = std::env::var_os("FWCHECK_TIMING").is_some();
     let t0 = std::time::Instant::now();
     let lap = |what: &str| {
         if timing {
-            eprintln!("{:>8.3} s  {what} ({} checks)", t0.elapsed().as_secs_f64(), crate::verify::smt::CHECKS.with(|c| c.get()));
+            let (checks, solves) = crate::verify::smt::CHECKS.with(|c| c.get());
+            eprintln!("{:>8.3} s  {what} ({checks} checks, {solves} solved examples)", t0.elapsed().as_secs_f64());
         }
     };
     for family in rs.families() {
