@@ -134,6 +134,7 @@ enum Command {
         /// `fwck-PID-`, so a run never meets another's namespaces).
         #[arg(long)]
         prefix: Option<String>,
+    },
     /// Find rules that never match, rules that change nothing, unreachable
     /// chains and other mistakes, with proofs (Z3) and example packets.
     Lint {
@@ -191,6 +192,9 @@ enum Command {
 enum LabAction {
     Up,
     Down,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum LintFormat {
     Text,
     Json,
