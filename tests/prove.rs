@@ -143,6 +143,15 @@ fn redundant_rule_quiet_when_a_later_rule_would_accept() {
 }
 
 #[test]
+fn a_nat_rule_is_never_redundant_and_two_translations_differ() {
+    // The policy accepts too, but the rule rewrites the packet.
+    let text = "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2\n-A PREROUTING -p tcp --dport 80 -s 10.9.0.0/16 -j DNAT --to-destination 10.0.0.3\nCOMMIT\n";
+    let (_, f) = lint(text);
+    assert!(!codes(&f).contains(&"FW102"), "{:?}", codes(&f));
+    assert_eq!(codes(&f).iter().filter(|c| **c == "FW108").count(), 1, "another translation is another effect: {:?}", codes(&f));
+}
+
+#[test]
 fn contradictory_rule_fires_and_quiet_when_the_range_fits() {
     let (_, f) = lint(&restore("-A INPUT -s 10.0.0.0/8 -m iprange --src-range 192.168.0.1-192.168.0.9 -j ACCEPT\n"));
     assert_eq!(codes(&f), vec!["FW103"]);

@@ -553,7 +553,8 @@ mod tests {
         assert!(name.starts_with("eth") && name != "eth0", "{name}");
         // No input interface on locally generated packets.
         let out = s.at_hook(Hook::Output);
-        assert_eq!(s.check(&F::and(&[s.pred(&Pred::Iface { dir: Dir::In, name: "lo".into() }), out])), SatAnswer::Unsat);
+        let lo = s.pred(&Pred::Iface { dir: Dir::In, name: "lo".into() });
+        assert_eq!(s.check(&F::and(&[lo, out])), SatAnswer::Unsat);
     }
 
     #[test]

@@ -324,7 +324,10 @@ pub fn kind(an: &Analysis, t: TableName, c: &str, i: usize) -> Kind {
 
 /// `INPUT rule 3` for messages.
 pub fn rule_name(r: &RuleRef) -> String {
-    format!("{} rule {}", r.chain, r.index + 1)
+    match r.family {
+        Family::Ipv4 => format!("{} rule {}", r.chain, r.index + 1),
+        Family::Ipv6 => format!("{} rule {} (ip6tables)", r.chain, r.index + 1),
+    }
 }
 
 /// Runs every lint over every family of the rule set.
@@ -413,9 +416,11 @@ pub fn describe(p: &crate::predict::Packet, conntrack: bool) -> String {
 
 /// Whether some blocker's effect differs from the rule's (FW108 rather
 /// than FW101).
+/// Effects are targets: ACCEPT and ACCEPT are alike, DNAT to two
+/// addresses or jumps to two chains are not.
 pub fn blockers_differ(an: &Analysis, t: TableName, c: &str, i: usize, blockers: &[usize]) -> bool {
-    let k = kind(an, t, c, i);
-    blockers.iter().any(|&j| kind(an, t, c, j) != k)
+    let Some(rules) = an.rs.table(an.family, t).and_then(|tb| tb.chain(c)).map(|ch| &ch.rules) else { return false };
+    blockers.iter().any(|&j| rules[j].target != rules[i].target)
 }
 
 /// The finding for a rule that earlier rules block, with the blockers and

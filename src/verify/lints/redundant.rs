@@ -20,6 +20,12 @@ pub const LINT: Lint = Lint {
 pub fn is_redundant(an: &mut Analysis, t: crate::ir::TableName, c: &str, i: usize) -> bool {
     let Kind::Verdict(cat) = super::kind(an, t, c, i) else { return false };
     let chain = an.rs.table(an.family, t).and_then(|tb| tb.chain(c)).expect("linted chains exist");
+    // Only a plain verdict: a NAT target accepts too, but what it does is
+    // rewrite the packet, which removing it would change.
+    let plain = matches!(chain.rules[i].target, crate::ext::Target::Accept | crate::ext::Target::Drop | crate::ext::Target::Ext(crate::ext::TargetExt::Reject(_)));
+    if !plain {
+        return false;
+    }
     let policy = chain.policy.map(|p| match p {
         crate::ir::Policy::Accept => crate::verify::model::Cat::Accept,
         crate::ir::Policy::Drop => crate::verify::model::Cat::Drop,
