@@ -218,50 +218,6 @@ impl<'r> Model<'r> {
         seen
     }
 
-    /// For each chain of `table` reachable from its base chain `hook`, when
-    /// the walk enters it (an over-all formula: any call site).
-    pub fn entries(&self, table: TableName, hook: Hook) -> HashMap<String, F> {
-        let mut entry: HashMap<String, F> = HashMap::new();
-        let Some(tm) = self.table(table) else { return entry };
-        if !tm.chains.contains_key(hook.as_str()) {
-            return entry;
-        }
-        // Callers before callees: reverse post-order from the base chain.
-        let mut order = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        fn dfs(tm: &TableModel, c: &str, seen: &mut std::collections::HashSet<String>, order: &mut Vec<String>) {
-            if !seen.insert(c.to_string()) {
-                return;
-            }
-            if let Some(cm) = tm.chains.get(c) {
-                for r in &cm.rules {
-                    if let Kind::Jump(d) | Kind::Goto(d) = &r.kind {
-                        dfs(tm, d, seen, order);
-                    }
-                }
-            }
-            order.push(c.to_string());
-        }
-        dfs(tm, hook.as_str(), &mut seen, &mut order);
-        order.reverse();
-        entry.insert(hook.as_str().to_string(), F::tt());
-        for c in order {
-            let Some(e) = entry.get(&c).cloned() else { continue };
-            let cm = &tm.chains[&c];
-            let mut r = e;
-            for rule in &cm.rules {
-                if let Kind::Jump(d) | Kind::Goto(d) = &rule.kind {
-                    let fire = F::and(&[r.clone(), rule.m.clone()]);
-                    let old = entry.remove(d).unwrap_or_else(F::ff);
-                    entry.insert(d.clone(), F::or(&[old, fire]));
-                }
-                if !rule.stop.is_false() {
-                    r = F::and(&[r, rule.stop.not()]);
-                }
-            }
-        }
-        entry
-    }
 }
 
 fn build_chain(t: &crate::ir::Table, c: &Chain, tm: &mut TableModel, smt: &mut Smt, naming: Naming, cx: &PredCx) {

@@ -335,27 +335,6 @@ impl Smt {
         }
     }
 
-    /// Checks the conjunction of `parts` in a solver of its own (the packet
-    /// well formed); on Unsat, the indices of an unsat core. A fresh solver
-    /// for a small question lets Z3 bit-blast just that question, which is
-    /// much faster than asking a solver that holds every rule.
-    pub fn check_parts(&self, parts: &[&F]) -> (SatAnswer, Vec<usize>) {
-        let s = Solver::new();
-        s.assert(&self.wf.0);
-        let track: Vec<Bool> = (0..parts.len()).map(|i| Bool::new_const(format!("part{i}"))).collect();
-        for (p, t) in parts.iter().zip(&track) {
-            s.assert(t.implies(&p.0));
-        }
-        match s.check_assumptions(&track) {
-            SatResult::Sat => (SatAnswer::Sat, vec![]),
-            SatResult::Unknown => (SatAnswer::Unknown, vec![]),
-            SatResult::Unsat => {
-                let core = s.get_unsat_core();
-                (SatAnswer::Unsat, track.iter().enumerate().filter(|(_, t)| core.iter().any(|c| c == *t)).map(|(i, _)| i).collect())
-            }
-        }
-    }
-
     /// A packet satisfying `f`, or a proof that none exists. The packet is
     /// made readable where `f` allows it (see [`Smt::preferences`]).
     ///
