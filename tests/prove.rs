@@ -344,8 +344,29 @@ fn sarif_output_has_the_structure_of_sarif_2_1_0() {
         assert!(r["id"].is_string() && r["shortDescription"]["text"].is_string());
         assert!(["none", "note", "warning", "error"].contains(&r["defaultConfiguration"]["level"].as_str().unwrap()));
     }
+    // The schema's objects allow no other properties than their own
+    // (additionalProperties: false); these are subsets of each object's.
+    let only = |v: &serde_json::Value, allowed: &[&str], what: &str| {
+        for k in v.as_object().unwrap().keys() {
+            assert!(allowed.contains(&k.as_str()), "{what} has no property `{k}` in SARIF 2.1.0");
+        }
+    };
+    only(run, &["tool", "results", "artifacts", "invocations", "properties"], "run");
+    only(&run["tool"], &["driver", "extensions", "properties"], "tool");
+    only(driver, &["name", "version", "semanticVersion", "informationUri", "rules", "notifications", "properties"], "toolComponent");
+    for r in rules {
+        only(r, &["id", "name", "shortDescription", "fullDescription", "help", "helpUri", "defaultConfiguration", "properties"], "reportingDescriptor");
+    }
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
+    for r in results {
+        only(r, &["ruleId", "ruleIndex", "level", "message", "locations", "relatedLocations", "properties"], "result");
+        for loc in r["locations"].as_array().unwrap().iter().chain(r["relatedLocations"].as_array().into_iter().flatten()) {
+            only(loc, &["id", "physicalLocation", "message", "properties"], "location");
+            only(&loc["physicalLocation"], &["artifactLocation", "region", "properties"], "physicalLocation");
+            only(&loc["physicalLocation"]["region"], &["startLine", "startColumn", "endLine", "endColumn", "properties"], "region");
+        }
+    }
     for r in results {
         assert!(r["message"]["text"].is_string(), "result.message is required");
         let id = r["ruleId"].as_str().unwrap();
