@@ -509,7 +509,11 @@ fn equiv(a: String, b: String, ipsets: Option<String>, opts: LoadOptions) -> Exi
         Ok(s) => s,
         Err(c) => return c,
     };
-    match equiv(&ra, &rb, sets.as_ref()) {
+    let (outcome, notes) = equiv(&ra, &rb, sets.as_ref());
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
+    match outcome {
         Outcome::Equivalent => {
             println!("equivalent: every packet gets the same verdict from {a} and {b} at every hook (proved)");
             ExitCode::SUCCESS
@@ -544,7 +548,11 @@ fn query(rules: String, shape: String, want: fwcheck::verify::query::Want, ipset
         Err(c) => return c,
     };
     let what = if want == Want::Accepted { "accepted" } else { "dropped" };
-    match ask(&rs, &q, want, sets.as_ref()) {
+    let (answer, notes) = ask(&rs, &q, want, sets.as_ref());
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
+    match answer {
         Answered::Yes(w) => {
             let keep = |v: &fwcheck::netfilter::walk::Verdict| {
                 use fwcheck::netfilter::walk::Verdict;

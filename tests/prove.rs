@@ -226,7 +226,7 @@ fn facts_agree_with_the_solver_alone() {
 fn equiv_of(a: &str, b: &str) -> (Ruleset, Ruleset, Outcome) {
     let (ra, _) = load(a);
     let (rb, _) = load(b);
-    let o = equiv(&ra, &rb, None);
+    let o = equiv(&ra, &rb, None).0;
     (ra, rb, o)
 }
 
@@ -261,24 +261,24 @@ fn equivalence_reads_commands_and_save_files_alike() {
     let (ra, _) = load(&a);
     let (sources, loaded) = load_str("rules.sh", "iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n", &LoadOptions::default());
     let rb = loaded.ruleset.unwrap_or_else(|| panic!("{:?}", loaded.diagnostics.iter().map(|d| d.short(&sources)).collect::<Vec<_>>()));
-    assert!(matches!(equiv(&ra, &rb, None), Outcome::Equivalent));
+    assert!(matches!(equiv(&ra, &rb, None).0, Outcome::Equivalent));
 }
 
 #[test]
 fn a_query_witness_gets_the_verdict_asked_for() {
     let (rs, _) = load("*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.0/8 -p tcp -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -s 198.51.100.7 -p tcp --dport 22 -j DROP\nCOMMIT\n");
     let q = parse("tcp from 0.0.0.0/0 to 10.0.0.5 dport 22 in eth0", false).unwrap();
-    let Answered::Yes(w) = ask(&rs, &q, Want::Accepted, None) else { panic!("can be accepted") };
+    let Answered::Yes(w) = ask(&rs, &q, Want::Accepted, None).0 else { panic!("can be accepted") };
     assert_eq!((w.packet.dport, w.packet.iif.as_deref()), (22, Some("eth0")));
     let v: Vec<Verdict> = replay(&rs, Family::Ipv4, Hook::Input, &w.packet).unwrap().into_iter().map(|c| c.verdict).collect();
     assert_eq!(v, vec![Verdict::Accept]);
     // Port 53 over udp: nothing accepts it (a proof, no packet to walk).
     let q = parse("udp to 10.0.0.5 dport 53", false).unwrap();
-    assert!(matches!(ask(&rs, &q, Want::Accepted, None), Answered::No));
+    assert!(matches!(ask(&rs, &q, Want::Accepted, None).0, Answered::No));
     // 198.51.100.7 to port 22 is accepted by rule 2 ... except as a
     // fragment, which port matches never match: the prover finds it.
     let q = parse("tcp from 198.51.100.7 dport 22", false).unwrap();
-    let Answered::Yes(w) = ask(&rs, &q, Want::Dropped, None) else { panic!("can be dropped") };
+    let Answered::Yes(w) = ask(&rs, &q, Want::Dropped, None).0 else { panic!("can be dropped") };
     assert!(w.packet.fragment);
     let v: Vec<Verdict> = replay(&rs, Family::Ipv4, Hook::Input, &w.packet).unwrap().into_iter().map(|c| c.verdict).collect();
     assert_eq!(v, vec![Verdict::Drop]);
@@ -290,10 +290,10 @@ fn ipsets_decide_set_matches_when_given() {
     let sets = Ipsets::parse("sets", "create admins hash:ip family inet hashsize 1024 maxelem 65536\nadd admins 10.1.0.5\n").unwrap();
     let member = parse("tcp from 10.1.0.5 dport 22", false).unwrap();
     let other = parse("tcp from 10.1.0.9 dport 22", false).unwrap();
-    assert!(matches!(ask(&rs, &member, Want::Accepted, Some(&sets)), Answered::Yes(_)));
-    assert!(matches!(ask(&rs, &other, Want::Accepted, Some(&sets)), Answered::No));
+    assert!(matches!(ask(&rs, &member, Want::Accepted, Some(&sets)).0, Answered::Yes(_)));
+    assert!(matches!(ask(&rs, &other, Want::Accepted, Some(&sets)).0, Answered::No));
     // Without the contents, membership is a free choice: it may be.
-    let Answered::Yes(w) = ask(&rs, &other, Want::Accepted, None) else { panic!("may be accepted") };
+    let Answered::Yes(w) = ask(&rs, &other, Want::Accepted, None).0 else { panic!("may be accepted") };
     assert!(w.choices.iter().any(|(what, v)| what.contains("admins") && *v), "{:?}", w.choices);
 }
 
@@ -400,4 +400,38 @@ fn every_lint_has_a_book_page_in_the_summary() {
             assert!(l.doc.contains(section), "{}: no `{section}`", l.code);
         }
     }
+}
+
+#[test]
+fn a_query_sees_the_packet_as_dnat_rewrote_it() {
+    let text = "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n\
+                -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2:8080\nCOMMIT\n\
+                *filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n\
+                -A FORWARD -d 10.0.0.2 -p tcp --dport 8080 -j ACCEPT\nCOMMIT\n";
+    let (rs, _) = load(text);
+    // Port 80 of the router reaches the web server behind it ...
+    let q = parse("tcp to 203.0.113.1 dport 80 in eth0 out eth1", false).unwrap();
+    let (Answered::Yes(w), notes) = ask(&rs, &q, Want::Accepted, None) else { panic!("DNAT lets it through") };
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!((w.packet.dst.to_string().as_str(), w.packet.dport), ("203.0.113.1", 80));
+    let courses = fwcheck::verify::replay::replay_arriving(&rs, Family::Ipv4, Hook::Forward, &w.packet).unwrap();
+    assert!(courses.iter().any(|c| c.verdict == Verdict::Accept && c.packet.dport == 8080), "{courses:?}");
+    // ... but nothing else on port 8080 of the router does: the FORWARD
+    // rule is for the translated destination only.
+    let q = parse("tcp to 203.0.113.1 dport 8080 in eth0 out eth1", false).unwrap();
+    assert!(matches!(ask(&rs, &q, Want::Accepted, None).0, Answered::No));
+    // A packet of an established connection is not translated again (nat
+    // sees the first packet only): to port 80 it is dropped.
+    let q = parse("tcp to 203.0.113.1 dport 80 in eth0 out eth1 state ESTABLISHED", false).unwrap();
+    assert!(matches!(ask(&rs, &q, Want::Accepted, None).0, Answered::No));
+}
+
+#[test]
+fn a_nat_chain_fwcheck_cannot_compose_is_said_so() {
+    let text = "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n\
+                -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2-10.0.0.9\nCOMMIT\n";
+    let (rs, _) = load(text);
+    let q = parse("tcp dport 80 in eth0", false).unwrap();
+    let (_, notes) = ask(&rs, &q, Want::Accepted, None);
+    assert!(notes.iter().any(|n| n.contains("address range")), "{notes:?}");
 }

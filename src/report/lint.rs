@@ -215,9 +215,9 @@ pub fn difference(a: &Ruleset, b: &Ruleset, na: &str, nb: &str, d: &Difference) 
     let _ = writeln!(out, "  packet: {}", describe(&d.witness.packet, conntrack));
     out.push_str(&choices(&d.witness.choices));
     let _ = writeln!(out, "  {na}:");
-    out.push_str(&walk(a, d.family, d.hook, &d.witness.packet));
+    out.push_str(&courses(a, crate::verify::replay::replay_arriving(a, d.family, d.hook, &d.witness.packet)));
     let _ = writeln!(out, "  {nb}:");
-    out.push_str(&walk(b, d.family, d.hook, &d.witness.packet));
+    out.push_str(&courses(b, crate::verify::replay::replay_arriving(b, d.family, d.hook, &d.witness.packet)));
     out.push('\n');
     out
 }
@@ -229,7 +229,7 @@ pub fn witness(rs: &Ruleset, family: Family, hook: Hook, w: &Witness, headline: 
     let _ = writeln!(out, "{headline}");
     let _ = writeln!(out, "  packet: {}", describe(&w.packet, crate::netfilter::conntrack_on(rs)));
     out.push_str(&choices(&w.choices));
-    let walked = replay(rs, family, hook, &w.packet).map(|cs| {
+    let walked = crate::verify::replay::replay_arriving(rs, family, hook, &w.packet).map(|cs| {
         let n = cs.len();
         let kept: Vec<_> = cs.into_iter().filter(|c| keep(&c.verdict)).collect();
         if kept.len() < n {

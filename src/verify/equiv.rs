@@ -25,10 +25,14 @@ pub enum Outcome {
     Unknown(String),
 }
 
-/// Compares `a` and `b` family by family, hook by hook. Free choices are
+/// Compares `a` and `b` family by family, hook by hook, each packet as it
+/// arrives (a DNAT of the nat table rewrites the first packet of a
+/// connection before the hook's other tables see it), with notes on what
+/// could not be composed. Free choices are
 /// named by rule text (see [`Naming::ByText`]), so the same rate limit in
 /// both decides alike.
-pub fn equiv(a: &Ruleset, b: &Ruleset, ipsets: Option<&Ipsets>) -> Outcome {
+pub fn equiv(a: &Ruleset, b: &Ruleset, ipsets: Option<&Ipsets>) -> (Outcome, Vec<String>) {
+    let mut notes = Vec::new();
     let mut fams = a.families();
     fams.extend(b.families());
     fams.sort();
@@ -42,8 +46,14 @@ pub fn equiv(a: &Ruleset, b: &Ruleset, ipsets: Option<&Ipsets>) -> Outcome {
         let ma = Model::build(a, family, &mut smt, Naming::ByText, &cx);
         let mb = Model::build(b, family, &mut smt, Naming::ByText, &cx);
         for hook in Hook::ALL {
-            let oa = ma.hook_outcome(hook);
-            let ob = mb.hook_outcome(hook);
+            let plain = |m: &Model, name: &str, smt: &mut Smt, notes: &mut Vec<String>| {
+                m.hook_outcome_after_nat(hook, smt).unwrap_or_else(|why| {
+                    notes.push(format!("{name} at {}: the packet is taken as it arrives, without nat: {why}", hook.as_str()));
+                    m.hook_outcome(hook)
+                })
+            };
+            let oa = plain(&ma, "the first rule set", &mut smt, &mut notes);
+            let ob = plain(&mb, "the second rule set", &mut smt, &mut notes);
             let mut cats: Vec<&Cat> = oa.keys().chain(ob.keys()).collect();
             cats.sort();
             cats.dedup();
@@ -53,7 +63,7 @@ pub fn equiv(a: &Ruleset, b: &Ruleset, ipsets: Option<&Ipsets>) -> Outcome {
                 let q = F::and(&[smt.at_hook(hook), fa.iff(&fb).not()]);
                 match smt.solve(&q) {
                     Answer::Unsat => {}
-                    Answer::Unknown(r) => return Outcome::Unknown(format!("{} {}: {r}", family.command(), hook.as_str())),
+                    Answer::Unknown(r) => return (Outcome::Unknown(format!("{} {}: {r}", family.command(), hook.as_str())), notes),
                     Answer::Sat(w) => {
                         diffs.push(Difference { family, hook, verdict: cat.name(), witness: w });
                         break;
@@ -62,9 +72,6 @@ pub fn equiv(a: &Ruleset, b: &Ruleset, ipsets: Option<&Ipsets>) -> Outcome {
             }
         }
     }
-    if diffs.is_empty() {
-        Outcome::Equivalent
-    } else {
-        Outcome::Differs(diffs)
-    }
+    let o = if diffs.is_empty() { Outcome::Equivalent } else { Outcome::Differs(diffs) };
+    (o, notes)
 }

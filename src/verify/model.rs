@@ -10,8 +10,8 @@
 //! the callee's outcome (computed with the callee entered unconditionally),
 //! which is sound because a callee's behaviour depends only on the packet.
 
-use super::pred::{rule_pred, Hull, Pred, PredCx};
-use super::smt::{Smt, F};
+use super::pred::{addr_bits, rule_pred, Field, Hull, Pred, PredCx};
+use super::smt::{Smt, F, T};
 use crate::ext::{Target, TargetExt};
 use crate::ir::{Chain, Family, Hook, Policy, Rule, Ruleset, TableName};
 use crate::netfilter::tables_at;
@@ -177,12 +177,19 @@ impl<'r> Model<'r> {
     /// nat table aside: it sees only the first packet of a connection, and
     /// its targets accept), each going on only after the previous accepted.
     pub fn hook_outcome(&self, hook: Hook) -> BTreeMap<Cat, F> {
+        self.hook_outcome_map(hook, &mut |_, f| f)
+    }
+
+    /// [`Model::hook_outcome`], each table's formulas passed through `map`
+    /// first (to see the packet as nat rewrote it).
+    fn hook_outcome_map(&self, hook: Hook, map: &mut dyn FnMut(TableName, F) -> F) -> BTreeMap<Cat, F> {
         let mut out: BTreeMap<Cat, F> = BTreeMap::new();
         let mut go_on = F::tt();
         for t in tables_at(hook).iter().filter(|t| **t != TableName::Nat) {
             let Some(cats) = self.base_outcome(*t, hook) else { continue };
             let mut next = F::ff();
             for (cat, f) in cats {
+                let f = map(*t, f);
                 if cat == Cat::Accept {
                     next = f;
                     continue;
@@ -195,6 +202,64 @@ impl<'r> Model<'r> {
         }
         out.insert(Cat::Accept, go_on);
         out
+    }
+
+    /// The hook's verdict for the packet as it arrives, when the nat table
+    /// rewrites the first packet of a connection before the hook's other
+    /// tables see it: DNAT in nat PREROUTING (for INPUT and FORWARD) or nat
+    /// OUTPUT (for the tables after it at OUTPUT). Err says why fwcheck
+    /// cannot compose them (a jump in the nat chain, an address range,
+    /// REDIRECT); the caller then falls back to [`Model::hook_outcome`].
+    pub fn hook_outcome_after_nat(&self, hook: Hook, smt: &mut Smt) -> Result<BTreeMap<Cat, F>, String> {
+        let nat_hook = match hook {
+            Hook::Input | Hook::Forward => Hook::Prerouting,
+            Hook::Output => Hook::Output,
+            _ => return Ok(self.hook_outcome(hook)),
+        };
+        let Some((dst, dport)) = self.dnat(nat_hook, smt)? else { return Ok(self.hook_outcome(hook)) };
+        let after = |t: TableName| hook != Hook::Output || matches!(t, TableName::Filter | TableName::Security);
+        let subs = [(Field::Dst, dst), (Field::Dport, dport)];
+        Ok(self.hook_outcome_map(hook, &mut |t, f| if after(t) { smt.substitute(&f, &subs) } else { f }))
+    }
+
+    /// Destination address and port after the nat chain `hook`, for the
+    /// first packet of a connection (conntrack state NEW); `None` when the
+    /// chain translates nothing.
+    fn dnat(&self, hook: Hook, smt: &mut Smt) -> Result<Option<(T, T)>, String> {
+        let Some(c) = self.rs.table(self.family, TableName::Nat).and_then(|t| t.chain(hook.as_str())) else { return Ok(None) };
+        if !c.rules.iter().any(|r| matches!(&r.target, Target::Ext(TargetExt::Dnat(_) | TargetExt::Redirect(_)))) {
+            return Ok(None);
+        }
+        let cm = &self.table(TableName::Nat).expect("modelled").chains[&c.name];
+        let (odst, oport) = (smt.field_term(Field::Dst), smt.field_term(Field::Dport));
+        let (mut dst, mut dport) = (odst.clone(), oport.clone());
+        for (r, rm) in c.rules.iter().zip(&cm.rules).rev() {
+            match &r.target {
+                Target::Ext(TargetExt::Dnat(d)) => {
+                    let a = match d.0.range.addrs {
+                        Some((lo, hi)) if lo == hi => smt.value_term(Field::Dst, addr_bits(lo)),
+                        Some(_) => return Err(format!("nat {} translates to an address range (the kernel picks one by hash)", hook.as_str())),
+                        None => odst.clone(),
+                    };
+                    let p = match d.0.range.ports {
+                        Some((lo, hi)) if lo == hi => smt.value_term(Field::Dport, lo as u128),
+                        Some(_) => return Err(format!("nat {} translates to a port range", hook.as_str())),
+                        None => oport.clone(),
+                    };
+                    dst = T::ite(&rm.m, &a, &dst);
+                    dport = T::ite(&rm.m, &p, &dport);
+                }
+                Target::Ext(TargetExt::Redirect(_)) => return Err(format!("nat {} has REDIRECT, whose address is the incoming interface's", hook.as_str())),
+                Target::Jump(_) | Target::Goto(_) => return Err(format!("nat {} jumps to a user chain", hook.as_str())),
+                _ if rm.kind == Kind::Continue => {}
+                _ => {
+                    dst = T::ite(&rm.stop, &odst, &dst);
+                    dport = T::ite(&rm.stop, &oport, &dport);
+                }
+            }
+        }
+        let new = smt.pred(&Pred::eq(Field::CtState, 1));
+        Ok(Some((T::ite(&new, &dst, &odst), T::ite(&new, &dport, &oport))))
     }
 
     /// The chains of `table` that the base chain `hook` jumps or goes to,

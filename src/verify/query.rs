@@ -6,7 +6,9 @@
 //! number), then any of `from ADDR[/LEN]`, `to ADDR[/LEN]`, `sport P[:Q]`,
 //! `dport P[:Q]`, `in IFACE`, `out IFACE` (`eth+` for a prefix),
 //! `state S[,S]`, `mark N`, `hook CHAIN`. The hook is FORWARD with both
-//! interfaces, OUTPUT with only `out`, else INPUT.
+//! interfaces, OUTPUT with only `out`, else INPUT. The shape is the packet
+//! as it arrives: a DNAT of the nat table rewrites it (for the first packet
+//! of a connection) before the hook's other tables see it.
 
 use super::ipsets::Ipsets;
 use super::model::{sets_marks, Cat, Model, Naming};
@@ -112,22 +114,28 @@ pub fn parse(text: &str, ipv6: bool) -> Result<Question, String> {
     Ok(Question { family, hook, pred: Pred::and(v), text: text.to_string() })
 }
 
-/// Answers the question on `rs`.
-pub fn ask(rs: &Ruleset, q: &Question, want: Want, ipsets: Option<&Ipsets>) -> Answered {
+/// Answers the question on `rs`, with notes on what was left out (a nat
+/// table fwcheck could not put before the hook).
+pub fn ask(rs: &Ruleset, q: &Question, want: Want, ipsets: Option<&Ipsets>) -> (Answered, Vec<String>) {
     let mut smt = Smt::new(q.family);
     smt.conntrack = crate::netfilter::conntrack_on(rs);
     let cx = PredCx { family: q.family, marks_free: sets_marks(rs), ipsets };
     let m = Model::build(rs, q.family, &mut smt, Naming::PerRule, &cx);
-    let out = m.hook_outcome(q.hook);
+    let mut notes = Vec::new();
+    let out = m.hook_outcome_after_nat(q.hook, &mut smt).unwrap_or_else(|why| {
+        notes.push(format!("the packet is taken as it arrives, without nat: {why}"));
+        m.hook_outcome(q.hook)
+    });
     let verdict = match want {
         Want::Accepted => out.get(&Cat::Accept).cloned().unwrap_or_else(F::ff),
         Want::Dropped => F::or(&out.iter().filter(|(c, _)| matches!(c, Cat::Drop | Cat::Reject(_))).map(|(_, f)| f.clone()).collect::<Vec<_>>()),
     };
     smt.scope = "query".into();
     let shape = smt.pred(&q.pred);
-    match smt.solve(&F::and(&[smt.at_hook(q.hook), shape, verdict])) {
+    let a = match smt.solve(&F::and(&[smt.at_hook(q.hook), shape, verdict])) {
         Answer::Sat(w) => Answered::Yes(w),
         Answer::Unsat => Answered::No,
         Answer::Unknown(r) => Answered::Unknown(r),
-    }
+    };
+    (a, notes)
 }

@@ -13,6 +13,38 @@ pub fn replay(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> Result<Ve
     w.run(p)
 }
 
+/// Every course of `p` through `hook` as it arrives, the nat table included
+/// the way the prover composes it: for the first packet of a connection
+/// (conntrack on, state NEW), nat PREROUTING runs first for INPUT and
+/// FORWARD (its DNAT rewrites the packet the hook then sees), and nat OUTPUT
+/// within OUTPUT.
+pub fn replay_arriving(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> Result<Vec<Course>, String> {
+    let first = crate::netfilter::conntrack_on(rs) && p.ct.as_ref().is_some_and(|c| c.state == crate::predict::CtState::New);
+    let walk = |hook: Hook, nat: bool, p: &Packet| HookWalk { rs, family, hook, backend: Backend::IptablesNft, nat, cx: EvalCx { hook, local: &[] }, ifaces: &[], trace: true }.run(p);
+    let has_pre = rs.table(family, TableName::Nat).and_then(|t| t.chain("PREROUTING")).is_some();
+    match hook {
+        Hook::Input | Hook::Forward if first && has_pre => {
+            let mut out = Vec::new();
+            for pre in walk(Hook::Prerouting, true, p)? {
+                if pre.verdict != crate::netfilter::walk::Verdict::Accept {
+                    out.push(pre);
+                    continue;
+                }
+                // Only the nat table's part of PREROUTING is the prover's.
+                for mut c in walk(hook, false, &pre.packet)? {
+                    let mut trace = pre.trace.clone();
+                    trace.append(&mut c.trace);
+                    c.trace = trace;
+                    out.push(c);
+                }
+            }
+            Ok(out)
+        }
+        Hook::Output => walk(hook, first, p),
+        _ => walk(hook, false, p),
+    }
+}
+
 /// The rule set `replay_chain` walks: `table` alone, holding only the
 /// chains `chain` reaches, entered straight from the base chain of `hook`
 /// (when `chain` is a user chain, the base chain is one rule, `-j CHAIN`,

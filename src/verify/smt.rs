@@ -96,6 +96,22 @@ pub enum Answer {
     Unknown(String),
 }
 
+/// A bit-vector term over the packet's fields: what a field holds after a
+/// rewrite (DNAT), for [`Smt::substitute`].
+#[derive(Clone, Debug)]
+pub struct T(BV);
+
+impl T {
+    /// `c ? a : b`.
+    pub fn ite(c: &F, a: &T, b: &T) -> T {
+        match c.0.as_bool() {
+            Some(true) => a.clone(),
+            Some(false) => b.clone(),
+            None => T(c.0.ite(&a.0, &b.0)),
+        }
+    }
+}
+
 /// A concrete packet from a model, and the free choices it needs.
 #[derive(Clone, Debug)]
 pub struct Witness {
@@ -288,6 +304,24 @@ impl Smt {
                 Bool::or(&parts)
             }
         }
+    }
+
+    /// The field itself, as a term.
+    pub fn field_term(&self, f: Field) -> T {
+        T(self.field(f).clone())
+    }
+
+    /// A constant of the field's width.
+    pub fn value_term(&self, f: Field, v: u128) -> T {
+        T(bv(v, f.width(self.family)))
+    }
+
+    /// `f` with each field replaced by a term: the formula of a packet
+    /// that was rewritten before it met the rules of `f`.
+    pub fn substitute(&self, f: &F, subs: &[(Field, T)]) -> F {
+        use z3::ast::Ast;
+        let pairs: Vec<(&BV, &BV)> = subs.iter().map(|(fl, t)| (self.field(*fl), &t.0)).collect();
+        F(f.0.substitute(&pairs))
     }
 
     /// A fresh free choice (for an unmodelled target that may or may not
