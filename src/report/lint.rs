@@ -35,11 +35,6 @@ fn verdict(v: &Verdict) -> String {
     }
 }
 
-/// The walk of `p` through `hook`, as `predict` makes it.
-fn walk(rs: &Ruleset, family: Family, hook: Hook, p: &crate::predict::Packet) -> String {
-    courses(rs, replay(rs, family, hook, p))
-}
-
 fn courses(rs: &Ruleset, walked: Result<Vec<crate::netfilter::walk::Course>, String>) -> String {
     let mut out = String::new();
     match walked {
