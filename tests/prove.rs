@@ -12,7 +12,7 @@ use fwcheck::verify::equiv::{equiv, Outcome};
 use fwcheck::verify::ipsets::Ipsets;
 use fwcheck::verify::lints::{run, Fact, Finding, Options};
 use fwcheck::verify::query::{ask, parse, Answered, Want};
-use fwcheck::verify::replay::{replay, replay_chain};
+use fwcheck::verify::replay::{chain_ruleset, replay};
 
 fn load(text: &str) -> (Ruleset, SourceMap) {
     let (sources, loaded) = load_str("rules.v4", text, &LoadOptions::default());
@@ -34,8 +34,11 @@ fn codes(f: &[Finding]) -> Vec<&'static str> {
     f.iter().map(|f| f.code).collect()
 }
 
-fn hit(c: &fwcheck::netfilter::walk::Course, chain: &str, index: usize) -> bool {
-    c.hits.iter().any(|h| matches!(h, Hit::Rule { chain: ch, index: i, .. } if ch == chain && *i == index))
+/// Whether the course moved the counter of rule `index` of `chain` (the
+/// walk names chains by position in the rule set it walked, `walked`).
+fn hit(walked: &Ruleset, family: Family, table: TableName, c: &fwcheck::netfilter::walk::Course, chain: &str, below: impl Fn(usize) -> bool) -> bool {
+    let t = walked.table(family, table);
+    c.hits.iter().any(|h| matches!(h, Hit::Rule { table: tt, chain: ch, index } if *tt == table && ch.name(t) == chain && below(*index)))
 }
 
 /// The finding's example, walked: the rule it names is hit in no course,
@@ -43,12 +46,12 @@ fn hit(c: &fwcheck::netfilter::walk::Course, chain: &str, index: usize) -> bool 
 fn check_blocked_example(rs: &Ruleset, f: &Finding) {
     let r = f.rule.as_ref().expect("a rule finding");
     let e = f.example.as_ref().unwrap_or_else(|| panic!("{}: no example", f.message));
-    let courses = replay_chain(rs, r.family, e.table, e.hook, &e.chain, &e.packet).expect("replays");
+    let walked = chain_ruleset(rs, r.family, e.table, e.hook, &e.chain).expect("a chain to walk");
+    let courses = replay(&walked, r.family, e.hook, &e.packet).expect("replays");
     assert!(!courses.is_empty());
     for c in &courses {
-        assert!(!hit(c, &r.chain, r.index), "{}: the example reaches the rule: {:?}", f.message, c.trace);
-        let stopped_before = c.hits.iter().any(|h| matches!(h, Hit::Rule { chain, index, .. } if *chain == r.chain && *index < r.index));
-        assert!(stopped_before, "{}: no earlier rule of {} took the example", f.message, r.chain);
+        assert!(!hit(&walked, r.family, r.table, c, &r.chain, |i| i == r.index), "{}: the example reaches the rule: {:?}", f.message, c.trace);
+        assert!(hit(&walked, r.family, r.table, c, &r.chain, |i| i < r.index), "{}: no earlier rule of {} took the example", f.message, r.chain);
     }
     // And the rule's own matches do hold for it.
     let rule = &rs.table(r.family, r.table).unwrap().chain(&r.chain).unwrap().rules[r.index];

@@ -45,7 +45,7 @@ pub fn replay_arriving(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> 
     }
 }
 
-/// The rule set `replay_chain` walks: `table` alone, holding only the
+/// The rule set an example is walked through: `table` alone, holding only the
 /// chains `chain` reaches, entered straight from the base chain of `hook`
 /// (when `chain` is a user chain, the base chain is one rule, `-j CHAIN`,
 /// with policy ACCEPT). It shows what a chain does with a packet, apart from
@@ -75,9 +75,4 @@ pub fn chain_ruleset(rs: &Ruleset, family: Family, table: TableName, hook: Hook,
     }
     out.reindex();
     Ok(Ruleset { tables: vec![out] })
-}
-
-/// Every course of `p` through the rule set of [`chain_ruleset`].
-pub fn replay_chain(rs: &Ruleset, family: Family, table: TableName, hook: Hook, chain: &str, p: &Packet) -> Result<Vec<Course>, String> {
-    replay(&chain_ruleset(rs, family, table, hook, chain)?, family, hook, p)
 }
