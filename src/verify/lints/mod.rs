@@ -70,7 +70,7 @@ pub struct RuleRef {
 
 /// A packet a rule matches, found by the prover. It is walked through
 /// `predict`'s walker with `table` alone, entering `chain` straight from
-/// the base chain of `hook` (see [`crate::verify::replay::replay_chain`]):
+/// the base chain of `hook` (see [`crate::verify::replay::chain_ruleset`]):
 /// that walk shows what the chain's earlier rules do with it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Example {
