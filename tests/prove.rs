@@ -173,6 +173,36 @@ fn unreachable_chain_fires_for_no_jump_and_for_dead_jumps_only() {
     assert!(codes(&f).contains(&"FW104"), "{:?}", codes(&f));
 }
 
+/// FW109: RETURN in a built-in chain, and a goto from one to a chain that
+/// can end, go to the policy; walked, the packet meets the policy right
+/// after the rule, and the later rule's counter stays 0.
+#[test]
+fn policy_by_return_fires_and_quiet_on_a_jump_or_a_closed_chain() {
+    let goto = "*filter\n:INPUT DROP [0:0]\n:WEB - [0:0]\n-A INPUT -p tcp -g WEB\n-A INPUT -p tcp --dport 443 -j ACCEPT\n-A WEB -p tcp --dport 80 -j ACCEPT\nCOMMIT\n";
+    let (rs, f) = lint(goto);
+    let hits: Vec<&Finding> = f.iter().filter(|f| f.code == "FW109").collect();
+    assert_eq!(hits.len(), 1, "{:?}", codes(&f));
+    assert_eq!(hits[0].rule.as_ref().map(|r| (r.chain.as_str(), r.index)), Some(("INPUT", 0)));
+    // What the finding says, walked: port 443 falls off WEB into the DROP
+    // policy and never reaches INPUT rule 2.
+    let mut p = fwcheck::predict::spec::bare("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap(), 6, 60);
+    p.dport = 443;
+    let courses = fwcheck::verify::replay::replay(&rs, Family::Ipv4, Hook::Input, &p).expect("walks");
+    assert!(courses.iter().all(|c| c.verdict == Verdict::Drop && !hit(&rs, Family::Ipv4, TableName::Filter, c, "INPUT", |i| i == 1)));
+    let (_, f) = lint("*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.0/8 -j RETURN\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n");
+    assert!(codes(&f).contains(&"FW109"), "{:?}", codes(&f));
+    // Near misses: a jump comes back; a goto to a chain that ends with an
+    // unconditional verdict never reaches the policy; RETURN in a user chain.
+    for quiet in [
+        "*filter\n:INPUT DROP [0:0]\n:WEB - [0:0]\n-A INPUT -p tcp -j WEB\n-A INPUT -p tcp --dport 443 -j ACCEPT\n-A WEB -p tcp --dport 80 -j ACCEPT\nCOMMIT\n",
+        "*filter\n:INPUT ACCEPT [0:0]\n:WEB - [0:0]\n-A INPUT -p tcp -g WEB\n-A WEB -p tcp --dport 80 -j ACCEPT\n-A WEB -j DROP\nCOMMIT\n",
+        "*filter\n:INPUT ACCEPT [0:0]\n:WEB - [0:0]\n-A INPUT -p tcp -j WEB\n-A WEB -s 10.0.0.0/8 -j RETURN\n-A WEB -j DROP\nCOMMIT\n",
+    ] {
+        let (_, f) = lint(quiet);
+        assert!(!codes(&f).contains(&"FW109"), "{quiet}: {:?}", codes(&f));
+    }
+}
+
 #[test]
 fn drop_policy_without_established_fires_and_quiet_with_the_state_rule() {
     let (_, f) = lint("*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n");

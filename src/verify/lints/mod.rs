@@ -8,6 +8,7 @@
 //! all, and whether earlier rules of its chain take every packet it
 //! matches (and which ones: the blockers, minimised from an unsat core).
 
+pub mod base_return;
 pub mod catch_all;
 pub mod contradiction;
 pub mod dead_exception;
@@ -55,6 +56,7 @@ pub const ALL: &[&Lint] = &[
     &catch_all::LINT,
     &deprecated::LINT,
     &dead_exception::LINT,
+    &base_return::LINT,
 ];
 
 /// Where a rule is: table, chain, index from 0.
@@ -357,6 +359,7 @@ pub fn run(rs: &Ruleset, sources: &SourceMap, opts: &Options) -> Vec<Finding> {
         lap("unreachable");
         drop_policy::check(&mut an, &mut out);
         catch_all::check(&mut an, &mut out);
+        base_return::check(&mut an, &mut out);
         lap("rest");
     }
     out.sort_by_key(|f| (f.span.file, f.span.start, f.code));
