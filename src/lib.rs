@@ -11,6 +11,7 @@
 //! - [`predict`]: packets, and how matches evaluate them.
 //! - [`report`]: output laid out like the real tools' (`iptables -vnxL`).
 //! - [`verify`]: proofs with Z3: lint, equiv, query.
+//! - [`translate`]: the rule set as an nft script or nft JSON.
 
 pub mod diag;
 pub mod ext;
@@ -23,5 +24,6 @@ pub mod scenario;
 pub mod source;
 pub mod syntax;
 pub mod verify;
+pub mod translate;
 
 pub mod load;

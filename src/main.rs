@@ -186,12 +186,48 @@ enum Command {
         #[arg(short = '6', long = "ipv6")]
         ipv6: bool,
     },
+    /// Translate a rule set to nftables: an nft script that `nft -f` loads,
+    /// or nft JSON (`nft -j -f`). A rule with no nft form is an error.
+    Translate {
+        /// The rule set (command script or iptables-save file); `-` is stdin.
+        rules: String,
+        #[arg(long, value_enum, default_value_t = TranslateFormat::Nft)]
+        format: TranslateFormat,
+        /// `ip` or `ip6`: only that family's tables; `inet`: both families
+        /// in inet tables. Default: every family of the input, each in its
+        /// own tables.
+        #[arg(long, value_enum)]
+        family: Option<TranslateFamily>,
+        /// Keep a rule with no nft form as a comment (with a warning)
+        /// instead of failing.
+        #[arg(long)]
+        allow_partial: bool,
+        /// The file holds IPv6 rules (ip6tables-save output).
+        #[arg(short = '6', long = "ipv6")]
+        ipv6: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum LabAction {
     Up,
     Down,
+}
+
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TranslateFormat {
+    /// An nft script.
+    Nft,
+    /// nft JSON.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TranslateFamily {
+    Ip,
+    Ip6,
+    Inet,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -276,7 +312,50 @@ fn main() -> ExitCode {
             let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
             query(rules, shape, want, ipsets, ipv6, opts)
         }
+        Command::Translate { rules, format, family, allow_partial, ipv6 } => {
+            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
+            translate(rules, format, family, allow_partial, opts)
+        }
     }
+}
+
+fn translate(rules: String, format: TranslateFormat, family: Option<TranslateFamily>, allow_partial: bool, opts: LoadOptions) -> ExitCode {
+    use fwcheck::translate::{translate, Options, OutFamily};
+    let inputs = match read_inputs(std::slice::from_ref(&rules)) {
+        Ok(i) => i,
+        Err(c) => return c,
+    };
+    let mut sources = SourceMap::new();
+    let loaded = load(&mut sources, inputs, &opts);
+    report_diagnostics(&sources, &loaded.diagnostics);
+    let Some(rs) = loaded.ruleset else {
+        let n = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+        eprintln!("error: {n} error{} found; nothing printed", if n == 1 { "" } else { "s" });
+        return ExitCode::from(2);
+    };
+    let family = family.map(|f| match f {
+        TranslateFamily::Ip => OutFamily::Ip,
+        TranslateFamily::Ip6 => OutFamily::Ip6,
+        TranslateFamily::Inet => OutFamily::Inet,
+    });
+    let tx = translate(&rs, &Options { family, allow_partial });
+    report_diagnostics(&sources, &tx.diagnostics);
+    let Some(script) = tx.script else {
+        let n = tx.diagnostics.iter().filter(|d| d.is_error()).count();
+        eprintln!("error: {n} rule{} without an nft translation; nothing printed (--allow-partial keeps them as comments)", if n == 1 { "" } else { "s" });
+        return ExitCode::from(2);
+    };
+    if script.tables.is_empty() {
+        eprintln!("error: no table of the requested family in {rules}");
+        return ExitCode::from(2);
+    }
+    let out = match format {
+        TranslateFormat::Nft => script.to_text(),
+        TranslateFormat::Json => fwcheck::translate::json::to_json(&script),
+    };
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    std::mem::forget((rs, script, out));
+    ExitCode::SUCCESS
 }
 
 fn usage(msg: String) -> ExitCode {

@@ -408,3 +408,33 @@ mod tests {
         assert_eq!(dst6("-m addrtype --dst-type LOCAL --limit-iface-in", "2001:db8::11"), Tri::No);
     }
 }
+
+/// `fib daddr type local`, `fib saddr . iif type { unicast, local }`: the
+/// route type of the address, as the addrtype match looks it up (limited
+/// to the packet's interface with `--limit-iface-in/out`). THROW, NAT and
+/// XRESOLVE have no nft name and are given by number.
+impl crate::translate::ToNft for Addrtype {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft;
+        use nftables::expr::{Fib, FibFlag, FibResult};
+        const NAMES: [&str; 9] = ["unspec", "unicast", "local", "broadcast", "anycast", "multicast", "blackhole", "unreachable", "prohibit"];
+        for (flag, t) in [(FibFlag::Saddr, &self.src), (FibFlag::Daddr, &self.dst)] {
+            let Some(t) = t else { continue };
+            let mut flags = std::collections::HashSet::from([flag]);
+            match self.limit_iface {
+                Some(LimitIface::In) => {
+                    flags.insert(FibFlag::Iif);
+                }
+                Some(LimitIface::Out) => {
+                    flags.insert(FibFlag::Oif);
+                }
+                None => {}
+            }
+            let items: Vec<nft::Expr> = (0..TYPES.len()).filter(|i| t.value & (1 << i) != 0).map(|i| if i < NAMES.len() { nft::s(NAMES[i]) } else { nft::n(i as u32) }).collect();
+            let right = if items.len() == 1 { items.into_iter().next().unwrap_or(nft::n(0)) } else { nft::set(items) };
+            let left = nft::Expression::Named(nft::NamedExpression::Fib(Fib { result: FibResult::Type, flags }));
+            cx.push(nft::eq(left, t.neg, right));
+        }
+        Ok(())
+    }
+}

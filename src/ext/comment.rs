@@ -93,3 +93,20 @@ mod tests {
         }
     }
 }
+
+/// The rule's nft comment. nft keeps at most 127 bytes and its text syntax
+/// has no escape for `"`: such a comment is refused rather than changed.
+impl crate::translate::ToNft for Comment {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft::Untranslatable;
+        let Some(t) = &self.text else { return Ok(()) };
+        if t.contains('"') {
+            return Err(Untranslatable::new("the comment holds a `\"`, which nft's text syntax cannot quote"));
+        }
+        if t.len() > 127 {
+            return Err(Untranslatable::new(format!("the comment is {} bytes; nft keeps at most 127", t.len())));
+        }
+        cx.comment = Some(t.clone());
+        Ok(())
+    }
+}

@@ -128,3 +128,13 @@ mod tests {
         }
     }
 }
+
+/// `ct mark 0x1`, `ct mark & 0xf != 0x1`.
+impl crate::translate::ToNft for Connmark {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        if let Some((neg, vm)) = &self.mark {
+            cx.push(super::mark::mark_match(crate::translate::nft::ct("mark"), *neg, vm));
+        }
+        Ok(())
+    }
+}

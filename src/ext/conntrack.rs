@@ -629,3 +629,79 @@ mod tests {
         assert_eq!(m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] }), Tri::Yes);
     }
 }
+
+use crate::translate::nft::{self as nft, RuleCx, TxResult, Untranslatable};
+
+/// `ct original ip saddr 10.0.0.0/8`: the mask applies to both sides, as
+/// in the kernel's comparison (iptables keeps the host bits).
+fn ct_addr_to_nft(cx: &mut RuleCx, dir: nftables::expr::CTDir, field: &str, a: &Option<Neg<CtAddr>>) {
+    let Some(a) = a else { return };
+    let key = format!("{} {field}", cx.ip());
+    let (bits, addr, mask): (u32, u128, u128) = match (a.value.addr, a.value.mask) {
+        (IpAddr::V4(x), IpAddr::V4(m)) => (32, u32::from(x) as u128, u32::from(m) as u128),
+        (IpAddr::V6(x), IpAddr::V6(m)) => (128, u128::from(x), u128::from(m)),
+        _ => return,
+    };
+    let to_ip = |v: u128| if bits == 32 { IpAddr::V4(Ipv4Addr::from(v as u32)) } else { IpAddr::V6(Ipv6Addr::from(v)) };
+    let masked = super::generic::AddrMask { addr: to_ip(addr & mask), mask: to_ip(mask) };
+    cx.push(super::generic::addr_match(nft::ct_dir(&key, dir), &masked, a.neg));
+}
+
+/// `ct state`, `ct original protocol`, `ct original ip saddr`, `ct reply
+/// proto-dst`, `ct status`, `ct direction`. The SNAT and DNAT pseudo-states
+/// are the conntrack status bits of the same names (`ct status dnat`).
+/// `--ctexpire` is left untranslated: xt_conntrack compares whole seconds
+/// and nft milliseconds, so the bounds do not match the same entries.
+impl crate::translate::ToNft for Conntrack {
+    fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
+        use nftables::expr::CTDir;
+        if let Some(s) = &self.state {
+            let nat = s.value & (0b11 << 5);
+            let plain = s.value & 0b11111;
+            match (plain != 0, nat != 0) {
+                (true, false) => cx.push(super::state::ct_state_stmt(plain, s.neg)),
+                (false, true) if !s.neg => {
+                    let names = [(1 << 5, "snat"), (1 << 6, "dnat")].iter().filter(|(b, _)| nat & b != 0).map(|(_, n)| *n).collect();
+                    cx.push(nft::flags(nft::ct("status"), false, names));
+                }
+                (false, true) => {
+                    return Err(Untranslatable::new("a negated --ctstate SNAT/DNAT also matches packets without a connection, which nft's `ct status` never matches"))
+                }
+                _ => return Err(Untranslatable::new("--ctstate mixing SNAT/DNAT with other states is \"either\", which one nft rule cannot say")),
+            }
+        }
+        if let Some(p) = &self.proto {
+            cx.push(nft::eq(nft::ct_dir("protocol", CTDir::Original), p.neg, nft::n(p.value as u32)));
+        }
+        ct_addr_to_nft(cx, CTDir::Original, "saddr", &self.orig_src);
+        ct_addr_to_nft(cx, CTDir::Original, "daddr", &self.orig_dst);
+        ct_addr_to_nft(cx, CTDir::Reply, "saddr", &self.repl_src);
+        ct_addr_to_nft(cx, CTDir::Reply, "daddr", &self.repl_dst);
+        for (dir, key, p) in [
+            (CTDir::Original, "proto-src", &self.orig_src_port),
+            (CTDir::Original, "proto-dst", &self.orig_dst_port),
+            (CTDir::Reply, "proto-src", &self.repl_src_port),
+            (CTDir::Reply, "proto-dst", &self.repl_dst_port),
+        ] {
+            let Some(p) = p else { continue };
+            if p.lo > p.hi {
+                return Err(Untranslatable::new(format!("the reversed port range {}:{} never matches; nft has no reversed range", p.lo, p.hi)));
+            }
+            cx.push(nft::eq(nft::ct_dir(key, dir), p.neg, nft::num_range(p.lo as u32, p.hi as u32)));
+        }
+        if let Some(s) = &self.status {
+            if s.value == 0 {
+                return Err(Untranslatable::new("--ctstatus NONE tests no bit (it never matches, or always when negated); nft has no such test"));
+            }
+            let names = ["expected", "seen-reply", "assured", "confirmed"].iter().enumerate().filter(|(i, _)| s.value & (1 << i) != 0).map(|(_, n)| *n).collect();
+            cx.push(nft::flags(nft::ct("status"), s.neg, names));
+        }
+        if self.expire.is_some() {
+            return Err(Untranslatable::new("--ctexpire counts whole seconds and nft's `ct expiration` milliseconds, so the same bounds select other entries"));
+        }
+        if let Some(d) = self.dir {
+            cx.push(nft::eq(nft::ct("direction"), false, nft::s(if d == Dir::Original { "original" } else { "reply" })));
+        }
+        Ok(())
+    }
+}

@@ -310,3 +310,82 @@ mod tests {
         assert!(AddrMask::parse("::1", Family::Ipv4).is_err());
     }
 }
+
+use crate::translate::nft::{self as nft, RuleCx, TxResult};
+
+/// An interface name as nft writes it: iptables' `eth+` is nft's `eth*`.
+fn nft_iface(i: &Iface) -> String {
+    match i.0.strip_suffix('+') {
+        Some(prefix) => format!("{prefix}*"),
+        None => i.0.clone(),
+    }
+}
+
+/// An address and mask: a plain address, a prefix, or `& mask == addr` for
+/// a non-contiguous mask.
+pub fn addr_match(left: nft::Expr, a: &AddrMask, neg: bool) -> nft::Stmt {
+    let bits = if a.addr.is_ipv4() { 32 } else { 128 };
+    match a.prefix_len() {
+        Some(len) if len == bits => nft::eq(left, neg, nft::addr_expr(a.addr)),
+        Some(len) => nft::eq(left, neg, nft::prefix(a.addr, len)),
+        None => nft::eq(nft::and(left, nft::addr_expr(a.mask)), neg, nft::addr_expr(a.addr)),
+    }
+}
+
+/// nft's name for a protocol when nft surely knows it, else the number.
+pub fn nft_proto(p: u8) -> nft::Expr {
+    match p {
+        1 => nft::s("icmp"),
+        6 => nft::s("tcp"),
+        17 => nft::s("udp"),
+        58 => nft::s("ipv6-icmp"),
+        50 => nft::s("esp"),
+        51 => nft::s("ah"),
+        47 => nft::s("gre"),
+        132 => nft::s("sctp"),
+        33 => nft::s("dccp"),
+        136 => nft::s("udplite"),
+        n => nft::n(n as u32),
+    }
+}
+
+/// `-i -o -f -p -s -d`, in iptables-translate's order. `-p X` is left out
+/// when a later statement (`tcp dport 22`) already requires X: nft adds
+/// that dependency itself.
+impl crate::translate::ToNft for IpMatch {
+    fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
+        use nftables::expr::MetaKey;
+        if let Some(i) = &self.iniface {
+            if i.neg || i.value.0 != "+" {
+                cx.push(nft::eq(nft::meta(MetaKey::Iifname), i.neg, nft::s(nft_iface(&i.value))));
+            }
+        }
+        if let Some(o) = &self.outiface {
+            if o.neg || o.value.0 != "+" {
+                cx.push(nft::eq(nft::meta(MetaKey::Oifname), o.neg, nft::s(nft_iface(&o.value))));
+            }
+        }
+        if let Some(neg) = self.fragment {
+            // `-f`: a fragment other than the first (offset != 0).
+            cx.push(nft::eq(nft::and(nft::payload("ip", "frag-off"), nft::n(0x1fff)), !neg, nft::n(0)));
+        }
+        if let Some(p) = &self.proto {
+            if p.neg || !cx.implied_protos.contains(&p.value) {
+                let left = match cx.family {
+                    Family::Ipv4 => nft::payload("ip", "protocol"),
+                    Family::Ipv6 => nft::meta(MetaKey::L4proto),
+                };
+                cx.push(nft::eq(left, p.neg, nft_proto(p.value)));
+            }
+        }
+        let ip = cx.ip();
+        for (field, a) in [("saddr", &self.src), ("daddr", &self.dst)] {
+            if let Some(a) = a {
+                if a.neg || !a.value.is_any() {
+                    cx.push(addr_match(nft::payload(ip, field), &a.value, a.neg));
+                }
+            }
+        }
+        Ok(())
+    }
+}

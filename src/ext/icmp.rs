@@ -306,3 +306,64 @@ mod tests {
         }
     }
 }
+
+use crate::translate::nft::{self as nft, RuleCx, TxResult, Untranslatable};
+
+/// nft's name of an ICMP type, else the number.
+fn nft_icmp_type(t: u8) -> nft::Expr {
+    let name = match t {
+        0 => "echo-reply",
+        3 => "destination-unreachable",
+        4 => "source-quench",
+        5 => "redirect",
+        8 => "echo-request",
+        9 => "router-advertisement",
+        10 => "router-solicitation",
+        11 => "time-exceeded",
+        12 => "parameter-problem",
+        13 => "timestamp-request",
+        14 => "timestamp-reply",
+        15 => "info-request",
+        16 => "info-reply",
+        17 => "address-mask-request",
+        18 => "address-mask-reply",
+        _ => return nft::n(t as u32),
+    };
+    nft::s(name)
+}
+
+/// `icmp type T` and, for a code range narrower than 0-255, `icmp code
+/// C[-D]` (iptables-translate gives up on codes). A negated type with a
+/// code range is "not (type and code)", which one nft rule cannot say.
+/// Type 255 is iptables' "any": every ICMP packet but a later fragment.
+pub fn icmp_to_nft(proto: &str, t: &IcmpType, ty: nft::Expr, cx: &mut RuleCx) -> TxResult {
+    let full = t.code_min == 0 && t.code_max == 255;
+    if !full && t.neg {
+        return Err(Untranslatable::new(format!("a negated {proto} type with a code ({}) is \"not this type and code\", which one nft rule cannot say", t.numeric())));
+    }
+    if t.code_min > t.code_max {
+        return Err(Untranslatable::new(format!("the reversed code range {}:{} never matches", t.code_min, t.code_max)));
+    }
+    cx.push(nft::eq(nft::payload(proto, "type"), t.neg, ty));
+    if !full {
+        cx.push(nft::eq(nft::payload(proto, "code"), false, nft::num_range(t.code_min as u32, t.code_max as u32)));
+    }
+    Ok(())
+}
+
+impl crate::translate::ToNft for Icmp {
+    fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
+        let Some(t) = &self.icmp_type else { return Ok(()) };
+        if t.ty == 255 {
+            if t.neg {
+                return Err(Untranslatable::new("`! --icmp-type any` never matches"));
+            }
+            // Like the xt match, no later fragment (it has no ICMP header).
+            cx.push(nft::eq(nft::and(nft::payload("ip", "frag-off"), nft::n(0x1fff)), false, nft::n(0)));
+            return Ok(());
+        }
+        icmp_to_nft("icmp", t, nft_icmp_type(t.ty), cx)?;
+        cx.implies(1);
+        Ok(())
+    }
+}

@@ -189,3 +189,37 @@ mod tests {
         assert_eq!(eval("-p ipv6-icmp ! --icmpv6-type echo-reply", &p), Tri::No);
     }
 }
+
+/// nft's name of an ICMPv6 type, else the number.
+fn nft_icmpv6_type(t: u8) -> crate::translate::nft::Expr {
+    use crate::translate::nft;
+    let name = match t {
+        1 => "destination-unreachable",
+        2 => "packet-too-big",
+        3 => "time-exceeded",
+        4 => "parameter-problem",
+        128 => "echo-request",
+        129 => "echo-reply",
+        130 => "mld-listener-query",
+        131 => "mld-listener-report",
+        132 => "mld-listener-done",
+        133 => "nd-router-solicit",
+        134 => "nd-router-advert",
+        135 => "nd-neighbor-solicit",
+        136 => "nd-neighbor-advert",
+        137 => "nd-redirect",
+        138 => "router-renumbering",
+        _ => return nft::n(t as u32),
+    };
+    nft::s(name)
+}
+
+/// `icmpv6 type T [icmpv6 code C]` (see the icmp match's translation).
+impl crate::translate::ToNft for Icmp6 {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        let Some(t) = &self.icmpv6_type else { return Ok(()) };
+        super::icmp::icmp_to_nft("icmpv6", t, nft_icmpv6_type(t.ty), cx)?;
+        cx.implies(58);
+        Ok(())
+    }
+}

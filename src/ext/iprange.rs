@@ -188,3 +188,24 @@ mod tests {
         assert_eq!(eval(Family::Ipv6, "-m iprange ! --dst-range 2001:db8::1", &p), Tri::No);
     }
 }
+
+/// `ip saddr 10.0.0.1-10.0.0.9` (one address without a range).
+impl crate::translate::ToNft for Iprange {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft::{self, Untranslatable};
+        let ip = cx.ip();
+        for (field, r) in [("saddr", &self.src), ("daddr", &self.dst)] {
+            let Some(r) = r else { continue };
+            let (a, b) = (r.value.from, r.value.to);
+            let right = if a == b {
+                nft::addr_expr(a)
+            } else if a < b {
+                nft::range(nft::addr_expr(a), nft::addr_expr(b))
+            } else {
+                return Err(Untranslatable::new(format!("the reversed range {a}-{b} never matches; nft has no reversed range")));
+            };
+            cx.push(nft::eq(nft::payload(ip, field), r.neg, right));
+        }
+        Ok(())
+    }
+}

@@ -184,3 +184,18 @@ mod tests {
         assert_eq!(eval(Family::Ipv6, "-m length --length 40", &jumbo), Tri::Yes);
     }
 }
+
+/// `meta length 10-20`, as iptables-translate writes it (the packet's
+/// length from the network header on, which is the IP total length the
+/// match reads).
+impl crate::translate::ToNft for Length {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft::{self, Untranslatable};
+        let Some(l) = &self.length else { return Ok(()) };
+        if l.value.min > l.value.max {
+            return Err(Untranslatable::new(format!("the reversed length range {}:{} never matches; nft has no reversed range", l.value.min, l.value.max)));
+        }
+        cx.push(nft::eq(nft::meta(nftables::expr::MetaKey::Length), l.neg, nft::num_range(l.value.min as u32, l.value.max as u32)));
+        Ok(())
+    }
+}

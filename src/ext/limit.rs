@@ -241,3 +241,26 @@ mod tests {
         assert_eq!(got.negate_if(true), Tri::unknown("rate limit 5/min (burst 10): depends on timing"));
     }
 }
+
+/// `limit rate 5/second burst 10 packets`: the rate iptables-nft stores
+/// (the unit the period fits, rounded as iptables rounds it).
+impl crate::translate::ToNft for Limit {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        let rate = self.rate_to_save();
+        let (n, unit) = rate.split_once('/').unwrap_or((rate.as_str(), "sec"));
+        let unit = match unit {
+            "sec" => "second",
+            "min" => "minute",
+            other => other,
+        };
+        cx.push(crate::translate::nft::Stmt::Limit(nftables::stmt::Limit {
+            rate: n.parse().unwrap_or(1),
+            rate_unit: None,
+            per: Some(unit.to_string().into()),
+            burst: Some(self.burst()),
+            burst_unit: None,
+            inv: None,
+        }));
+        Ok(())
+    }
+}

@@ -197,3 +197,16 @@ mod tests {
         assert_eq!(eval("-m mac ! --mac-source 00:11:22:33:44:55", None), Tri::No);
     }
 }
+
+/// `ether saddr 00:11:22:33:44:55`.
+impl crate::translate::ToNft for Mac {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft;
+        if let Some(m) = &self.source {
+            let v = &m.value;
+            let text = format!("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", v[0], v[1], v[2], v[3], v[4], v[5]);
+            cx.push(nft::eq(nft::payload("ether", "saddr"), m.neg, nft::s(text)));
+        }
+        Ok(())
+    }
+}

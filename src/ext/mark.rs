@@ -129,3 +129,22 @@ mod tests {
         assert_eq!(eval("-m mark --mark 0/0", 0xffff_ffff), Tri::Yes);
     }
 }
+
+/// `meta mark 0x1`, or `meta mark & 0xff == 0xa` with a mask.
+pub fn mark_match(left: crate::translate::nft::Expr, neg: bool, vm: &ValueMask) -> crate::translate::nft::Stmt {
+    use crate::translate::nft;
+    if vm.mask == u32::MAX {
+        nft::eq(left, neg, nft::n(vm.value))
+    } else {
+        nft::eq(nft::and(left, nft::n(vm.mask)), neg, nft::n(vm.value))
+    }
+}
+
+impl crate::translate::ToNft for Mark {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        if let Some((neg, vm)) = &self.mark {
+            cx.push(mark_match(crate::translate::nft::meta(nftables::expr::MetaKey::Mark), *neg, vm));
+        }
+        Ok(())
+    }
+}

@@ -275,3 +275,45 @@ mod tests {
         assert_eq!(eval("-p tcp -m multiport ! --dports 22", &p), Tri::No);
     }
 }
+
+use crate::translate::nft::{self as nft, RuleCx, TxResult, Untranslatable};
+
+/// `tcp dport { 22, 80 }` (an anonymous set; one port without braces);
+/// `--ports` (source or destination) as iptables-translate writes it, a
+/// concatenation `tcp sport . tcp dport { 0-65535 . 22, 22 . 0-65535 }`.
+impl crate::translate::ToNft for Multiport {
+    fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
+        let Some(l) = &self.list else { return Ok(()) };
+        let proto = match cx.proto {
+            Some(6) => "tcp",
+            Some(17) => "udp",
+            Some(132) => "sctp",
+            Some(33) => "dccp",
+            Some(136) => "udplite",
+            _ => return Err(Untranslatable::new("multiport without -p tcp, udp, sctp, dccp or udplite")),
+        };
+        let elems: Vec<nft::Expr> = l.ports.iter().map(|p| nft::num_range(p.lo as u32, p.hi as u32)).collect();
+        match l.dir {
+            Direction::Source | Direction::Destination => {
+                let field = if l.dir == Direction::Source { "sport" } else { "dport" };
+                let right = if elems.len() == 1 { elems.into_iter().next().unwrap_or(nft::n(0)) } else { nft::set(elems) };
+                cx.push(nft::eq(nft::payload(proto, field), l.neg, right));
+            }
+            Direction::Either => {
+                let any = || nft::range(nft::n(0), nft::n(65535));
+                let concat = |a, b| nft::Expression::Named(nft::NamedExpression::Concat(vec![a, b]));
+                let mut items = Vec::new();
+                for e in &elems {
+                    items.push(concat(any(), e.clone()));
+                    items.push(concat(e.clone(), any()));
+                }
+                let left = concat(nft::payload(proto, "sport"), nft::payload(proto, "dport"));
+                cx.push(nft::eq(left, l.neg, nft::set(items)));
+            }
+        }
+        if let Some(p) = cx.proto {
+            cx.implies(p);
+        }
+        Ok(())
+    }
+}

@@ -291,3 +291,25 @@ mod tests {
         assert_eq!(eval("-m owner ! --gid-owner 0 --suppl-groups", None), Tri::No);
     }
 }
+
+/// `skuid 0`, `skgid != 5-9`. Without a socket neither matches, negated or
+/// not, as in the owner match. `--socket-exists` and `--suppl-groups` have
+/// no nft form.
+impl crate::translate::ToNft for Owner {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft::{self, Untranslatable};
+        use nftables::expr::MetaKey;
+        if self.socket_exists.is_some() {
+            return Err(Untranslatable::new("--socket-exists has no nft form"));
+        }
+        if self.suppl_groups {
+            return Err(Untranslatable::new("--suppl-groups has no nft form (nft's skgid is the primary group only)"));
+        }
+        for (key, r) in [(MetaKey::Skuid, &self.uid), (MetaKey::Skgid, &self.gid)] {
+            if let Some(r) = r {
+                cx.push(nft::eq(nft::meta(key), r.neg, nft::num_range(r.lo, r.hi)));
+            }
+        }
+        Ok(())
+    }
+}

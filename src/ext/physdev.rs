@@ -230,3 +230,12 @@ mod tests {
         assert_eq!(eval("FORWARD", "-m physdev --physdev-out eth0", None), Tri::No);
     }
 }
+
+/// Not translated: in the `ip` family nft sees no bridge ports (the
+/// physdev match reads br_netfilter's bookkeeping); such rules belong in
+/// an nft `bridge` table.
+impl crate::translate::ToNft for Physdev {
+    fn to_nft(&self, _: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        Err(crate::translate::nft::Untranslatable::new("physdev (bridge ports) has no form in an ip/ip6/inet table; use an nft bridge table"))
+    }
+}

@@ -150,3 +150,20 @@ mod tests {
         assert_eq!(eval("-m pkttype ! --pkt-type unicast", Skb::Multicast), Tri::Yes);
     }
 }
+
+/// `pkttype broadcast`; otherhost is nft's `other`.
+impl crate::translate::ToNft for Pkttype {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft;
+        if let Some((neg, t)) = &self.pkt_type {
+            let name = match t {
+                PktType::Unicast => "host",
+                PktType::Broadcast => "broadcast",
+                PktType::Multicast => "multicast",
+                PktType::Otherhost => "other",
+            };
+            cx.push(nft::eq(nft::meta(nftables::expr::MetaKey::Pkttype), *neg, nft::s(name)));
+        }
+        Ok(())
+    }
+}

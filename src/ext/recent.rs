@@ -395,3 +395,14 @@ mod tests {
         assert_eq!(eval("-m recent --rcheck"), Tri::unknown("recent list DEFAULT: depends on earlier packets"));
     }
 }
+
+/// Not translated. nft's dynamic sets can record addresses with a timeout
+/// (`--set`, `--rcheck --seconds`), but not recent's hit counts
+/// (`--hitcount`), its TTL check, or lists shared between rules that
+/// `/proc/net/xt_recent` can edit, and a partial form would change what
+/// the rule set does.
+impl crate::translate::ToNft for Recent {
+    fn to_nft(&self, _: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        Err(crate::translate::nft::Untranslatable::new("the recent match has no exact nft form (dynamic sets have no hit counts or TTL checks); write it with an nft set by hand"))
+    }
+}

@@ -388,3 +388,13 @@ mod tests {
         }
     }
 }
+
+/// Not translated: an ipset lives outside the rule set, and nft cannot
+/// read it; the nft equivalent is a named set whose contents fwcheck does
+/// not have.
+impl crate::translate::ToNft for Set {
+    fn to_nft(&self, _: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        let name = self.set.as_ref().map_or("", |s| s.name.as_str());
+        Err(crate::translate::nft::Untranslatable::new(format!("ipset `{name}` lives outside the rule set; declare it as an nft set and match it with `@{name}`")))
+    }
+}

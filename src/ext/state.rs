@@ -189,3 +189,19 @@ mod tests {
         }
     }
 }
+
+/// `ct state established,related`, `ct state != new`.
+impl crate::translate::ToNft for State {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        let Some(s) = &self.states else { return Ok(()) };
+        cx.push(ct_state_stmt(s.value, s.neg));
+        Ok(())
+    }
+}
+
+/// A state mask over [`STATES`] as an nft flag test.
+pub fn ct_state_stmt(mask: u32, neg: bool) -> crate::translate::nft::Stmt {
+    use crate::translate::nft;
+    let names: Vec<&str> = ["invalid", "new", "related", "established", "untracked"].iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, n)| *n).collect();
+    nft::flags(nft::ct("state"), neg, names)
+}

@@ -183,3 +183,37 @@ impl super::ListForm for Connmark {
         }
     }
 }
+
+/// `ct mark set ...` (like MARK), `ct mark set meta mark [& M]`
+/// (`--save-mark`), `meta mark set ct mark [& M]` (`--restore-mark`). nft
+/// cannot combine two registers, so save/restore with a partial mask on the
+/// changed side, or with a shift, has no nft form.
+impl crate::translate::ToNft for Connmark {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft::{self, Stmt, Untranslatable};
+        use nftables::expr::MetaKey;
+        if self.shift_bits != 0 {
+            return Err(Untranslatable::new("a shifted CONNMARK has no nft form"));
+        }
+        let masked = |reg: nft::Expr, m: u32| if m == u32::MAX { reg } else { nft::and(reg, nft::n(m)) };
+        match self.mode {
+            Some(Mode::Set) => cx.target.push(super::t_mark::xmark_to_nft(nft::ct("mark"), super::value::ValueMask { value: self.ctmark, mask: self.ctmask })),
+            Some(Mode::SaveMark) => {
+                // ctmark = (ctmark & ~ctmask) ^ (mark & nfmask)
+                if self.ctmask != u32::MAX {
+                    return Err(Untranslatable::new("--save-mark with a --ctmask other than 0xffffffff mixes both marks; nft cannot"));
+                }
+                cx.target.push(Stmt::Mangle(nftables::stmt::Mangle { key: nft::ct("mark"), value: masked(nft::meta(MetaKey::Mark), self.nfmask) }));
+            }
+            Some(Mode::RestoreMark) => {
+                // mark = (mark & ~nfmask) ^ (ctmark & ctmask)
+                if self.nfmask != u32::MAX {
+                    return Err(Untranslatable::new("--restore-mark with an --nfmask other than 0xffffffff mixes both marks; nft cannot"));
+                }
+                cx.target.push(Stmt::Mangle(nftables::stmt::Mangle { key: nft::meta(MetaKey::Mark), value: masked(nft::ct("mark"), self.ctmask) }));
+            }
+            None => {}
+        }
+        Ok(())
+    }
+}

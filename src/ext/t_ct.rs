@@ -261,3 +261,25 @@ mod tests {
         assert!(events("ctevents", "", CT_EVENTS).is_err());
     }
 }
+
+/// `notrack` for `-j CT --notrack`; the other CT options (helpers,
+/// timeouts, zones, event masks) need named nft objects and are not
+/// translated.
+impl crate::translate::ToNft for Ct {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        let plain = self.helper.is_empty() && self.timeout.is_empty() && self.ctevents == 0 && self.expevents == 0 && self.zone == 0 && self.zone_flags == 0;
+        if self.notrack && plain {
+            cx.target.push(crate::translate::nft::Stmt::Notrack);
+            return Ok(());
+        }
+        Err(crate::translate::nft::Untranslatable::new("-j CT with a helper, timeout, zone or event mask needs named nft objects, which fwcheck does not write"))
+    }
+}
+
+/// `notrack`.
+impl crate::translate::ToNft for Notrack {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        cx.target.push(crate::translate::nft::Stmt::Notrack);
+        Ok(())
+    }
+}

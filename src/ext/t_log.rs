@@ -166,3 +166,40 @@ mod tests {
         assert!(log_prefix("log-prefix", "", MAX_PREFIX).is_err());
     }
 }
+
+/// `log prefix "..." level L flags ...`; level 4 (warning) is nft's
+/// default and is left out, as iptables-translate does.
+impl crate::translate::ToNft for Log {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft::{Stmt, Untranslatable};
+        use nftables::stmt::{LogFlag, LogLevel};
+        if self.prefix.as_deref().is_some_and(|p| p.contains('"')) {
+            return Err(Untranslatable::new("the log prefix holds a `\"`, which nft's text syntax cannot quote"));
+        }
+        let level = match self.level.unwrap_or(DEFAULT_LEVEL) {
+            0 => Some(LogLevel::Emerg),
+            1 => Some(LogLevel::Alert),
+            2 => Some(LogLevel::Crit),
+            3 => Some(LogLevel::Err),
+            5 => Some(LogLevel::Notice),
+            6 => Some(LogLevel::Info),
+            7 => Some(LogLevel::Debug),
+            _ => None,
+        };
+        let mut flags = std::collections::HashSet::new();
+        for (bit, f) in [(0x01, LogFlag::TCPSequence), (0x02, LogFlag::TCPOptions), (0x04, LogFlag::IPOptions), (0x08, LogFlag::Skuid), (0x20, LogFlag::Ether)] {
+            if self.flags & bit != 0 {
+                flags.insert(f);
+            }
+        }
+        if flags.len() == 5 {
+            flags = std::collections::HashSet::from([LogFlag::All]);
+        }
+        let mut log = nftables::stmt::Log::new(None);
+        log.prefix = self.prefix.clone().map(Into::into);
+        log.level = level;
+        log.flags = (!flags.is_empty()).then_some(flags);
+        cx.target.push(Stmt::Log(Some(log)));
+        Ok(())
+    }
+}

@@ -137,3 +137,34 @@ mod tests {
         assert!(mark_op("set-mark", "0x100000000").is_err());
     }
 }
+
+/// `REG set VALUE` for `REG = (REG & ~mask) ^ value`, in the shortest
+/// form: `set 0x1`, `set REG | 0x1`, `set REG & 0xff`, `set REG ^ 0x1`,
+/// else `set REG & ~mask ^ value`.
+pub fn xmark_to_nft(reg: crate::translate::nft::Expr, vm: ValueMask) -> crate::translate::nft::Stmt {
+    use crate::translate::nft::{self, Expression, Stmt};
+    use nftables::expr::BinaryOperation;
+    let keep = !vm.mask;
+    let value = if vm.mask == u32::MAX {
+        nft::n(vm.value)
+    } else if vm.mask == 0 {
+        Expression::BinaryOperation(Box::new(BinaryOperation::XOR(reg.clone(), nft::n(vm.value))))
+    } else if vm.value == 0 {
+        nft::and(reg.clone(), nft::n(keep))
+    } else if vm.value == vm.mask {
+        Expression::BinaryOperation(Box::new(BinaryOperation::OR(vec![reg.clone(), nft::n(vm.value)])))
+    } else {
+        Expression::BinaryOperation(Box::new(BinaryOperation::XOR(nft::and(reg.clone(), nft::n(keep)), nft::n(vm.value))))
+    };
+    Stmt::Mangle(nftables::stmt::Mangle { key: reg, value })
+}
+
+/// `meta mark set ...`.
+impl crate::translate::ToNft for Mark {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        if let Some(vm) = self.op {
+            cx.target.push(xmark_to_nft(crate::translate::nft::meta(nftables::expr::MetaKey::Mark), vm));
+        }
+        Ok(())
+    }
+}

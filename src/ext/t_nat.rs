@@ -489,3 +489,69 @@ mod tests {
         assert_eq!(parse_ports("1000-1000").map(|r| r.to_save(Ipv4, true)), Ok("1000".into()));
     }
 }
+
+use crate::translate::nft::{self as nft, RuleCx, TxResult, Untranslatable};
+
+impl Nat {
+    /// nft's NAT statement body: `to ADDR[-ADDR][:PORT[-PORT]]` and the
+    /// flags. In an inet table the statement names the address family.
+    fn to_nft(&self, cx: &RuleCx) -> Result<Option<nftables::stmt::NAT<'static>>, Untranslatable> {
+        use nftables::stmt::{NATFamily, NATFlag, NAT};
+        if self.range.base.is_some() {
+            return Err(Untranslatable::new("a shifted port map (`/BASE`) has no nft form"));
+        }
+        let addr = self.range.addrs.map(|(a, b)| if a == b { nft::addr_expr(a) } else { nft::range(nft::addr_expr(a), nft::addr_expr(b)) });
+        let port = self.range.ports.map(|(a, b)| nft::num_range(a as u32, b as u32));
+        let mut flags = std::collections::HashSet::new();
+        if self.random {
+            flags.insert(NATFlag::Random);
+        }
+        if self.random_fully {
+            flags.insert(NATFlag::FullyRandom);
+        }
+        if self.persistent {
+            flags.insert(NATFlag::Persistent);
+        }
+        let family = (cx.inet && addr.is_some()).then_some(if cx.family == crate::ir::Family::Ipv4 { NATFamily::IP } else { NATFamily::IP6 });
+        if addr.is_none() && port.is_none() && flags.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(NAT { addr, family, port, flags: (!flags.is_empty()).then_some(flags) }))
+    }
+}
+
+/// `dnat to 10.0.0.2:8080`.
+impl crate::translate::ToNft for Dnat {
+    fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
+        let n = self.0.to_nft(cx)?;
+        cx.target.push(nft::Stmt::DNAT(n));
+        Ok(())
+    }
+}
+
+/// `snat to 198.51.100.1`.
+impl crate::translate::ToNft for Snat {
+    fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
+        let n = self.0.to_nft(cx)?;
+        cx.target.push(nft::Stmt::SNAT(n));
+        Ok(())
+    }
+}
+
+/// `masquerade [to :PORTS] [random]`.
+impl crate::translate::ToNft for Masquerade {
+    fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
+        let n = self.0.to_nft(cx)?;
+        cx.target.push(nft::Stmt::Masquerade(n));
+        Ok(())
+    }
+}
+
+/// `redirect [to :PORTS]`.
+impl crate::translate::ToNft for Redirect {
+    fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
+        let n = self.0.to_nft(cx)?;
+        cx.target.push(nft::Stmt::Redirect(n));
+        Ok(())
+    }
+}

@@ -112,3 +112,20 @@ impl super::ListForm for Nflog {
         }
     }
 }
+
+/// `log group N [prefix ...] [snaplen S] [queue-threshold T]`: nft's log
+/// statement with a group is NFLOG.
+impl crate::translate::ToNft for Nflog {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft::{Stmt, Untranslatable};
+        if self.prefix.as_deref().is_some_and(|p| p.contains('"')) {
+            return Err(Untranslatable::new("the log prefix holds a `\"`, which nft's text syntax cannot quote"));
+        }
+        let mut log = nftables::stmt::Log::new(Some(self.group.unwrap_or(0) as u32));
+        log.prefix = self.prefix.clone().map(Into::into);
+        log.snaplen = self.size;
+        log.queue_threshold = self.threshold.filter(|t| *t != 0).map(u32::from);
+        cx.target.push(Stmt::Log(Some(log)));
+        Ok(())
+    }
+}

@@ -154,3 +154,42 @@ mod tests {
         assert_eq!(lookup(TYPES_V4, "p"), Some("icmp-proto-unreachable"));
     }
 }
+
+/// `reject` (port unreachable, the default of both), `reject with icmp type
+/// host-prohibited`, `reject with icmpv6 type admin-prohibited`, `reject
+/// with tcp reset`.
+impl crate::translate::ToNft for Reject {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft::{Stmt, Untranslatable};
+        use nftables::stmt::RejectType;
+        use nftables::types::RejectCode as C;
+        let (ty, code) = match self.kind() {
+            "icmp-port-unreachable" | "icmp6-port-unreachable" => {
+                // In an inet table a bare `reject` is icmpx; name the family.
+                if cx.inet {
+                    let t = if self.family == Family::Ipv4 { RejectType::ICMP } else { RejectType::ICMPv6 };
+                    cx.target.push(Stmt::Reject(Some(nftables::stmt::Reject::new(Some(t), Some(C::PortUnreach)))));
+                } else {
+                    cx.target.push(Stmt::Reject(None));
+                }
+                return Ok(());
+            }
+            "tcp-reset" => {
+                cx.target.push(Stmt::Reject(Some(nftables::stmt::Reject::new(Some(RejectType::TCPReset), None))));
+                return Ok(());
+            }
+            "icmp-net-unreachable" => (RejectType::ICMP, C::NetUnreach),
+            "icmp-host-unreachable" => (RejectType::ICMP, C::HostUnreach),
+            "icmp-proto-unreachable" => (RejectType::ICMP, C::ProtUnreach),
+            "icmp-net-prohibited" => (RejectType::ICMP, C::NetProhibited),
+            "icmp-host-prohibited" => (RejectType::ICMP, C::HostProhibited),
+            "icmp-admin-prohibited" => (RejectType::ICMP, C::AdminProhibited),
+            "icmp6-no-route" => (RejectType::ICMPv6, C::NoRoute),
+            "icmp6-adm-prohibited" => (RejectType::ICMPv6, C::AdminProhibited),
+            "icmp6-addr-unreachable" => (RejectType::ICMPv6, C::AddrUnreach),
+            other => return Err(Untranslatable::new(format!("--reject-with {other}: the nftables JSON schema fwcheck builds on has no such reject code"))),
+        };
+        cx.target.push(Stmt::Reject(Some(nftables::stmt::Reject::new(Some(ty), Some(code)))));
+        Ok(())
+    }
+}

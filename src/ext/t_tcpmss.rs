@@ -91,3 +91,18 @@ impl super::ListForm for Tcpmss {
         }
     }
 }
+
+/// `tcp option maxseg size set 1400` or `set rt mtu` (the clamp). Both
+/// only ever lower the MSS, like the TCPMSS target.
+impl crate::translate::ToNft for Tcpmss {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        use crate::translate::nft::{self, Expression, NamedExpression, Stmt};
+        let key = Expression::Named(NamedExpression::TcpOption(nftables::expr::TcpOption { name: "maxseg".into(), field: Some("size".into()) }));
+        let value = match self.mss {
+            Some(Mss::Set(v)) => nft::n(v as u32),
+            _ => Expression::Named(NamedExpression::RT(nftables::expr::RT { key: nftables::expr::RTKey::MTU, family: None })),
+        };
+        cx.target.push(Stmt::Mangle(nftables::stmt::Mangle { key, value }));
+        Ok(())
+    }
+}

@@ -373,3 +373,68 @@ mod tests {
         }
     }
 }
+
+use crate::translate::nft::{self as nft, RuleCx, TxResult, Untranslatable};
+
+/// `PROTO sport|dport [!=] N[-M]`; a reversed range (udp keeps them) can
+/// never match and has no nft form.
+pub fn ports_to_nft(proto: &str, sport: &Option<PortRange>, dport: &Option<PortRange>, cx: &mut RuleCx) -> Result<bool, Untranslatable> {
+    let mut any = false;
+    for (field, p) in [("sport", sport), ("dport", dport)] {
+        let Some(p) = p else { continue };
+        if p.lo > p.hi {
+            return Err(Untranslatable::new(format!("the reversed port range {}:{} never matches; nft has no reversed range", p.lo, p.hi)));
+        }
+        cx.push(nft::eq(nft::payload(proto, field), p.neg, nft::num_range(p.lo as u32, p.hi as u32)));
+        any = true;
+    }
+    Ok(any)
+}
+
+/// nft's names of the TCP flags in `bits`, in nft's order.
+pub fn nft_flag_names(bits: u8) -> Vec<&'static str> {
+    [(FIN, "fin"), (SYN, "syn"), (RST, "rst"), (PSH, "psh"), (ACK, "ack"), (URG, "urg")].iter().filter(|(b, _)| bits & b != 0).map(|(_, n)| *n).collect()
+}
+
+fn flag_expr(bits: u8) -> nft::Expr {
+    let names = nft_flag_names(bits);
+    match names.len() {
+        0 => nft::n(0),
+        1 => nft::s(names[0]),
+        _ => nft::Expression::List(names.into_iter().map(nft::s).collect()),
+    }
+}
+
+/// `tcp dport 22`, `tcp flags & (fin|syn|rst|ack) == syn` (listed by nft
+/// as `tcp flags syn / fin,syn,rst,ack`), `tcp option maxseg exists`.
+impl crate::translate::ToNft for Tcp {
+    fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
+        let mut any = ports_to_nft("tcp", &self.sport, &self.dport, cx)?;
+        if let Some(f) = self.flags {
+            if f.mask == 0 && f.comp != 0 {
+                return Err(Untranslatable::new("--tcp-flags with an empty mask and a non-empty comparison never matches"));
+            }
+            if f.mask != 0 || f.neg {
+                cx.push(nft::eq(nft::and(nft::payload("tcp", "flags"), flag_expr(f.mask)), f.neg, flag_expr(f.comp)));
+                any = true;
+            }
+        }
+        if let Some((neg, kind)) = self.option {
+            let name = match kind {
+                2 => "maxseg",
+                3 => "window",
+                4 => "sack-perm",
+                5 => "sack",
+                8 => "timestamp",
+                _ => return Err(Untranslatable::new(format!("--tcp-option {kind}: nft 1.0.6 names only the options maxseg (2), window (3), sack-perm (4), sack (5) and timestamp (8)"))),
+            };
+            let opt = nft::Expression::Named(nft::NamedExpression::TcpOption(nftables::expr::TcpOption { name: name.into(), field: None }));
+            cx.push(nft::cmp(opt, nft::Operator::EQ, nft::Expression::Boolean(!neg)));
+            any = true;
+        }
+        if any {
+            cx.implies(6);
+        }
+        Ok(())
+    }
+}

@@ -250,3 +250,34 @@ mod tests {
         assert_eq!(eval(v6, "-m hl --hl-gt 2", 2), Tri::No);
     }
 }
+
+fn compare_to_nft(left: crate::translate::nft::Expr, c: &Compare) -> crate::translate::nft::Stmt {
+    use crate::translate::nft;
+    let op = match c.cmp {
+        Cmp::Eq => nft::Operator::EQ,
+        Cmp::Ne => nft::Operator::NEQ,
+        Cmp::Lt => nft::LESS,
+        Cmp::Gt => nft::GREATER,
+    };
+    nft::cmp(left, op, nft::n(c.value as u32))
+}
+
+/// `ip ttl 64`, `ip ttl < 10`.
+impl crate::translate::ToNft for Ttl {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        if let Some(c) = &self.ttl {
+            cx.push(compare_to_nft(crate::translate::nft::payload("ip", "ttl"), c));
+        }
+        Ok(())
+    }
+}
+
+/// `ip6 hoplimit 255`, `ip6 hoplimit > 10`.
+impl crate::translate::ToNft for Hl {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        if let Some(c) = &self.hl {
+            cx.push(compare_to_nft(crate::translate::nft::payload("ip6", "hoplimit"), c));
+        }
+        Ok(())
+    }
+}

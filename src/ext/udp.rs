@@ -160,3 +160,13 @@ mod tests {
         assert_eq!(eval(Family::Ipv4, "-p udp ! --dport 53", &p), Tri::No);
     }
 }
+
+/// `udp sport 53`, `udp dport 137-138`.
+impl crate::translate::ToNft for Udp {
+    fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
+        if super::tcp::ports_to_nft("udp", &self.sport, &self.dport, cx)? {
+            cx.implies(17);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,153 @@
+//! The nft vocabulary the extensions translate into: the `nftables` crate's
+//! own statement and expression types (so the JSON output is those types
+//! serialized, never hand-written JSON), short constructors for them, and
+//! the per-rule context an extension's `to_nft` writes into.
+
+use crate::ir::{Family, Hook, TableName};
+pub use nftables::expr::Expression;
+pub use nftables::stmt::{Operator, Statement};
+pub use nftables::expr::NamedExpression;
+use nftables::expr::{Payload, PayloadField, Prefix, Range, SetItem, CT};
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+pub type Stmt = Statement<'static>;
+pub type Expr = Expression<'static>;
+
+/// Why a rule (or one of its matches) has no nft form. The caller adds the
+/// rule's location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untranslatable(pub String);
+
+impl Untranslatable {
+    pub fn new(why: impl Into<String>) -> Untranslatable {
+        Untranslatable(why.into())
+    }
+}
+
+pub type TxResult = Result<(), Untranslatable>;
+
+/// What a translation can see of the rule it is part of, and where its
+/// statements go.
+pub struct RuleCx {
+    /// The iptables family of the rule (`ip` or `ip6` payloads).
+    pub family: Family,
+    /// The output table family is `inet`: NAT statements must name the
+    /// address family (`snat ip to ...`).
+    pub inet: bool,
+    pub table: TableName,
+    /// The hook of the chain, if a base chain.
+    pub hook: Option<Hook>,
+    /// `-p`, if given and not negated.
+    pub proto: Option<u8>,
+    /// Match statements, in order.
+    pub stmts: Vec<Stmt>,
+    /// Statements of the target (after `counter`).
+    pub target: Vec<Stmt>,
+    /// The rule's comment (`-m comment`), the last one wins as in iptables-nft.
+    pub comment: Option<String>,
+    /// Protocols that an emitted payload expression already requires
+    /// (`tcp dport 22` only matches tcp): the rule's `-p` is then left out.
+    pub implied_protos: Vec<u8>,
+}
+
+impl RuleCx {
+    pub fn push(&mut self, s: Stmt) {
+        self.stmts.push(s);
+    }
+    /// Records that a statement implies protocol `p` (nft adds that
+    /// dependency itself).
+    pub fn implies(&mut self, p: u8) {
+        self.implied_protos.push(p);
+    }
+    /// `ip` or `ip6`: the payload protocol of the rule's family.
+    pub fn ip(&self) -> &'static str {
+        match self.family {
+            Family::Ipv4 => "ip",
+            Family::Ipv6 => "ip6",
+        }
+    }
+}
+
+pub fn s(v: impl Into<String>) -> Expr {
+    Expression::String(Cow::Owned(v.into()))
+}
+
+pub fn n(v: u32) -> Expr {
+    Expression::Number(v)
+}
+
+pub fn payload(proto: &str, field: &str) -> Expr {
+    Expression::Named(NamedExpression::Payload(Payload::PayloadField(PayloadField { protocol: Cow::Owned(proto.into()), field: Cow::Owned(field.into()) })))
+}
+
+pub fn meta(key: nftables::expr::MetaKey) -> Expr {
+    Expression::Named(NamedExpression::Meta(nftables::expr::Meta { key }))
+}
+
+pub fn ct(key: &str) -> Expr {
+    Expression::Named(NamedExpression::CT(CT { key: Cow::Owned(key.into()), family: None, dir: None }))
+}
+
+pub fn ct_dir(key: &str, dir: nftables::expr::CTDir) -> Expr {
+    Expression::Named(NamedExpression::CT(CT { key: Cow::Owned(key.into()), family: None, dir: Some(dir) }))
+}
+
+pub fn range(lo: Expr, hi: Expr) -> Expr {
+    Expression::Range(Box::new(Range { range: [lo, hi] }))
+}
+
+pub fn set(items: Vec<Expr>) -> Expr {
+    Expression::Named(NamedExpression::Set(items.into_iter().map(SetItem::Element).collect()))
+}
+
+pub fn prefix(addr: IpAddr, len: u32) -> Expr {
+    Expression::Named(NamedExpression::Prefix(Prefix { addr: Box::new(addr_expr(addr)), len }))
+}
+
+pub fn addr_expr(a: IpAddr) -> Expr {
+    match a {
+        IpAddr::V4(v) => s(v.to_string()),
+        IpAddr::V6(v) => s(crate::ext::value::ipv6_to_string(v)),
+    }
+}
+
+pub fn and(a: Expr, b: Expr) -> Expr {
+    Expression::BinaryOperation(Box::new(nftables::expr::BinaryOperation::AND(a, b)))
+}
+
+/// A number or an inclusive range of numbers (`22` or `1-1023`).
+pub fn num_range(lo: u32, hi: u32) -> Expr {
+    if lo == hi {
+        n(lo)
+    } else {
+        range(n(lo), n(hi))
+    }
+}
+
+pub fn cmp(left: Expr, op: Operator, right: Expr) -> Stmt {
+    Statement::Match(nftables::stmt::Match { left, right, op })
+}
+
+/// `left == right`, or `left != right` when `neg`.
+pub fn eq(left: Expr, neg: bool, right: Expr) -> Stmt {
+    cmp(left, if neg { Operator::NEQ } else { Operator::EQ }, right)
+}
+
+/// A flag test (`ct state established,related`): nft's implicit `in`.
+/// Negated, it is `left != a | b` (no flag of the list set), the form nft
+/// lists it in.
+pub fn flags(left: Expr, neg: bool, names: Vec<&str>) -> Stmt {
+    let right = match (names.len(), neg) {
+        (1, _) => s(names[0]),
+        (_, false) => Expression::List(names.into_iter().map(s).collect()),
+        (_, true) => Expression::BinaryOperation(Box::new(nftables::expr::BinaryOperation::OR(names.into_iter().map(s).collect()))),
+    };
+    cmp(left, if neg { Operator::NEQ } else { Operator::IN }, right)
+}
+
+/// The operator that serializes as `<` (the crate's `GT` variant is named
+/// for its reversed reading; its JSON is what nft reads).
+pub const LESS: Operator = Operator::GT;
+/// The operator that serializes as `>`.
+pub const GREATER: Operator = Operator::LT;
