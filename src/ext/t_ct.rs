@@ -262,13 +262,14 @@ mod tests {
     }
 }
 
-/// `notrack` for `-j CT --notrack`; the other CT options (helpers,
+/// `notrack` for `-j CT --notrack` (whatever else is given); the other CT options (helpers,
 /// timeouts, zones, event masks) need named nft objects and are not
 /// translated.
 impl crate::translate::ToNft for Ct {
     fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
-        let plain = self.helper.is_empty() && self.timeout.is_empty() && self.ctevents == 0 && self.expevents == 0 && self.zone == 0 && self.zone_flags == 0;
-        if self.notrack && plain {
+        // With --notrack the kernel (xt_ct_tg_check) ignores every other
+        // option: the packet is simply not tracked.
+        if self.notrack {
             cx.target.push(crate::translate::nft::Stmt::Notrack);
             return Ok(());
         }

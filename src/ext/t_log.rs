@@ -171,10 +171,10 @@ mod tests {
 /// default and is left out, as iptables-translate does.
 impl crate::translate::ToNft for Log {
     fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
-        use crate::translate::nft::{Stmt, Untranslatable};
+        use crate::translate::nft::Stmt;
         use nftables::stmt::{LogFlag, LogLevel};
-        if self.prefix.as_deref().is_some_and(|p| p.contains('"')) {
-            return Err(Untranslatable::new("the log prefix holds a `\"`, which nft's text syntax cannot quote"));
+        if let Some(p) = &self.prefix {
+            crate::translate::nft::text_ok("log prefix", p)?;
         }
         let level = match self.level.unwrap_or(DEFAULT_LEVEL) {
             0 => Some(LogLevel::Emerg),

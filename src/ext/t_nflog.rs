@@ -117,9 +117,9 @@ impl super::ListForm for Nflog {
 /// statement with a group is NFLOG.
 impl crate::translate::ToNft for Nflog {
     fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
-        use crate::translate::nft::{Stmt, Untranslatable};
-        if self.prefix.as_deref().is_some_and(|p| p.contains('"')) {
-            return Err(Untranslatable::new("the log prefix holds a `\"`, which nft's text syntax cannot quote"));
+        use crate::translate::nft::Stmt;
+        if let Some(p) = &self.prefix {
+            crate::translate::nft::text_ok("log prefix", p)?;
         }
         let mut log = nftables::stmt::Log::new(Some(self.group.unwrap_or(0) as u32));
         log.prefix = self.prefix.clone().map(Into::into);

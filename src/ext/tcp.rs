@@ -410,6 +410,21 @@ fn flag_expr(bits: u8) -> nft::Expr {
 impl crate::translate::ToNft for Tcp {
     fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
         let mut any = ports_to_nft("tcp", &self.sport, &self.dport, cx)?;
+        if let Some((neg, kind)) = self.option {
+            let name = match kind {
+                2 => "maxseg",
+                3 => "window",
+                4 => "sack-perm",
+                5 => "sack",
+                8 => "timestamp",
+                // nft writes an unnamed kind as `{base, offset, len}`, which the
+                // nftables crate's TcpOption cannot hold.
+                _ => return Err(Untranslatable::new(format!("--tcp-option {kind}: nft names only maxseg (2), window (3), sack-perm (4), sack (5) and timestamp (8), and the nftables JSON schema fwcheck builds on cannot write other kinds"))),
+            };
+            let opt = nft::Expression::Named(nft::NamedExpression::TcpOption(nftables::expr::TcpOption { name: name.into(), field: None }));
+            cx.push(nft::cmp(opt, nft::Operator::EQ, nft::Expression::Boolean(!neg)));
+            any = true;
+        }
         if let Some(f) = self.flags {
             if f.mask == 0 && f.comp != 0 {
                 return Err(Untranslatable::new("--tcp-flags with an empty mask and a non-empty comparison never matches"));
@@ -418,19 +433,6 @@ impl crate::translate::ToNft for Tcp {
                 cx.push(nft::eq(nft::and(nft::payload("tcp", "flags"), flag_expr(f.mask)), f.neg, flag_expr(f.comp)));
                 any = true;
             }
-        }
-        if let Some((neg, kind)) = self.option {
-            let name = match kind {
-                2 => "maxseg",
-                3 => "window",
-                4 => "sack-perm",
-                5 => "sack",
-                8 => "timestamp",
-                _ => return Err(Untranslatable::new(format!("--tcp-option {kind}: nft 1.0.6 names only the options maxseg (2), window (3), sack-perm (4), sack (5) and timestamp (8)"))),
-            };
-            let opt = nft::Expression::Named(nft::NamedExpression::TcpOption(nftables::expr::TcpOption { name: name.into(), field: None }));
-            cx.push(nft::cmp(opt, nft::Operator::EQ, nft::Expression::Boolean(!neg)));
-            any = true;
         }
         if any {
             cx.implies(6);

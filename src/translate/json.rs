@@ -47,6 +47,29 @@ pub fn to_nftables(script: &Script) -> Nftables<'static> {
 }
 
 /// Pretty-printed JSON text.
+///
+/// The crate serializes its unit variant `Statement::Notrack` as the bare
+/// string `"notrack"`, which nft refuses ("expected object"); nft's own
+/// form is `{"notrack": null}`, so that one statement is rewritten.
 pub fn to_json(script: &Script) -> String {
-    serde_json::to_string_pretty(&to_nftables(script)).unwrap_or_default() + "\n"
+    let mut v = serde_json::to_value(to_nftables(script)).unwrap_or_default();
+    fix_notrack(&mut v);
+    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}
+
+fn fix_notrack(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Array(items) => {
+            for it in items {
+                if it.as_str() == Some("notrack") {
+                    *it = serde_json::json!({"notrack": null});
+                } else {
+                    fix_notrack(it);
+                }
+            }
+        }
+        Value::Object(m) => m.values_mut().for_each(fix_notrack),
+        _ => {}
+    }
 }

@@ -252,9 +252,9 @@ fn pins_family(s: &Stmt, v4: bool) -> bool {
     match left {
         Expression::Named(NamedExpression::Payload(Payload::PayloadField(p))) => {
             if v4 {
-                p.protocol == "ip" || p.protocol == "icmp"
+                p.protocol == "ip"
             } else {
-                p.protocol == "ip6" || p.protocol == "icmpv6"
+                p.protocol == "ip6"
             }
         }
         _ => false,

@@ -27,6 +27,18 @@ impl Untranslatable {
 
 pub type TxResult = Result<(), Untranslatable>;
 
+/// A string for nft's text syntax (a comment, a log prefix): nft has no
+/// escape for `"`, and expands `$NAME` even inside quotes, so a string
+/// holding either is refused rather than changed.
+pub fn text_ok(what: &str, v: &str) -> TxResult {
+    for bad in ['"', '$'] {
+        if v.contains(bad) {
+            return Err(Untranslatable::new(format!("the {what} holds a `{bad}`, which nft's text syntax cannot quote")));
+        }
+    }
+    Ok(())
+}
+
 /// What a translation can see of the rule it is part of, and where its
 /// statements go.
 pub struct RuleCx {
@@ -134,16 +146,20 @@ pub fn eq(left: Expr, neg: bool, right: Expr) -> Stmt {
     cmp(left, if neg { Operator::NEQ } else { Operator::EQ }, right)
 }
 
-/// A flag test (`ct state established,related`): nft's implicit `in`.
-/// Negated, it is `left != a | b` (no flag of the list set), the form nft
-/// lists it in.
+/// A flag test: `ct state established,related` is nft's implicit `in`,
+/// "one of these bits is set". Negated it is "none of these bits is set",
+/// written `ct state & (established|related) == 0`: nft's `!=` would be an
+/// inequality of the whole value (`ct state != 6`), which is true for an
+/// established packet. The one exception kept readable is a single value of
+/// `ct state`, which always has exactly one bit set: `ct state != new`.
 pub fn flags(left: Expr, neg: bool, names: Vec<&str>) -> Stmt {
-    let right = match (names.len(), neg) {
-        (1, _) => s(names[0]),
-        (_, false) => Expression::List(names.into_iter().map(s).collect()),
-        (_, true) => Expression::BinaryOperation(Box::new(nftables::expr::BinaryOperation::OR(names.into_iter().map(s).collect()))),
-    };
-    cmp(left, if neg { Operator::NEQ } else { Operator::IN }, right)
+    let single_state = names.len() == 1 && matches!(&left, Expression::Named(NamedExpression::CT(c)) if c.key == "state");
+    let list = |names: Vec<&str>| if names.len() == 1 { s(names[0]) } else { Expression::List(names.into_iter().map(s).collect()) };
+    match (neg, single_state) {
+        (false, _) => cmp(left, Operator::IN, list(names)),
+        (true, true) => cmp(left, Operator::NEQ, list(names)),
+        (true, false) => cmp(and(left, list(names)), Operator::EQ, n(0)),
+    }
 }
 
 /// The operator that serializes as `<` (the crate's `GT` variant is named
