@@ -46,7 +46,16 @@ fn wants_quotes(e: &Expr) -> bool {
 }
 
 pub fn expr(e: &Expr, quote: bool, out: &mut String) {
+    expr_h(e, quote, false, out)
+}
+
+/// `hex`: numbers are masks or marks, written `0xff` as iptables and nft
+/// write them.
+fn expr_h(e: &Expr, quote: bool, hex: bool, out: &mut String) {
     match e {
+        Expression::Number(v) if hex => {
+            let _ = write!(out, "{v:#x}");
+        }
         Expression::String(v) => {
             if quote {
                 out.push_str(&quoted(v));
@@ -76,7 +85,7 @@ pub fn expr(e: &Expr, quote: bool, out: &mut String) {
                     if i > 0 {
                         out.push_str(" | ");
                     }
-                    expr(it, quote, out);
+                    expr_h(it, quote, true, out);
                 }
             }
         },
@@ -91,7 +100,7 @@ pub fn expr(e: &Expr, quote: bool, out: &mut String) {
 }
 
 fn binop(a: &Expr, op: &str, b: &Expr, out: &mut String) {
-    expr(a, false, out);
+    expr_h(a, false, true, out);
     let _ = write!(out, " {op} ");
     // A list of flags on the right of `&` is their union: `(fin|syn)`.
     match b {
@@ -105,7 +114,7 @@ fn binop(a: &Expr, op: &str, b: &Expr, out: &mut String) {
             }
             out.push(')');
         }
-        _ => expr(b, false, out),
+        _ => expr_h(b, false, true, out),
     }
 }
 
@@ -250,6 +259,7 @@ pub fn stmt(st: &Stmt, out: &mut String) {
         Statement::Match(m) => {
             expr(&m.left, false, out);
             let q = wants_quotes(&m.left);
+            let hex = is_mark(&m.left) || matches!(m.left, Expression::BinaryOperation(_));
             let explicit_eq = matches!(m.left, Expression::BinaryOperation(_));
             match m.op {
                 Operator::EQ if !explicit_eq => out.push(' '),
@@ -258,7 +268,7 @@ pub fn stmt(st: &Stmt, out: &mut String) {
                     let _ = write!(out, " {} ", op_text(op));
                 }
             }
-            expr(&m.right, q, out);
+            expr_h(&m.right, q, hex, out);
         }
         Statement::Counter(_) => out.push_str("counter"),
         Statement::Accept(_) => out.push_str("accept"),
@@ -275,7 +285,7 @@ pub fn stmt(st: &Stmt, out: &mut String) {
         Statement::Mangle(m) => {
             expr(&m.key, false, out);
             out.push_str(" set ");
-            expr(&m.value, false, out);
+            expr_h(&m.value, false, is_mark(&m.key), out);
         }
         Statement::Limit(l) => {
             out.push_str("limit rate ");
@@ -399,6 +409,15 @@ pub fn stmt(st: &Stmt, out: &mut String) {
         other => {
             let _ = write!(out, "{}", serde_json::to_string(other).unwrap_or_default());
         }
+    }
+}
+
+/// `meta mark` or `ct mark`: values are bit patterns, written in hex.
+fn is_mark(e: &Expr) -> bool {
+    match e {
+        Expression::Named(NamedExpression::Meta(m)) => m.key == MetaKey::Mark,
+        Expression::Named(NamedExpression::CT(c)) => c.key == "mark",
+        _ => false,
     }
 }
 
