@@ -489,7 +489,19 @@ fn read_inputs(files: &[String]) -> Result<Vec<Source>, ExitCode> {
             std::fs::read(f).and_then(|b| String::from_utf8(b).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
         };
         match text {
-            Ok(t) => out.push(Source::new(if f == "-" { "<stdin>" } else { f.as_str() }, t)),
+            Ok(t) => {
+                let name = if f == "-" { "<stdin>" } else { f.as_str() };
+                match nft_input(name, &t) {
+                    None => out.push(Source::new(name, t)),
+                    Some(Ok(sources)) => out.extend(sources),
+                    Some(Err(errors)) => {
+                        for e in errors {
+                            eprintln!("error: {name}: {e}");
+                        }
+                        return Err(ExitCode::from(2));
+                    }
+                }
+            }
             Err(e) => {
                 eprintln!("error: cannot read {f}: {e}");
                 return Err(ExitCode::from(2));
@@ -497,6 +509,68 @@ fn read_inputs(files: &[String]) -> Result<Vec<Source>, ExitCode> {
         }
     }
     Ok(out)
+}
+
+/// An nft rule set given where an iptables one is expected: nft JSON (`nft
+/// -j list ruleset`) is read directly; an nft script (`*.nft`, or text
+/// starting with `table`/`flush ruleset`) is loaded into a private
+/// throwaway network namespace and listed back as JSON. Either becomes the
+/// iptables-restore text of its IPv4 and IPv6 rules. `None` for iptables
+/// input.
+fn nft_input(name: &str, text: &str) -> Option<Result<Vec<Source>, Vec<String>>> {
+    let t = text.trim_start();
+    let json = if t.starts_with('{') && t.contains("\"nftables\"") {
+        text.to_string()
+    } else if name.ends_with(".nft") || t.starts_with("table ") || t.starts_with("flush ruleset") {
+        match nft_text_to_json(text) {
+            Ok(j) => j,
+            Err(e) => return Some(Err(vec![e])),
+        }
+    } else {
+        return None;
+    };
+    Some(fwcheck::translate::read::from_json(&json).map(|r| {
+        let mut v = Vec::new();
+        if !r.v4.is_empty() {
+            v.push(Source::new(format!("{name} (as iptables).v4"), r.v4));
+        }
+        if !r.v6.is_empty() {
+            v.push(Source::new(format!("{name} (as iptables).v6"), r.v6));
+        }
+        v
+    }))
+}
+
+/// `nft -f` in a namespace of its own (so the host's rule set is never
+/// touched), then `nft -j list ruleset` there; the namespace is removed.
+fn nft_text_to_json(text: &str) -> Result<String, String> {
+    use std::process::{Command, Stdio};
+    let ns = format!("fwck-read-{}", std::process::id());
+    let ok = Command::new("ip").args(["netns", "add", &ns]).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+    if !ok {
+        return Err("reading an nft script needs a private network namespace (`ip netns add`, as root); give `nft -j list ruleset` output instead".into());
+    }
+    let run = || -> Result<String, String> {
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", &ns, "nft", "-f", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run nft: {e}"))?;
+        if let Some(mut si) = child.stdin.take() {
+            let _ = si.write_all(text.as_bytes());
+        }
+        let o = child.wait_with_output().map_err(|e| e.to_string())?;
+        if !o.status.success() {
+            return Err(format!("nft does not load it:\n{}", String::from_utf8_lossy(&o.stderr)));
+        }
+        let o = Command::new("ip").args(["netns", "exec", &ns, "nft", "-j", "list", "ruleset"]).output().map_err(|e| e.to_string())?;
+        Ok(String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let r = run();
+    let _ = Command::new("ip").args(["netns", "del", &ns]).status();
+    r
 }
 
 /// Reads and loads the files, printing every diagnostic; exit code 2 when

@@ -18,6 +18,7 @@
 
 pub mod json;
 pub mod nft;
+pub mod read;
 pub mod text;
 
 use crate::diag::Diagnostic;
