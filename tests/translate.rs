@@ -136,3 +136,26 @@ fn inet_merges_policies() {
     assert!(text.contains("meta nfproto ipv6 tcp dport 80 counter accept"), "{text}");
     assert!(text.contains("meta nfproto ipv4 counter drop comment \"ipv4 policy DROP\""), "{text}");
 }
+
+/// A hand-written nft rule set (`nft -j list ruleset` of
+/// corpus/nft-host/ruleset.nft, made by the real nft): read into the IR,
+/// an `inet` table gives both families, each rule where it applies, a set
+/// of ICMPv6 types one rule per type, `log ... drop` two rules.
+#[test]
+fn reads_a_hand_written_nft_rule_set() {
+    let (out, err, code) = fwcheck(&["parse", "corpus/nft-host/ruleset.json"], None);
+    assert_eq!((code, err.as_str()), (0, ""));
+    insta::assert_snapshot!(out);
+    let (out, err, code) = fwcheck(&["predict", "corpus/nft-host/ruleset.json", "--packet", "tcp 192.168.1.9:40000 -> 192.168.1.1:22 syn"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("filter -A INPUT -s 192.168.1.0/24 -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT"), "{out}");
+}
+
+/// What the reader cannot read is an error naming the rule, never skipped.
+#[test]
+fn an_unreadable_nft_statement_is_an_error() {
+    let json = r#"{"nftables": [{"table": {"family": "ip", "name": "t", "handle": 1}}, {"chain": {"family": "ip", "table": "t", "name": "c", "handle": 1, "type": "filter", "hook": "input", "prio": 0, "policy": "accept"}}, {"rule": {"family": "ip", "table": "t", "chain": "c", "handle": 2, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "cpu"}}, "right": 1}}, {"accept": null}]}}]}"#;
+    let (out, err, code) = fwcheck(&["parse", "-"], Some(json));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("table t chain c rule 2: fwcheck cannot read this nft statement yet"), "{err}");
+}

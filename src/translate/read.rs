@@ -60,6 +60,9 @@ struct Words {
     /// Targets (`-j LOG ...`, `-j ACCEPT`); more than one makes one rule each.
     targets: Vec<String>,
     comment: Option<String>,
+    /// `icmp type { a, b }`: one iptables rule per type (the icmp matches
+    /// take one type), at this position among the match words.
+    alts: Option<(usize, Vec<String>)>,
 }
 
 impl Words {
@@ -182,8 +185,12 @@ fn read_match(m: &nftables::stmt::Match, w: &mut Words, pending_code: &mut Optio
     let right_lit = || lit(&m.right).ok_or_else(st);
     match &m.left {
         Expression::Named(NamedExpression::Meta(meta)) => match meta.key {
-            MetaKey::Iifname | MetaKey::Oifname => {
+            // `iif "lo"` compares the interface's index, fixed when the rule
+            // is loaded; as long as the interface is not re-created it is
+            // the name test.
+            MetaKey::Iifname | MetaKey::Oifname | MetaKey::Iif | MetaKey::Oif => {
                 let v = right_lit()?;
+                let meta = nftables::expr::Meta { key: if matches!(meta.key, MetaKey::Iifname | MetaKey::Iif) { MetaKey::Iifname } else { MetaKey::Oifname } };
                 let v = v.strip_suffix('*').map(|p| format!("{p}+")).unwrap_or(v);
                 w.push(neg, format!("{} {}", if meta.key == MetaKey::Iifname { "-i" } else { "-o" }, quote(&v)));
             }
@@ -264,9 +271,18 @@ fn read_match(m: &nftables::stmt::Match, w: &mut Words, pending_code: &mut Optio
                     let v6 = proto == "icmpv6";
                     w.family = Some(if v6 { 6 } else { 4 });
                     w.need_proto(if v6 { "ipv6-icmp" } else { "icmp" });
+                    let opt = if v6 { "-m icmp6 --icmpv6-type" } else { "-m icmp --icmp-type" };
+                    if let Expression::Named(NamedExpression::Set(_)) = &m.right {
+                        let types = list(&m.right).ok_or_else(st)?;
+                        if neg || w.alts.is_some() {
+                            return Err(st());
+                        }
+                        let words = types.iter().map(|t| icmp_number(t, v6).map(|n| format!("{opt} {n}"))).collect::<Option<Vec<_>>>().ok_or_else(st)?;
+                        w.alts = Some((w.m.len(), words));
+                        return Ok(());
+                    }
                     let t = icmp_number(&right_lit()?, v6).ok_or_else(st)?;
                     let code = pending_code.take().map(|c| format!("/{c}")).unwrap_or_default();
-                    let opt = if v6 { "-m icmp6 --icmpv6-type" } else { "-m icmp --icmp-type" };
                     w.push(false, format!("{}{opt} {t}{code}", if neg { "! " } else { "" }).replacen("! -m icmp6 ", "-m icmp6 ! ", 1).replacen("! -m icmp ", "-m icmp ! ", 1));
                 }
                 ("icmp" | "icmpv6", "code") => {
@@ -571,16 +587,29 @@ pub fn from_json(text: &str) -> Result<Restore, Vec<String>> {
                     (_, Some(6)) => "6",
                     _ => "46",
                 };
-                let mut m = w.m.join(" ");
-                if let Some(c) = &w.comment {
-                    let _ = write!(m, " -m comment --comment {}", quote(c));
-                }
-                // A rule with two actions (`log ... accept`) is two iptables
-                // rules with the same matches.
-                let targets = if w.targets.is_empty() { vec![String::new()] } else { w.targets.clone() };
-                for tg in targets {
-                    let parts: Vec<&str> = [m.trim(), tg.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
-                    ch.rules.push(format!("{fam}|{}", parts.join(" ")));
+                let variants: Vec<Vec<String>> = match &w.alts {
+                    None => vec![w.m.clone()],
+                    Some((at, alts)) => alts
+                        .iter()
+                        .map(|a| {
+                            let mut v = w.m.clone();
+                            v.insert(*at, a.clone());
+                            v
+                        })
+                        .collect(),
+                };
+                for words in variants {
+                    let mut m = words.join(" ");
+                    if let Some(c) = &w.comment {
+                        let _ = write!(m, " -m comment --comment {}", quote(c));
+                    }
+                    // A rule with two actions (`log ... accept`) is two
+                    // iptables rules with the same matches.
+                    let targets = if w.targets.is_empty() { vec![String::new()] } else { w.targets.clone() };
+                    for tg in targets {
+                        let parts: Vec<&str> = [m.trim(), tg.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+                        ch.rules.push(format!("{fam}|{}", parts.join(" ")));
+                    }
                 }
             }
             _ => {}
