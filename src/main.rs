@@ -522,9 +522,9 @@ fn nft_input(name: &str, text: &str) -> Option<Result<Vec<Source>, Vec<String>>>
     let json = if t.starts_with('{') && t.contains("\"nftables\"") {
         text.to_string()
     } else if name.ends_with(".nft") || t.starts_with("table ") || t.starts_with("flush ruleset") {
-        match nft_text_to_json(text) {
+        match fwcheck::netns::nft::list_as_json(text) {
             Ok(j) => j,
-            Err(e) => return Some(Err(vec![e])),
+            Err(e) => return Some(Err(vec![format!("cannot read the nft script: {e}\n  help: fwcheck loads an nft script into a private network namespace (root and nft needed); `nft -j list ruleset` output is read without either")])),
         }
     } else {
         return None;
@@ -539,38 +539,6 @@ fn nft_input(name: &str, text: &str) -> Option<Result<Vec<Source>, Vec<String>>>
         }
         v
     }))
-}
-
-/// `nft -f` in a namespace of its own (so the host's rule set is never
-/// touched), then `nft -j list ruleset` there; the namespace is removed.
-fn nft_text_to_json(text: &str) -> Result<String, String> {
-    use std::process::{Command, Stdio};
-    let ns = format!("fwck-read-{}", std::process::id());
-    let ok = Command::new("ip").args(["netns", "add", &ns]).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
-    if !ok {
-        return Err("reading an nft script needs a private network namespace (`ip netns add`, as root); give `nft -j list ruleset` output instead".into());
-    }
-    let run = || -> Result<String, String> {
-        let mut child = Command::new("ip")
-            .args(["netns", "exec", &ns, "nft", "-f", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot run nft: {e}"))?;
-        if let Some(mut si) = child.stdin.take() {
-            let _ = si.write_all(text.as_bytes());
-        }
-        let o = child.wait_with_output().map_err(|e| e.to_string())?;
-        if !o.status.success() {
-            return Err(format!("nft does not load it:\n{}", String::from_utf8_lossy(&o.stderr)));
-        }
-        let o = Command::new("ip").args(["netns", "exec", &ns, "nft", "-j", "list", "ruleset"]).output().map_err(|e| e.to_string())?;
-        Ok(String::from_utf8_lossy(&o.stdout).into_owned())
-    };
-    let r = run();
-    let _ = Command::new("ip").args(["netns", "del", &ns]).status();
-    r
 }
 
 /// Reads and loads the files, printing every diagnostic; exit code 2 when
