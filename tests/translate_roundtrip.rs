@@ -164,12 +164,15 @@ fn translate_load_read_back_predicts_the_same() {
         assert_eq!(back.rule_count(), rs.rule_count(), "{f}: rules read back");
         for family in rs.families() {
             let (addrs, ifaces, ports) = pools(&rs, family);
+            // Every interface has an address, for MASQUERADE and REDIRECT.
+            let host_ifaces: Vec<fwcheck::predict::host::Iface> =
+                ifaces.iter().enumerate().map(|(i, n)| fwcheck::predict::host::Iface { name: n.clone(), addrs: vec![(addrs[i % addrs.len()], 24)], mac: None }).collect();
             for hook in Hook::ALL {
                 for nat in [false, true] {
                     for _ in 0..500 {
                         let p = packet(&mut g, family, &addrs, &ifaces, &ports, hook);
                         let walk = |rs: &Ruleset| {
-                            let w = HookWalk { rs, family, hook, backend: Backend::Nft, nat, cx: EvalCx { hook, local: &[] }, trace: false };
+                            let w = HookWalk { rs, family, hook, backend: Backend::Nft, nat, cx: EvalCx { hook, local: &[] }, ifaces: &host_ifaces, trace: false };
                             w.run(&p).map(|c| summary(&c))
                         };
                         let (a, b) = (walk(&rs), walk(&back));
