@@ -183,5 +183,6 @@ fn translate_load_read_back_predicts_the_same() {
             }
         }
     }
+    eprintln!("{packets} packets walked through both rule sets");
     assert!(packets >= 20_000, "{packets}");
 }
