@@ -2,8 +2,10 @@
 # Whole-process `fwcheck apply` of the generated 2,000-rule set into a
 # namespace against iptables-nft-restore loading the same file into another,
 # side by side in one run (needs root). Both enter their namespace the same
-# way (fwcheck by setns itself, the reference through nsenter).
-# Issue goal: fwcheck at least as fast (ratio <= 1).
+# way (fwcheck by setns itself, the reference through nsenter). fwcheck
+# applies with iptables-nft-restore itself (--backend iptables-nft, after
+# a snapshot for the rollback) or as one native nft JSON batch
+# (--backend nft). Issue goal: fwcheck at least as fast (ratio <= 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "benches/apply.sh needs root (namespaces)" >&2; exit 2; }
@@ -11,10 +13,13 @@ cargo build --release --quiet
 f=corpus/generated/rules.v4
 a=fwck-bench-apply-$$
 b=fwck-bench-restore-$$
-trap 'ip netns del $a 2>/dev/null; ip netns del $b 2>/dev/null' EXIT
+c=fwck-bench-nft-$$
+trap 'ip netns del $a 2>/dev/null; ip netns del $b 2>/dev/null; ip netns del $c 2>/dev/null' EXIT
 ip netns add $a
 ip netns add $b
+ip netns add $c
 echo "input: $f ($(grep -c '^-A' $f) rules, $(grep -c '^:' $f) chains)"
 python3 benches/compare.py --runs "${RUNS:-15}" \
+  "fwcheck apply --backend nft=target/release/fwcheck apply $f --netns $c --backend nft" \
   "fwcheck apply=target/release/fwcheck apply $f --netns $a" \
   "iptables-nft-restore=nsenter --net=/run/netns/$b iptables-nft-restore $f"

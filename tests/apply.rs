@@ -69,6 +69,28 @@ fn a_batch_failing_midway_changes_nothing() {
     }
 }
 
+/// `--backend nft`: the translation as one nft batch; the namespace then
+/// lists the same rules `fwcheck translate` prints (read back by fwcheck).
+#[test]
+fn apply_loads_native_nft() {
+    if !kernel_tests_enabled("apply_loads_native_nft") {
+        return;
+    }
+    let ns = Netns::new("apply-nft");
+    let (code, out) = fwcheck(&["apply", "corpus/web-server/rules.v4", "--netns", &ns.name, "--backend", "nft"]);
+    assert_eq!(code, 0, "{out}");
+    let listed = ns.run("nft", &["-j", "list", "ruleset"], None);
+    assert!(listed.status.success());
+    let dir = std::env::temp_dir().join(format!("fwck-apply-nft-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("listed.json");
+    std::fs::write(&json, &listed.stdout).unwrap();
+    // What the kernel holds, read back, is the rule set that was applied.
+    let (code, out) = fwcheck(&["equiv", "corpus/web-server/rules.v4", json.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{out}");
+}
+
 #[test]
 fn apply_refuses_the_host_namespace() {
     let (code, out) = fwcheck(&["apply", "corpus/seed/rules.sh"]);

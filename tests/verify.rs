@@ -1,6 +1,7 @@
 //! The kernel is the judge: every scenario in `corpus/scenarios/` is run
 //! for real by `fwcheck verify` (lab namespaces, rules loaded as their
-//! files load them, real traffic) on both iptables backends, and the
+//! files load them, real traffic) on both iptables backends and, translated
+//! by fwcheck, on native nft, and the
 //! kernel's counters must equal the prediction. A scenario fwcheck
 //! deliberately mispredicts must fail with a readable diff.
 
@@ -43,14 +44,14 @@ fn verify(path: &Path, backend: &str, extra: &[&str]) -> (i32, String) {
 }
 
 #[test]
-fn every_corpus_scenario_verifies_on_both_backends() {
-    if !kernel_tests_enabled("every_corpus_scenario_verifies_on_both_backends") {
+fn every_corpus_scenario_verifies_on_every_backend() {
+    if !kernel_tests_enabled("every_corpus_scenario_verifies_on_every_backend") {
         return;
     }
     let mut all = Vec::new();
     scenarios(Path::new("corpus/scenarios"), &mut all);
     assert!(all.len() >= 25, "the corpus has {} scenarios", all.len());
-    let jobs: Vec<(PathBuf, &str)> = all.iter().flat_map(|p| ["iptables-nft", "iptables-legacy"].map(|b| (p.clone(), b))).collect();
+    let jobs: Vec<(PathBuf, &str)> = all.iter().flat_map(|p| ["iptables-nft", "iptables-legacy", "nft"].map(|b| (p.clone(), b))).collect();
     // Two at a time: each run mostly waits for packets.
     let failures: Vec<String> = std::thread::scope(|s| {
         let chunks: Vec<Vec<(PathBuf, &str)>> = (0..2).map(|k| jobs.iter().skip(k).step_by(2).cloned().collect()).collect();

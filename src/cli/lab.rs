@@ -103,7 +103,20 @@ pub fn apply(rules: &str, netns: Option<&str>, backend: Backend, opts: LoadOptio
     if !fwcheck::netns::ns::exists(ns) {
         return usage(format!("there is no namespace `{ns}` (see `ip netns list`)"));
     }
-    for f in rs.families() {
+    if backend == Backend::Nft {
+        // One nft JSON batch: nft commits it whole or not at all.
+        let t = fwcheck::translate::translate(&rs, &fwcheck::translate::Options { family: None, allow_partial: false });
+        let Some(script) = t.script else {
+            let errs: Vec<String> = t.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
+            return usage(format!("the rule set has no nft translation (see `fwcheck translate`): {}", errs.join("; ")));
+        };
+        if let Err(e) = kernel::load_nft(ns, &fwcheck::translate::json::to_json(&script)) {
+            eprintln!("error: {e}");
+            eprintln!("the rules of namespace `{ns}` are as they were before (nft commits a batch whole or not at all)");
+            return ExitCode::from(2);
+        }
+    }
+    for f in rs.families().into_iter().filter(|_| backend != Backend::Nft) {
         let text = save(&rs, f, SaveOptions { counters: false });
         if let Err(e) = kernel::apply_atomic(ns, backend, f, &text) {
             eprintln!("error: {e}");

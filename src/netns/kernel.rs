@@ -25,9 +25,7 @@ pub fn program(backend: Backend, family: Family, tool: Tool) -> io::Result<Strin
     let flavour = match backend {
         Backend::IptablesNft => "nft",
         Backend::IptablesLegacy => "legacy",
-        Backend::Nft => {
-            return Err(io::Error::other("the native nft backend loads rules with `nft`, which needs `fwcheck translate`; use --backend iptables-nft or iptables-legacy"))
-        }
+        Backend::Nft => return Err(io::Error::other("the native nft backend loads rules with `nft` (see `load_nft`), not with an iptables program")),
     };
     Ok(match tool {
         Tool::Cmd => format!("{base}-{flavour}"),
@@ -123,4 +121,35 @@ fn empty_table(table: &str) -> String {
     }
     s.push_str("COMMIT\n");
     s
+}
+
+/// Loads an nft JSON batch (`fwcheck translate --format json`) into the
+/// namespace: one `nft -j -f` transaction, so a batch the kernel refuses
+/// part way changes nothing.
+pub fn load_nft(netns: &str, json: &str) -> io::Result<()> {
+    run(netns, "nft", &["-j".to_string(), "-f".to_string(), "-".to_string()], Some(json)).map(|_| ())
+}
+
+/// `nft -j list ruleset` of the namespace.
+pub fn list_nft(netns: &str) -> io::Result<String> {
+    run(netns, "nft", &["-j".to_string(), "list".to_string(), "ruleset".to_string()], None)
+}
+
+/// The counter of every rule in an `nft -j list ruleset` listing, in rule
+/// order, per (family `ip`/`ip6`, table, chain). fwcheck's translation
+/// gives each iptables rule exactly one nft rule with one `counter`, so
+/// the n-th counter of a chain is the n-th rule's.
+pub fn nft_counters(json: &str) -> io::Result<std::collections::BTreeMap<(String, String, String), Vec<(u64, u64)>>> {
+    let v: serde_json::Value = serde_json::from_str(json).map_err(|e| io::Error::other(format!("nft -j list ruleset: {e}")))?;
+    let mut out: std::collections::BTreeMap<(String, String, String), Vec<(u64, u64)>> = Default::default();
+    for obj in v.get("nftables").and_then(|a| a.as_array()).into_iter().flatten() {
+        let Some(r) = obj.get("rule") else { continue };
+        let key = |k: &str| r.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
+        let counter = r.get("expr").and_then(|e| e.as_array()).into_iter().flatten().find_map(|st| {
+            let c = st.get("counter")?;
+            Some((c.get("packets")?.as_u64()?, c.get("bytes")?.as_u64()?))
+        });
+        out.entry((key("family"), key("table"), key("chain"))).or_default().push(counter.unwrap_or_default());
+    }
+    Ok(out)
 }

@@ -61,7 +61,10 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
     let fams = families(sc);
     for (n, (_, real)) in sc.namespaces.iter().zip(&lab.names) {
         if let Some(r) = &n.rules {
-            kernel::load(real, &r.load, backend)?;
+            match backend {
+                Backend::Nft => kernel::load_nft(real, &nft_json(&r.ruleset, &n.name)?)?,
+                _ => kernel::load(real, &r.load, backend)?,
+            }
         }
     }
     // The counters before the traffic, to subtract: zeroing them with
@@ -99,10 +102,48 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
     Ok(Verified { kernel: read, worlds, lab })
 }
 
-/// Every namespace's rules with counters, per family (`iptables-save -c`).
+/// The rule set as one nft JSON batch (each family in its own `ip`/`ip6`
+/// tables, as iptables-nft keeps them).
+fn nft_json(rs: &Ruleset, ns: &str) -> io::Result<String> {
+    let t = crate::translate::translate(rs, &crate::translate::Options { family: None, allow_partial: false });
+    match t.script {
+        Some(script) => Ok(crate::translate::json::to_json(&script)),
+        None => {
+            let why: Vec<&str> = t.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
+            Err(io::Error::other(format!("the rules of {ns} have no nft translation: {}", why.join("; "))))
+        }
+    }
+}
+
+/// Every namespace's rules with counters, per family: `iptables-save -c`,
+/// or for native nft the namespace's own rules with the counters of `nft -j
+/// list ruleset` put on them rule by rule (nft base chains have no policy
+/// counter: those read 0).
 fn read_all(sc: &Scenario, lab: &Lab, backend: Backend, fams: &[Family]) -> io::Result<Vec<(String, Family, Ruleset)>> {
     let mut read = Vec::new();
     for (n, (_, real)) in sc.namespaces.iter().zip(&lab.names) {
+        if backend == Backend::Nft {
+            let counters = kernel::nft_counters(&kernel::list_nft(real)?)?;
+            for f in fams {
+                let mut rs = n.rules.as_ref().map(|r| r.ruleset.clone()).unwrap_or_default();
+                rs.tables.retain(|t| t.family == *f);
+                let fam = if *f == Family::Ipv4 { "ip" } else { "ip6" };
+                for t in &mut rs.tables {
+                    for c in &mut t.chains {
+                        c.counters = Default::default();
+                        let got = counters.get(&(fam.to_string(), t.name.as_str().to_string(), c.name.clone())).cloned().unwrap_or_default();
+                        if got.len() != c.rules.len() {
+                            return Err(io::Error::other(format!("{}: nft lists {} rules in {} {}, fwcheck loaded {}", n.name, got.len(), t.name, c.name, c.rules.len())));
+                        }
+                        for (r, (p, b)) in c.rules.iter_mut().zip(got) {
+                            r.counters = crate::ir::Counters { packets: p, bytes: b };
+                        }
+                    }
+                }
+                read.push((n.name.clone(), *f, rs));
+            }
+            continue;
+        }
         for f in fams {
             let text = kernel::save(real, backend, *f)?;
             let (sources, loaded) = load_str(&format!("{}-save -c in {}", f.command(), n.name), &text, &LoadOptions { save_family: Some(*f), netns: None });
