@@ -91,6 +91,10 @@ enum Command {
         format: PredictFormat,
         #[arg(short = '6', long = "ipv6")]
         ipv6: bool,
+        /// The contents of the host's ipsets (the output of `ipset save`):
+        /// `-m set` is then decided instead of giving both outcomes.
+        #[arg(long, value_name = "FILE")]
+        ipsets: Option<String>,
     },
     /// Build (`up`) or remove (`down`) a scenario's namespaces and links.
     Lab {
@@ -275,7 +279,11 @@ fn main() -> ExitCode {
             };
             parse(files, format, LoadOptions { save_family, netns }, counters)
         }
-        Command::Predict { rules, scenario, packets, flows, packets_file, trace, host, sysctls, backend, format, ipv6 } => {
+        Command::Predict { rules, scenario, packets, flows, packets_file, trace, host, sysctls, backend, format, ipv6, ipsets } => {
+            let ipsets = match read_ipsets(&ipsets) {
+                Ok(i) => i,
+                Err(c) => return c,
+            };
             let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
             // (SPEC, whether it is a flow)
             let mut specs: Vec<(String, bool)> = packets.iter().map(|p| (p.clone(), false)).chain(flows.iter().map(|f| (f.clone(), true))).collect();
@@ -287,8 +295,8 @@ fn main() -> ExitCode {
             }
             let trace = trace || packets_file.is_none();
             match (scenario, rules) {
-                (Some(sc), _) => cli::lab::predict(&sc, &specs, backend, matches!(format, PredictFormat::Json), trace),
-                (None, Some(rules)) => predict(rules, specs, host, sysctls, backend, format, opts, trace),
+                (Some(sc), _) => cli::lab::predict(&sc, &specs, backend, matches!(format, PredictFormat::Json), trace, ipsets.as_ref()),
+                (None, Some(rules)) => predict(rules, specs, host, sysctls, backend, format, opts, trace, ipsets.as_ref()),
                 (None, None) => usage("give a rule file or --scenario FILE".into()),
             }
         }
@@ -403,6 +411,7 @@ fn predict(
     format: PredictFormat,
     opts: LoadOptions,
     trace: bool,
+    ipsets: Option<&fwcheck::verify::ipsets::Ipsets>,
 ) -> ExitCode {
     use fwcheck::predict::{host::Host, run::Run, spec};
     if specs.is_empty() {
@@ -430,7 +439,7 @@ fn predict(
         note = Some(format!("note: no --host given: assuming this host is {first_dst} on eth0, so traffic from {first_src} to it is incoming"));
         host.ifaces = Host::assumed(first_dst).ifaces;
     }
-    let worlds = match Run::single(&rs, &host, backend, trace).run(&parsed) {
+    let worlds = match (Run { ipsets, ..Run::single(&rs, &host, backend, trace) }).run(&parsed) {
         Ok(w) => w,
         Err(e) => return usage(e),
     };

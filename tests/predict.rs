@@ -233,3 +233,24 @@ fn udp_with_a_reply_is_new_then_established() {
     assert_eq!(states(w, "INPUT"), [(1, 38), (0, 0), (0, 0), (1, 38)]);
     assert_eq!(states(w, "OUTPUT"), [(0, 0), (1, 38), (0, 0), (1, 38)]);
 }
+
+/// With the ipsets' contents (`--ipsets`, the output of `ipset save`), a
+/// set match is decided; without, the prediction gives both outcomes.
+#[test]
+fn known_ipsets_decide_set_matches() {
+    let rules = "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set blocklist src -j DROP\n-A INPUT -m set ! --match-set admins src -p tcp --dport 22 -j DROP\nCOMMIT\n";
+    let sets = fwcheck::verify::ipsets::Ipsets::parse("sets", "create blocklist hash:net family inet\nadd blocklist 192.0.2.0/24\ncreate admins hash:ip family inet\nadd admins 10.1.0.5\n").unwrap();
+    let (_, loaded) = load_str("rules", rules, &LoadOptions::default());
+    let rs = loaded.ruleset.expect("parses");
+    remember(&rs);
+    let host = server();
+    let verdicts = |spec: &str, with: bool| -> Vec<(u64, u64)> {
+        let run = Run { ipsets: with.then_some(&sets), ..Run::single(&rs, &host, Backend::IptablesLegacy, false) };
+        let worlds = run.run(&[parse(spec).unwrap()]).expect("predicts");
+        worlds.iter().map(|w| (counter(w, "INPUT", Some(0)).0, counter(w, "INPUT", Some(1)).0)).collect()
+    };
+    assert_eq!(verdicts("tcp 192.0.2.7:40000 -> 192.168.2.1:80 syn", true), vec![(1, 0)], "in the blocklist: dropped by rule 1");
+    assert_eq!(verdicts("tcp 198.51.100.1:40000 -> 192.168.2.1:22 syn", true), vec![(0, 1)], "not an admin: dropped by rule 2");
+    assert_eq!(verdicts("tcp 10.1.0.5:40000 -> 192.168.2.1:22 syn", true), vec![(0, 0)], "an admin gets through");
+    assert_eq!(verdicts("tcp 192.0.2.7:40000 -> 192.168.2.1:80 syn", false).len(), 2, "without the sets: both outcomes");
+}

@@ -172,7 +172,7 @@ fn translate_load_read_back_predicts_the_same() {
                     for _ in 0..500 {
                         let p = packet(&mut g, family, &addrs, &ifaces, &ports, hook);
                         let walk = |rs: &Ruleset| {
-                            let w = HookWalk { rs, family, hook, backend: Backend::Nft, nat, cx: EvalCx { hook, local: &[] }, ifaces: &host_ifaces, trace: false, compiled: None };
+                            let w = HookWalk { rs, family, hook, backend: Backend::Nft, nat, cx: EvalCx { hook, local: &[] }, ifaces: &host_ifaces, trace: false, compiled: None, ipsets: None };
                             w.run(&p).map(|c| summary(&c))
                         };
                         let (a, b) = (walk(&rs), walk(&back));

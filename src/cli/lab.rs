@@ -243,7 +243,7 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
 
 /// `fwcheck predict --scenario FILE`: the scenario's hosts, rules and
 /// traffic (plus `extra` SPECs), predicted without building anything.
-pub fn predict(path: &str, extra: &[(String, bool)], backend: Backend, json: bool, trace: bool) -> ExitCode {
+pub fn predict(path: &str, extra: &[(String, bool)], backend: Backend, json: bool, trace: bool, ipsets: Option<&fwcheck::verify::ipsets::Ipsets>) -> ExitCode {
     let mut sc = match read_scenario(path, &[]) {
         Ok(s) => s,
         Err(c) => return c,
@@ -260,7 +260,7 @@ pub fn predict(path: &str, extra: &[(String, bool)], backend: Backend, json: boo
     let hosts = sc.hosts(&|e| lab::mac_of(&sc, e));
     let empty = Ruleset::default();
     let specs: Vec<_> = sc.traffic.iter().map(|(s, _)| s.clone()).collect();
-    let worlds = match sc.run(&hosts, &empty, backend, trace).run(&specs) {
+    let worlds = match (fwcheck::predict::run::Run { ipsets, ..sc.run(&hosts, &empty, backend, trace) }).run(&specs) {
         Ok(w) => w,
         Err(e) => return usage(e),
     };

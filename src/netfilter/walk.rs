@@ -136,6 +136,10 @@ pub struct HookWalk<'a> {
     /// The rule set compiled (see [`super::compiled`]): without a trace, the
     /// walk skips rules it shows cannot match.
     pub compiled: Option<&'a super::compiled::Compiled>,
+    /// The contents of the host's ipsets (`--ipsets`, `ipset save`): with
+    /// them `-m set` is decided; without, it is a match fwcheck cannot
+    /// decide, and the walk splits.
+    pub ipsets: Option<&'a crate::verify::ipsets::Ipsets>,
 }
 
 #[derive(Clone)]
@@ -259,7 +263,7 @@ impl HookWalk<'_> {
             }
             let mut verdict = rule.ip.eval(&st.course.packet);
             for m in &rule.matches {
-                verdict = verdict.and(|| m.eval(&st.course.packet, &self.cx));
+                verdict = verdict.and(|| self.eval_match(m, &st.course.packet));
                 if verdict == Tri::No {
                     break;
                 }
@@ -290,6 +294,16 @@ impl HookWalk<'_> {
                 Tri::Yes => return self.matched(st, rule, out),
             }
         }
+    }
+
+    /// One extension match; `-m set` is decided here when the sets are known.
+    fn eval_match(&self, m: &crate::ext::Match, p: &Packet) -> Tri {
+        if let (crate::ext::Match::Set(s), Some(sets)) = (m, self.ipsets) {
+            if let Some(b) = sets.decide(s, p) {
+                return Tri::from_bool(b);
+            }
+        }
+        m.eval(p, &self.cx)
     }
 
     /// The rule at `st` matched: count it and run its target.

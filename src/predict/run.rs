@@ -156,6 +156,8 @@ pub struct Run<'a> {
     pub wires: Vec<Wire>,
     /// Keep each packet's trace (see [`HookWalk::trace`]).
     pub trace: bool,
+    /// The contents of the ipsets (`--ipsets`), for every host.
+    pub ipsets: Option<&'a crate::verify::ipsets::Ipsets>,
 }
 
 /// Where a packet enters the model.
@@ -176,7 +178,7 @@ pub const MAX_WORLDS: usize = 64;
 impl<'a> Run<'a> {
     /// One host and the rest of the world outside it.
     pub fn single(rs: &'a Ruleset, host: &'a Host, backend: Backend, trace: bool) -> Run<'a> {
-        Run { nodes: vec![Node::new("host", rs, host, backend)], wires: Vec::new(), trace }
+        Run { nodes: vec![Node::new("host", rs, host, backend)], wires: Vec::new(), trace, ipsets: None }
     }
 
     /// All possible outcomes of sending `specs` in order.
@@ -605,7 +607,7 @@ impl<'a> Run<'a> {
             if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
                 part.p.oif = Some(host.iface_for(part.p.dst));
             }
-            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local }, ifaces: &host.ifaces, trace: self.trace, compiled: Some(&node.compiled) };
+            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local }, ifaces: &host.ifaces, trace: self.trace, compiled: Some(&node.compiled), ipsets: self.ipsets };
             let Partial { w, p, traces, path, next, .. } = part;
             let len = p.len;
             let courses = walk.run_owned(p)?;

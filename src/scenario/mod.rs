@@ -146,7 +146,7 @@ impl Scenario {
             .zip(hosts)
             .map(|(ns, h)| Node::new(&ns.name, ns.rules.as_ref().map_or(empty, |r| &r.ruleset), h, backend))
             .collect();
-        Run { nodes, wires: self.wires(), trace }
+        Run { nodes, wires: self.wires(), trace, ipsets: None }
     }
 
     /// Checks what both readers cannot check alone: veth ends in declared

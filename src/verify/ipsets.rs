@@ -109,6 +109,28 @@ impl Ipsets {
     pub fn get(&self, name: &str) -> Option<&SetData> {
         self.sets.get(name)
     }
+
+    /// What `-m set` says of a packet when the set's members are known:
+    /// `None` when they are not (a type fwcheck does not read, `nomatch`
+    /// entries), or the match uses options that depend on more than
+    /// membership (counters, `--return-nomatch`); the match then stays
+    /// undecided.
+    pub fn decide(&self, m: &crate::ext::set::Set, p: &crate::predict::Packet) -> Option<bool> {
+        use crate::ext::set::Dir;
+        let ms = m.set.as_ref()?;
+        if m.return_nomatch || m.packets.is_some() || m.bytes.is_some() {
+            return None;
+        }
+        let data = self.get(&ms.name)?;
+        let members = data.members.as_ref()?;
+        // A single-address set looks at the first direction only.
+        let a = match ms.dirs.first()? {
+            Dir::Src => p.src,
+            Dir::Dst => p.dst,
+        };
+        let inside = (a.is_ipv4() == (data.family == Family::Ipv4)) && members.iter().any(|(addr, mask)| crate::verify::pred::addr_bits(a) & mask == *addr);
+        Some(inside != ms.neg)
+    }
 }
 
 #[cfg(test)]
