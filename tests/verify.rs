@@ -51,17 +51,25 @@ fn every_corpus_scenario_verifies_on_every_backend() {
     let mut all = Vec::new();
     scenarios(Path::new("corpus/scenarios"), &mut all);
     assert!(all.len() >= 25, "the corpus has {} scenarios", all.len());
-    let jobs: Vec<(PathBuf, &str)> = all.iter().flat_map(|p| ["iptables-nft", "iptables-legacy", "nft"].map(|b| (p.clone(), b))).collect();
+    // Every backend the scenario says it runs on (`backends`, default all).
+    let backends = |p: &Path| -> Vec<String> {
+        let v: toml::Value = toml::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        v.get("backends").and_then(|b| b.as_array()).map_or_else(
+            || vec!["iptables-nft".into(), "iptables-legacy".into(), "nft".into()],
+            |a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect(),
+        )
+    };
+    let jobs: Vec<(PathBuf, String)> = all.iter().flat_map(|p| backends(p).into_iter().map(|b| (p.clone(), b))).collect();
     // Two at a time: each run mostly waits for packets.
     let failures: Vec<String> = std::thread::scope(|s| {
-        let chunks: Vec<Vec<(PathBuf, &str)>> = (0..2).map(|k| jobs.iter().skip(k).step_by(2).cloned().collect()).collect();
+        let chunks: Vec<Vec<(PathBuf, String)>> = (0..2).map(|k| jobs.iter().skip(k).step_by(2).cloned().collect()).collect();
         let handles: Vec<_> = chunks
             .into_iter()
             .map(|chunk| {
                 s.spawn(move || {
                     let mut bad = Vec::new();
                     for (p, b) in chunk {
-                        let (code, out) = verify(&p, b, &[]);
+                        let (code, out) = verify(&p, &b, &[]);
                         if code != 0 || !out.contains("verify: ok") {
                             bad.push(format!("{} --backend {b} (exit {code}):\n{out}", p.display()));
                         }

@@ -185,6 +185,10 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
     if sc.traffic.is_empty() {
         return usage("the scenario sends no traffic: add `traffic = [...]` or give --flow SPEC".into());
     }
+    if !sc.backends.is_empty() && !sc.backends.contains(&backend) {
+        let names: Vec<&str> = sc.backends.iter().map(|b| backend_name(*b)).collect();
+        return usage(format!("the scenario runs on {} only (its `backends`), not on {}", names.join(", "), backend_name(backend)));
+    }
     if let Err(c) = root_or_exit("verify") {
         return c;
     }

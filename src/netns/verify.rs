@@ -60,6 +60,9 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
     let mut lab = Lab::up(sc, prefix)?;
     let fams = families(sc);
     for (n, (_, real)) in sc.namespaces.iter().zip(&lab.names) {
+        if let Some((text, _)) = &n.ipsets {
+            kernel::run(real, "ipset", &["restore".to_string()], Some(text))?;
+        }
         if let Some(r) = &n.rules {
             match backend {
                 Backend::Nft => kernel::load_nft(real, &nft_json(&r.ruleset, &n.name)?)?,

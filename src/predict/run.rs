@@ -136,11 +136,13 @@ pub struct Node<'a> {
     local: Vec<(IpAddr, u8)>,
     /// The rule set compiled for fast walks without a trace.
     compiled: crate::netfilter::compiled::Compiled,
+    /// This host's ipsets, if known (else [`Run::ipsets`]).
+    pub ipsets: Option<&'a crate::verify::ipsets::Ipsets>,
 }
 
 impl<'a> Node<'a> {
     pub fn new(name: &str, rs: &'a Ruleset, host: &'a Host, backend: Backend) -> Node<'a> {
-        Node { name: name.to_string(), rs, host, backend, ct_on: conntrack_on(rs), local: host.local_addrs(), compiled: crate::netfilter::compiled::Compiled::new(rs) }
+        Node { name: name.to_string(), rs, host, backend, ct_on: conntrack_on(rs), local: host.local_addrs(), compiled: crate::netfilter::compiled::Compiled::new(rs), ipsets: None }
     }
 }
 
@@ -607,7 +609,7 @@ impl<'a> Run<'a> {
             if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
                 part.p.oif = Some(host.iface_for(part.p.dst));
             }
-            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local }, ifaces: &host.ifaces, trace: self.trace, compiled: Some(&node.compiled), ipsets: self.ipsets };
+            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local }, ifaces: &host.ifaces, trace: self.trace, compiled: Some(&node.compiled), ipsets: node.ipsets.or(self.ipsets) };
             let Partial { w, p, traces, path, next, .. } = part;
             let len = p.len;
             let courses = walk.run_owned(p)?;

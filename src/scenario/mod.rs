@@ -34,6 +34,8 @@ pub struct Scenario {
     pub veths: Vec<Veth>,
     /// Flow or packet SPECs, in order, with where they were written.
     pub traffic: Vec<(Spec, Span)>,
+    /// The backends the scenario runs on; empty: every one.
+    pub backends: Vec<crate::netfilter::Backend>,
 }
 
 #[derive(Clone, Debug)]
@@ -48,6 +50,9 @@ pub struct Namespace {
     /// The rule set as fwcheck reads it, and how to load it into the
     /// kernel the way the user's file does.
     pub rules: Option<Rules>,
+    /// The namespace's ipsets: the `ipset save` text the lab restores, and
+    /// its contents as predict reads them.
+    pub ipsets: Option<(String, crate::verify::ipsets::Ipsets)>,
 }
 
 #[derive(Clone, Debug)]
@@ -144,7 +149,11 @@ impl Scenario {
             .namespaces
             .iter()
             .zip(hosts)
-            .map(|(ns, h)| Node::new(&ns.name, ns.rules.as_ref().map_or(empty, |r| &r.ruleset), h, backend))
+            .map(|(ns, h)| {
+                let mut node = Node::new(&ns.name, ns.rules.as_ref().map_or(empty, |r| &r.ruleset), h, backend);
+                node.ipsets = ns.ipsets.as_ref().map(|(_, i)| i);
+                node
+            })
             .collect();
         Run { nodes, wires: self.wires(), trace, ipsets: None }
     }

@@ -106,7 +106,7 @@ impl Reader<'_> {
                 if self.sc.namespace(name).is_some() {
                     return self.err(at(3), format!("namespace `{name}` is created twice"), "remove the second `ip netns add`");
                 }
-                self.sc.namespaces.push(Namespace { name: name.to_string(), addrs: Vec::new(), routes: Vec::new(), sysctls: Vec::new(), rules: None });
+                self.sc.namespaces.push(Namespace { name: name.to_string(), addrs: Vec::new(), routes: Vec::new(), sysctls: Vec::new(), rules: None, ipsets: None });
             }
             ["ip", "link", "add", a, "type", "veth", "peer", "name", b] | ["ip", "link", "add", a, "type", "veth", "peer", b] => {
                 let n = self.ends.len();

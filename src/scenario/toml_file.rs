@@ -30,6 +30,9 @@ struct File {
     description: Option<String>,
     #[serde(default)]
     traffic: Vec<String>,
+    /// The backends the scenario can run on (default: all): `-m set`, say,
+    /// has no native nft form.
+    backends: Option<Vec<String>>,
     #[serde(default)]
     netns: Vec<NsFile>,
     #[serde(default)]
@@ -48,6 +51,9 @@ struct NsFile {
     sysctls: BTreeMap<String, toml::Value>,
     rules: Option<String>,
     rules_text: Option<String>,
+    /// A file of `ipset save` output, restored in the namespace before its
+    /// rules load.
+    ipsets: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -80,9 +86,15 @@ pub fn from_toml(sources: &mut SourceMap, src: Source, dir: &str, read: ReadFile
         }
     };
     let mut sc = Scenario::default();
+    for b in f.backends.iter().flatten() {
+        match <crate::netfilter::Backend as clap::ValueEnum>::from_str(b, false) {
+            Ok(x) => sc.backends.push(x),
+            Err(_) => diags.push(Diagnostic::error("scenario::backend", find(&text, file, b), format!("`{b}` is not a backend")).with_help("write iptables-nft, iptables-legacy or nft")),
+        }
+    }
     for ns in &f.netns {
         let at = |s: &str| find(&text, file, s);
-        let mut n = Namespace { name: ns.name.clone(), addrs: Vec::new(), routes: Vec::new(), sysctls: Vec::new(), rules: None };
+        let mut n = Namespace { name: ns.name.clone(), addrs: Vec::new(), routes: Vec::new(), sysctls: Vec::new(), rules: None, ipsets: None };
         if sc.namespace(&ns.name).is_some() {
             diags.push(Diagnostic::error("scenario::duplicate-netns", at(&ns.name), format!("namespace `{}` is declared twice", ns.name)));
         }
@@ -131,6 +143,13 @@ pub fn from_toml(sources: &mut SourceMap, src: Source, dir: &str, read: ReadFile
         };
         if let Some(src) = rules {
             n.rules = load_rules(sources, src, None, &mut diags);
+        }
+        if let Some(path) = &ns.ipsets {
+            let full = if path.starts_with('/') || dir.is_empty() { path.clone() } else { format!("{dir}/{path}") };
+            match read(&full).map_err(|e| format!("cannot read {full}: {e}")).and_then(|t| crate::verify::ipsets::Ipsets::parse(&full, &t).map(|i| (t, i))) {
+                Ok(x) => n.ipsets = Some(x),
+                Err(e) => diags.push(Diagnostic::error("scenario::ipsets", at(path), e).with_help("give the output of `ipset save`")),
+            }
         }
         sc.namespaces.push(n);
     }
