@@ -1,7 +1,8 @@
 //! `fwcheck verify`: build the lab, load each namespace's rules as its file
-//! would, zero the counters, send the traffic from inside the namespaces,
-//! read the counters back, and predict the same traffic. Comparing the two
-//! is the caller's (a listing is a report).
+//! would (or as one nft batch on native nft), read the counters, send the
+//! traffic from inside the namespaces, read the counters again and keep
+//! the difference, and predict the same traffic. Comparing the two is the
+//! caller's (a listing is a report).
 
 use super::kernel;
 use super::lab::{mac_of, Lab};
@@ -18,7 +19,8 @@ use std::time::Duration;
 /// What the kernel said, and what fwcheck predicted.
 pub struct Verified {
     /// Per namespace (scenario order) and family the traffic used: the
-    /// kernel's rule set with its counters, read back with iptables-save -c.
+    /// kernel's rule set with what the traffic added to its counters (read
+    /// with iptables-save -c, or nft -j list ruleset).
     pub kernel: Vec<(String, Family, Ruleset)>,
     /// Every possible outcome fwcheck predicts.
     pub worlds: Vec<World>,
