@@ -38,9 +38,7 @@ fn predict(c: &mut Criterion) {
     let mut g = c.benchmark_group("generated-2000");
     g.throughput(Throughput::Elements(specs.len() as u64));
     g.sample_size(10);
-    g.bench_function("predict-10k-packets", |b| {
-        b.iter(|| Run::single(&rs, &host, Backend::IptablesNft, false).run(&specs).expect("predicts"))
-    });
+    g.bench_function("predict-10k-packets", |b| b.iter(|| Run::single(&rs, &host, Backend::IptablesNft, false).run(&specs).expect("predicts")));
     g.finish();
 }
 

@@ -23,7 +23,7 @@ pub mod report;
 pub mod scenario;
 pub mod source;
 pub mod syntax;
-pub mod verify;
 pub mod translate;
+pub mod verify;
 
 pub mod load;

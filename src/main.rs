@@ -218,7 +218,6 @@ enum LabAction {
     Down,
 }
 
-
 #[derive(Clone, Copy, ValueEnum)]
 enum TranslateFormat {
     /// An nft script.

@@ -30,7 +30,11 @@ fn apply_loads_a_rule_set() {
         let dir = std::env::temp_dir().join(format!("fwck-apply-{}-{backend}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let rules = dir.join("rules.sh");
-        std::fs::write(&rules, "iptables -N WEB\niptables -A INPUT -p tcp --dport 80 -j WEB\niptables -A WEB -s 10.0.0.0/8 -j ACCEPT\niptables -P INPUT DROP\n").unwrap();
+        std::fs::write(
+            &rules,
+            "iptables -N WEB\niptables -A INPUT -p tcp --dport 80 -j WEB\niptables -A WEB -s 10.0.0.0/8 -j ACCEPT\niptables -P INPUT DROP\n",
+        )
+        .unwrap();
         let (code, out) = fwcheck(&["apply", rules.to_str().unwrap(), "--netns", &ns.name, "--backend", &format!("iptables-{backend}")]);
         assert_eq!(code, 0, "{out}");
         let (_, expected) = fwcheck(&["parse", rules.to_str().unwrap()]);

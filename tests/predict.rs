@@ -89,11 +89,7 @@ fn run(rules: &str, host: Host, specs: &[&str], backend: Backend) -> Vec<World> 
 
 fn router(forward: bool) -> Host {
     Host {
-        ifaces: vec![
-            Host::lo(),
-            Iface::new("wan0", vec![("203.0.113.1".parse().unwrap(), 24)]),
-            Iface::new("lan0", vec![("10.0.0.1".parse().unwrap(), 24)]),
-        ],
+        ifaces: vec![Host::lo(), Iface::new("wan0", vec![("203.0.113.1".parse().unwrap(), 24)]), Iface::new("lan0", vec![("10.0.0.1".parse().unwrap(), 24)])],
         icmp_echo_ignore_all: false,
         ip_forward: forward,
         assumed: false,
@@ -239,7 +235,11 @@ fn udp_with_a_reply_is_new_then_established() {
 #[test]
 fn known_ipsets_decide_set_matches() {
     let rules = "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set blocklist src -j DROP\n-A INPUT -m set ! --match-set admins src -p tcp --dport 22 -j DROP\nCOMMIT\n";
-    let sets = fwcheck::verify::ipsets::Ipsets::parse("sets", "create blocklist hash:net family inet\nadd blocklist 192.0.2.0/24\ncreate admins hash:ip family inet\nadd admins 10.1.0.5\n").unwrap();
+    let sets = fwcheck::verify::ipsets::Ipsets::parse(
+        "sets",
+        "create blocklist hash:net family inet\nadd blocklist 192.0.2.0/24\ncreate admins hash:ip family inet\nadd admins 10.1.0.5\n",
+    )
+    .unwrap();
     let (_, loaded) = load_str("rules", rules, &LoadOptions::default());
     let rs = loaded.ruleset.expect("parses");
     remember(&rs);

@@ -77,7 +77,8 @@ fn shadowed_rule_quiet_when_partly_covered() {
 #[test]
 fn shadowed_by_two_rules_together() {
     // Neither rule covers the third alone; together they do.
-    let (rs, f) = lint(&restore("-A INPUT -p tcp --dport 1:1000 -j ACCEPT\n-A INPUT -p tcp --dport 1001:65535 -j ACCEPT\n-A INPUT -p tcp --dport 999:1002 -j ACCEPT\n"));
+    let (rs, f) =
+        lint(&restore("-A INPUT -p tcp --dport 1:1000 -j ACCEPT\n-A INPUT -p tcp --dport 1001:65535 -j ACCEPT\n-A INPUT -p tcp --dport 999:1002 -j ACCEPT\n"));
     let s: Vec<&Finding> = f.iter().filter(|f| f.code == "FW101").collect();
     assert_eq!(s.len(), 1, "{:?}", codes(&f));
     let mut b: Vec<usize> = s[0].related.iter().map(|r| r.index).collect();
@@ -178,7 +179,8 @@ fn unreachable_chain_fires_for_no_jump_and_for_dead_jumps_only() {
 /// after the rule, and the later rule's counter stays 0.
 #[test]
 fn policy_by_return_fires_and_quiet_on_a_jump_or_a_closed_chain() {
-    let goto = "*filter\n:INPUT DROP [0:0]\n:WEB - [0:0]\n-A INPUT -p tcp -g WEB\n-A INPUT -p tcp --dport 443 -j ACCEPT\n-A WEB -p tcp --dport 80 -j ACCEPT\nCOMMIT\n";
+    let goto =
+        "*filter\n:INPUT DROP [0:0]\n:WEB - [0:0]\n-A INPUT -p tcp -g WEB\n-A INPUT -p tcp --dport 443 -j ACCEPT\n-A WEB -p tcp --dport 80 -j ACCEPT\nCOMMIT\n";
     let (rs, f) = lint(goto);
     let hits: Vec<&Finding> = f.iter().filter(|f| f.code == "FW109").collect();
     assert_eq!(hits.len(), 1, "{:?}", codes(&f));
@@ -207,7 +209,8 @@ fn policy_by_return_fires_and_quiet_on_a_jump_or_a_closed_chain() {
 fn drop_policy_without_established_fires_and_quiet_with_the_state_rule() {
     let (_, f) = lint("*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n");
     assert!(codes(&f).contains(&"FW105"), "{:?}", codes(&f));
-    let (_, f) = lint("*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n");
+    let (_, f) =
+        lint("*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n");
     assert!(!codes(&f).contains(&"FW105"), "{:?}", codes(&f));
 }
 
@@ -249,7 +252,8 @@ fn every_example_in_the_corpus_is_walked_and_never_reaches_its_rule() {
 fn facts_agree_with_the_solver_alone() {
     // The concrete shortcut and the solver must agree: a rule covered
     // exactly by one earlier rule, and one that is not.
-    let (rs, sources) = load(&restore("-A INPUT -p tcp -j ACCEPT\n-A INPUT -p tcp --dport 22 -j DROP\n-A INPUT -p udp ! --dport 53 -j DROP\n-A INPUT -p udp -j ACCEPT\n"));
+    let (rs, sources) =
+        load(&restore("-A INPUT -p tcp -j ACCEPT\n-A INPUT -p tcp --dport 22 -j DROP\n-A INPUT -p udp ! --dport 53 -j DROP\n-A INPUT -p udp -j ACCEPT\n"));
     let an = fwcheck::verify::lints::Analysis::new(&rs, &sources, Family::Ipv4, &Options { ipsets: None });
     let facts = &an.facts[&(TableName::Filter, "INPUT".to_string())];
     assert_eq!(facts[1], Fact::Shadowed(vec![0]));

@@ -90,7 +90,8 @@ fn packet(g: &mut Lcg, family: Family, addrs: &[IpAddr], ifaces: &[String], port
         (p.icmp_type, p.icmp_code) = g.pick(&[(8, 0), (0, 0), (3, 4), (3, 3), (11, 0), (5, 1)]);
     }
     if proto == 58 {
-        (p.icmp_type, p.icmp_code) = g.pick(&[(128, 0), (129, 0), (1, 4), (2, 0), (3, 0), (133, 0), (134, 0), (135, 0), (136, 0), (137, 0), (130, 0), (143, 0)]);
+        (p.icmp_type, p.icmp_code) =
+            g.pick(&[(128, 0), (129, 0), (1, 4), (2, 0), (3, 0), (133, 0), (134, 0), (135, 0), (136, 0), (137, 0), (130, 0), (143, 0)]);
     }
     p.ttl = g.pick(&[1, 64, 255]);
     p.fragment = family == Family::Ipv4 && g.next() % 20 == 0;
@@ -165,14 +166,28 @@ fn translate_load_read_back_predicts_the_same() {
         for family in rs.families() {
             let (addrs, ifaces, ports) = pools(&rs, family);
             // Every interface has an address, for MASQUERADE and REDIRECT.
-            let host_ifaces: Vec<fwcheck::predict::host::Iface> =
-                ifaces.iter().enumerate().map(|(i, n)| fwcheck::predict::host::Iface { name: n.clone(), addrs: vec![(addrs[i % addrs.len()], 24)], mac: None }).collect();
+            let host_ifaces: Vec<fwcheck::predict::host::Iface> = ifaces
+                .iter()
+                .enumerate()
+                .map(|(i, n)| fwcheck::predict::host::Iface { name: n.clone(), addrs: vec![(addrs[i % addrs.len()], 24)], mac: None })
+                .collect();
             for hook in Hook::ALL {
                 for nat in [false, true] {
                     for _ in 0..500 {
                         let p = packet(&mut g, family, &addrs, &ifaces, &ports, hook);
                         let walk = |rs: &Ruleset| {
-                            let w = HookWalk { rs, family, hook, backend: Backend::Nft, nat, cx: EvalCx { hook, local: &[] }, ifaces: &host_ifaces, trace: false, compiled: None, ipsets: None };
+                            let w = HookWalk {
+                                rs,
+                                family,
+                                hook,
+                                backend: Backend::Nft,
+                                nat,
+                                cx: EvalCx { hook, local: &[] },
+                                ifaces: &host_ifaces,
+                                trace: false,
+                                compiled: None,
+                                ipsets: None,
+                            };
                             w.run(&p).map(|c| summary(&c))
                         };
                         let (a, b) = (walk(&rs), walk(&back));

@@ -38,7 +38,9 @@ fn verify(path: &Path, backend: &str, extra: &[&str]) -> (i32, String) {
         .output()
         .expect("run fwcheck");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    let left: Vec<String> = std::fs::read_dir("/run/netns").map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(&prefix)).collect()).unwrap_or_default();
+    let left: Vec<String> = std::fs::read_dir("/run/netns")
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(&prefix)).collect())
+        .unwrap_or_default();
     assert!(left.is_empty(), "verify left namespaces behind: {left:?}");
     (out.status.code().unwrap_or(-1), text)
 }
@@ -159,7 +161,8 @@ fn lab_up_builds_what_ip_netns_uses_and_down_removes_it() {
     let ping = Command::new("ip").args(["netns", "exec", &t1, "ping", "-c", "1", "-W", "2", "192.168.2.1"]).output().expect("ping");
     let addr = Command::new("ip").args(["netns", "exec", &t1, "ip", "-br", "addr", "show", "eth0"]).output().expect("ip addr");
     let down = fw(&["lab", "down", sc, "--prefix", &prefix]);
-    let left = std::fs::read_dir("/run/netns").map(|d| d.filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with(&prefix)).count()).unwrap_or(0);
+    let left =
+        std::fs::read_dir("/run/netns").map(|d| d.filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with(&prefix)).count()).unwrap_or(0);
     assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
     assert_eq!(String::from_utf8_lossy(&up.stdout), format!("{prefix}test-1\n{prefix}test-2\n"));
     assert!(ping.status.success(), "ping between the lab's namespaces failed: {}", String::from_utf8_lossy(&ping.stdout));
@@ -183,7 +186,9 @@ fn an_interrupted_verify_removes_its_lab() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run fwcheck");
-    let count = || std::fs::read_dir("/run/netns").map(|d| d.filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with(&prefix)).count()).unwrap_or(0);
+    let count = || {
+        std::fs::read_dir("/run/netns").map(|d| d.filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with(&prefix)).count()).unwrap_or(0)
+    };
     let start = std::time::Instant::now();
     while count() < 2 && start.elapsed() < std::time::Duration::from_secs(10) {
         std::thread::sleep(std::time::Duration::from_millis(20));

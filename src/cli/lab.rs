@@ -3,10 +3,10 @@
 use super::super::{load_files, report_diagnostics, usage};
 use fwcheck::ir::save::{save, SaveOptions};
 use fwcheck::ir::{Family, Ruleset};
-use fwcheck::predict::run::World;
 use fwcheck::load::LoadOptions;
 use fwcheck::netfilter::Backend;
 use fwcheck::netns::{kernel, lab, verify};
+use fwcheck::predict::run::World;
 use fwcheck::scenario::{self, Scenario};
 use fwcheck::source::{Source, SourceMap};
 use std::io::{IsTerminal, Write};
@@ -244,7 +244,6 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
     ExitCode::from(1)
 }
 
-
 /// `fwcheck predict --scenario FILE`: the scenario's hosts, rules and
 /// traffic (plus `extra` SPECs), predicted without building anything.
 pub fn predict(path: &str, extra: &[(String, bool)], backend: Backend, json: bool, trace: bool, ipsets: Option<&fwcheck::verify::ipsets::Ipsets>) -> ExitCode {
@@ -281,7 +280,10 @@ pub fn predict(path: &str, extra: &[(String, bool)], backend: Backend, json: boo
         out = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
     } else {
         if worlds.len() > 1 {
-            out.push_str(&format!("{} possible outcomes: a match fwcheck cannot decide from the packets, or the timing of a flow (see each outcome's notes)\n\n", worlds.len()));
+            out.push_str(&format!(
+                "{} possible outcomes: a match fwcheck cannot decide from the packets, or the timing of a flow (see each outcome's notes)\n\n",
+                worlds.len()
+            ));
         }
         for (i, w) in worlds.iter().enumerate() {
             if worlds.len() > 1 {

@@ -430,7 +430,8 @@ impl crate::translate::ToNft for Addrtype {
                 }
                 None => {}
             }
-            let items: Vec<nft::Expr> = (0..TYPES.len()).filter(|i| t.value & (1 << i) != 0).map(|i| if i < NAMES.len() { nft::s(NAMES[i]) } else { nft::n(i as u32) }).collect();
+            let items: Vec<nft::Expr> =
+                (0..TYPES.len()).filter(|i| t.value & (1 << i) != 0).map(|i| if i < NAMES.len() { nft::s(NAMES[i]) } else { nft::n(i as u32) }).collect();
             let right = if items.len() == 1 { items.into_iter().next().unwrap_or(nft::n(0)) } else { nft::set(items) };
             let left = nft::Expression::Named(nft::NamedExpression::Fib(Fib { result: FibResult::Type, flags }));
             cx.push(nft::eq(left, t.neg, right));

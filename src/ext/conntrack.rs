@@ -665,7 +665,9 @@ impl crate::translate::ToNft for Conntrack {
                     cx.push(nft::flags(nft::ct("status"), false, names));
                 }
                 (false, true) => {
-                    return Err(Untranslatable::new("a negated --ctstate SNAT/DNAT also matches packets without a connection, which nft's `ct status` never matches"))
+                    return Err(Untranslatable::new(
+                        "a negated --ctstate SNAT/DNAT also matches packets without a connection, which nft's `ct status` never matches",
+                    ))
                 }
                 _ => return Err(Untranslatable::new("--ctstate mixing SNAT/DNAT with other states is \"either\", which one nft rule cannot say")),
             }
@@ -693,7 +695,8 @@ impl crate::translate::ToNft for Conntrack {
             if s.value == 0 {
                 return Err(Untranslatable::new("--ctstatus NONE tests no bit (it never matches, or always when negated); nft has no such test"));
             }
-            let names = ["expected", "seen-reply", "assured", "confirmed"].iter().enumerate().filter(|(i, _)| s.value & (1 << i) != 0).map(|(_, n)| *n).collect();
+            let names =
+                ["expected", "seen-reply", "assured", "confirmed"].iter().enumerate().filter(|(i, _)| s.value & (1 << i) != 0).map(|(_, n)| *n).collect();
             cx.push(nft::flags(nft::ct("status"), s.neg, names));
         }
         if self.expire.is_some() {

@@ -147,7 +147,8 @@ impl IcmpType {
     /// The type and code range, with the `!`; shared with icmp6.
     pub fn pred(&self) -> crate::verify::pred::Pred {
         use crate::verify::pred::{Field, Pred};
-        Pred::and(vec![Pred::eq(Field::IcmpType, self.ty as u128), Pred::range(Field::IcmpCode, self.code_min as u128, self.code_max as u128)]).negate_if(self.neg)
+        Pred::and(vec![Pred::eq(Field::IcmpType, self.ty as u128), Pred::range(Field::IcmpCode, self.code_min as u128, self.code_max as u128)])
+            .negate_if(self.neg)
     }
 }
 
@@ -339,7 +340,10 @@ fn nft_icmp_type(t: u8) -> nft::Expr {
 pub fn icmp_to_nft(proto: &str, t: &IcmpType, ty: nft::Expr, cx: &mut RuleCx) -> TxResult {
     let full = t.code_min == 0 && t.code_max == 255;
     if !full && t.neg {
-        return Err(Untranslatable::new(format!("a negated {proto} type with a code ({}) is \"not this type and code\", which one nft rule cannot say", t.numeric())));
+        return Err(Untranslatable::new(format!(
+            "a negated {proto} type with a code ({}) is \"not this type and code\", which one nft rule cannot say",
+            t.numeric()
+        )));
     }
     if t.code_min > t.code_max {
         return Err(Untranslatable::new(format!("the reversed code range {}:{} never matches", t.code_min, t.code_max)));

@@ -403,6 +403,8 @@ mod tests {
 /// the rule set does.
 impl crate::translate::ToNft for Recent {
     fn to_nft(&self, _: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
-        Err(crate::translate::nft::Untranslatable::new("the recent match has no exact nft form (dynamic sets have no hit counts or TTL checks); write it with an nft set by hand"))
+        Err(crate::translate::nft::Untranslatable::new(
+            "the recent match has no exact nft form (dynamic sets have no hit counts or TTL checks); write it with an nft set by hand",
+        ))
     }
 }

@@ -395,6 +395,8 @@ mod tests {
 impl crate::translate::ToNft for Set {
     fn to_nft(&self, _: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
         let name = self.set.as_ref().map_or("", |s| s.name.as_str());
-        Err(crate::translate::nft::Untranslatable::new(format!("ipset `{name}` lives outside the rule set; declare it as an nft set and match it with `@{name}`")))
+        Err(crate::translate::nft::Untranslatable::new(format!(
+            "ipset `{name}` lives outside the rule set; declare it as an nft set and match it with `@{name}`"
+        )))
     }
 }

@@ -202,6 +202,7 @@ impl crate::translate::ToNft for State {
 /// A state mask over [`STATES`] as an nft flag test.
 pub fn ct_state_stmt(mask: u32, neg: bool) -> crate::translate::nft::Stmt {
     use crate::translate::nft;
-    let names: Vec<&str> = ["invalid", "new", "related", "established", "untracked"].iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, n)| *n).collect();
+    let names: Vec<&str> =
+        ["invalid", "new", "related", "established", "untracked"].iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, n)| *n).collect();
     nft::flags(nft::ct("state"), neg, names)
 }

@@ -273,7 +273,9 @@ impl crate::translate::ToNft for Ct {
             cx.target.push(crate::translate::nft::Stmt::Notrack);
             return Ok(());
         }
-        Err(crate::translate::nft::Untranslatable::new("-j CT with a helper, timeout, zone or event mask needs named nft objects, which fwcheck does not write"))
+        Err(crate::translate::nft::Untranslatable::new(
+            "-j CT with a helper, timeout, zone or event mask needs named nft objects, which fwcheck does not write",
+        ))
     }
 }
 

@@ -187,7 +187,8 @@ impl crate::translate::ToNft for Log {
             _ => None,
         };
         let mut flags = std::collections::HashSet::new();
-        for (bit, f) in [(0x01, LogFlag::TCPSequence), (0x02, LogFlag::TCPOptions), (0x04, LogFlag::IPOptions), (0x08, LogFlag::Skuid), (0x20, LogFlag::Ether)] {
+        for (bit, f) in [(0x01, LogFlag::TCPSequence), (0x02, LogFlag::TCPOptions), (0x04, LogFlag::IPOptions), (0x08, LogFlag::Skuid), (0x20, LogFlag::Ether)]
+        {
             if self.flags & bit != 0 {
                 flags.insert(f);
             }

@@ -404,7 +404,11 @@ impl HookWalk<'_> {
     /// inet_select_addr for the route's next hop).
     fn masquerade_addr(&self, p: &Packet) -> Result<std::net::IpAddr, String> {
         let oif = p.oif.as_deref().unwrap_or_default();
-        let i = self.ifaces.iter().find(|i| i.name == oif).ok_or_else(|| format!("MASQUERADE: fwcheck does not know the addresses of `{oif}` (give the host's interfaces)"))?;
+        let i = self
+            .ifaces
+            .iter()
+            .find(|i| i.name == oif)
+            .ok_or_else(|| format!("MASQUERADE: fwcheck does not know the addresses of `{oif}` (give the host's interfaces)"))?;
         let fam: Vec<_> = i.addrs.iter().filter(|(a, _)| a.is_ipv4() == p.dst.is_ipv4()).collect();
         fam.iter()
             .find(|(a, l)| crate::predict::host::in_prefix(*a, *l, p.dst))
@@ -421,8 +425,16 @@ impl HookWalk<'_> {
             return Ok(if p.dst.is_ipv4() { "127.0.0.1".parse().expect("literal") } else { "::1".parse().expect("literal") });
         }
         let iif = p.iif.as_deref().unwrap_or_default();
-        let i = self.ifaces.iter().find(|i| i.name == iif).ok_or_else(|| format!("REDIRECT: fwcheck does not know the addresses of `{iif}` (give the host's interfaces)"))?;
-        i.addrs.iter().map(|(a, _)| *a).find(|a| a.is_ipv4() == p.dst.is_ipv4()).ok_or_else(|| format!("REDIRECT: `{iif}` has no address of the packet's family, so the kernel drops the packet"))
+        let i = self
+            .ifaces
+            .iter()
+            .find(|i| i.name == iif)
+            .ok_or_else(|| format!("REDIRECT: fwcheck does not know the addresses of `{iif}` (give the host's interfaces)"))?;
+        i.addrs
+            .iter()
+            .map(|(a, _)| *a)
+            .find(|a| a.is_ipv4() == p.dst.is_ipv4())
+            .ok_or_else(|| format!("REDIRECT: `{iif}` has no address of the packet's family, so the kernel drops the packet"))
     }
 
     /// DNAT and SNAT to one address (and port): the packet is rewritten and

@@ -113,7 +113,10 @@ impl Lab {
         // Each end knows the other end's IPv6 addresses without asking.
         for (i, v) in sc.veths.iter().enumerate() {
             for (here, there, there_mac) in [(&v.a, &v.b, mac(i, 1)), (&v.b, &v.a, mac(i, 0))] {
-                let peer = sc.namespace(&there.netns).map(|n| n.addrs.iter().filter(|(d, a, _)| *d == there.dev && a.is_ipv6()).map(|(_, a, _)| *a).collect::<Vec<_>>()).unwrap_or_default();
+                let peer = sc
+                    .namespace(&there.netns)
+                    .map(|n| n.addrs.iter().filter(|(d, a, _)| *d == there.dev && a.is_ipv6()).map(|(_, a, _)| *a).collect::<Vec<_>>())
+                    .unwrap_or_default();
                 for a in peer {
                     link::add_neighbour(lab.real(&here.netns), &here.dev, a, there_mac)?;
                 }
@@ -169,8 +172,7 @@ impl Drop for Lab {
 
 /// Removes the namespaces of a scenario built with `prefix` (`lab down`).
 pub fn down(sc: &Scenario, prefix: &str) -> io::Result<usize> {
-    let names: Vec<(String, String)> =
-        sc.namespaces.iter().map(|n| (n.name.clone(), format!("{prefix}{}", n.name))).filter(|(_, r)| ns::exists(r)).collect();
+    let names: Vec<(String, String)> = sc.namespaces.iter().map(|n| (n.name.clone(), format!("{prefix}{}", n.name))).filter(|(_, r)| ns::exists(r)).collect();
     remove(&names)?;
     Ok(names.len())
 }

@@ -88,6 +88,12 @@ pub fn add_neighbour(netns: &str, dev: &str, addr: IpAddr, mac: [u8; 6]) -> io::
     let dev = dev.to_string();
     with_handle(netns, async move |h: &Handle| {
         let i = index(h, &dev).await?;
-        h.neighbours().add(i, addr).link_layer_address(&mac).state(NeighbourState::Permanent).execute().await.map_err(|e| err(format!("neighbour {addr} on {dev}"), e))
+        h.neighbours()
+            .add(i, addr)
+            .link_layer_address(&mac)
+            .state(NeighbourState::Permanent)
+            .execute()
+            .await
+            .map_err(|e| err(format!("neighbour {addr} on {dev}"), e))
     })
 }

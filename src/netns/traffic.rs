@@ -42,17 +42,21 @@ pub fn send(spec: &Spec, owner: &dyn Owner, server: Option<(String, IpAddr, u16)
             let (sns, listen) = listener(*closed, owner, server, *dst, *dport);
             let client_ns = src_ns(*src)?;
             let (src, dst, sport, dport, data) = (*src, *dst, *sport, *dport, *data);
-            with_server(sns, move |ready: mpsc::Sender<()>| tcp_server(listen, ready), move || {
-                ns::run_in(&client_ns, move || tcp_client(SocketAddr::new(src, sport), SocketAddr::new(dst, dport), data))
-            })
+            with_server(
+                sns,
+                move |ready: mpsc::Sender<()>| tcp_server(listen, ready),
+                move || ns::run_in(&client_ns, move || tcp_client(SocketAddr::new(src, sport), SocketAddr::new(dst, dport), data)),
+            )
         }
         Spec::Udp { src, dst, sport, dport, size, closed, reply } => {
             let (sns, listen) = listener(*closed, owner, server, *dst, *dport);
             let client_ns = src_ns(*src)?;
             let (src, dst, sport, dport, size, reply) = (*src, *dst, *sport, *dport, *size, *reply);
-            with_server(sns, move |ready: mpsc::Sender<()>| udp_server(listen, reply, ready), move || {
-                ns::run_in(&client_ns, move || udp_client(SocketAddr::new(src, sport), SocketAddr::new(dst, dport), size, reply))
-            })
+            with_server(
+                sns,
+                move |ready: mpsc::Sender<()>| udp_server(listen, reply, ready),
+                move || ns::run_in(&client_ns, move || udp_client(SocketAddr::new(src, sport), SocketAddr::new(dst, dport), size, reply)),
+            )
         }
         Spec::Packet { .. } => Err(io::Error::other(
             "verify sends flows (ping, tcp, udp); a single crafted packet (`--packet`) is not sent: write it as a flow, or use `fwcheck predict`",

@@ -138,7 +138,14 @@ fn read_all(sc: &Scenario, lab: &Lab, backend: Backend, fams: &[Family]) -> io::
                         c.counters = Default::default();
                         let got = counters.get(&(fam.to_string(), t.name.as_str().to_string(), c.name.clone())).cloned().unwrap_or_default();
                         if got.len() != c.rules.len() {
-                            return Err(io::Error::other(format!("{}: nft lists {} rules in {} {}, fwcheck loaded {}", n.name, got.len(), t.name, c.name, c.rules.len())));
+                            return Err(io::Error::other(format!(
+                                "{}: nft lists {} rules in {} {}, fwcheck loaded {}",
+                                n.name,
+                                got.len(),
+                                t.name,
+                                c.name,
+                                c.rules.len()
+                            )));
                         }
                         for (r, (p, b)) in c.rules.iter_mut().zip(got) {
                             r.counters = crate::ir::Counters { packets: p, bytes: b };

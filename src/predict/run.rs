@@ -142,7 +142,16 @@ pub struct Node<'a> {
 
 impl<'a> Node<'a> {
     pub fn new(name: &str, rs: &'a Ruleset, host: &'a Host, backend: Backend) -> Node<'a> {
-        Node { name: name.to_string(), rs, host, backend, ct_on: conntrack_on(rs), local: host.local_addrs(), compiled: crate::netfilter::compiled::Compiled::new(rs), ipsets: None }
+        Node {
+            name: name.to_string(),
+            rs,
+            host,
+            backend,
+            ct_on: conntrack_on(rs),
+            local: host.local_addrs(),
+            compiled: crate::netfilter::compiled::Compiled::new(rs),
+            ipsets: None,
+        }
     }
 }
 
@@ -456,15 +465,7 @@ impl<'a> Run<'a> {
     /// One packet from `from`, hop by hop across wires until it is
     /// delivered, stopped or leaves the model. `related` is the tuple of the
     /// connection an ICMP error or a REJECT reset belongs to.
-    fn send(
-        &self,
-        w: World,
-        p: Packet,
-        label: &dyn Fn() -> String,
-        icmp_id: Option<u16>,
-        related: Option<Tuple>,
-        from: From,
-    ) -> Result<Vec<World>, String> {
+    fn send(&self, w: World, p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>, related: Option<Tuple>, from: From) -> Result<Vec<World>, String> {
         let mut out = Vec::new();
         let sent = (p.src, p.dst);
         let mut todo = std::collections::VecDeque::from([(w, p, from, 0usize)]);
@@ -609,7 +610,18 @@ impl<'a> Run<'a> {
             if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
                 part.p.oif = Some(host.iface_for(part.p.dst));
             }
-            let walk = HookWalk { rs: node.rs, family, hook, backend: node.backend, nat, cx: EvalCx { hook, local }, ifaces: &host.ifaces, trace: self.trace, compiled: Some(&node.compiled), ipsets: node.ipsets.or(self.ipsets) };
+            let walk = HookWalk {
+                rs: node.rs,
+                family,
+                hook,
+                backend: node.backend,
+                nat,
+                cx: EvalCx { hook, local },
+                ifaces: &host.ifaces,
+                trace: self.trace,
+                compiled: Some(&node.compiled),
+                ipsets: node.ipsets.or(self.ipsets),
+            };
             let Partial { w, p, traces, path, next, .. } = part;
             let len = p.len;
             let courses = walk.run_owned(p)?;

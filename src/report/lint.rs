@@ -228,7 +228,12 @@ pub fn witness(rs: &Ruleset, family: Family, hook: Hook, w: &Witness, headline: 
         let n = cs.len();
         let kept: Vec<_> = cs.into_iter().filter(|c| keep(&c.verdict)).collect();
         if kept.len() < n {
-            let _ = writeln!(out, "    ({} other outcome{} of the walk, under other choices, left out)", n - kept.len(), if n - kept.len() == 1 { "" } else { "s" });
+            let _ = writeln!(
+                out,
+                "    ({} other outcome{} of the walk, under other choices, left out)",
+                n - kept.len(),
+                if n - kept.len() == 1 { "" } else { "s" }
+            );
         }
         kept
     });

@@ -165,8 +165,12 @@ impl Scenario {
             for e in [&v.a, &v.b] {
                 if self.namespace(&e.netns).is_none() {
                     diags.push(
-                        Diagnostic::error("scenario::unknown-netns", span, format!("veth end `{}` is in namespace `{}`, which the scenario does not create", e.dev, e.netns))
-                            .with_help("add the namespace, or move the end into one the scenario creates: fwcheck never uses the host namespace"),
+                        Diagnostic::error(
+                            "scenario::unknown-netns",
+                            span,
+                            format!("veth end `{}` is in namespace `{}`, which the scenario does not create", e.dev, e.netns),
+                        )
+                        .with_help("add the namespace, or move the end into one the scenario creates: fwcheck never uses the host namespace"),
                     );
                 }
             }

@@ -106,7 +106,14 @@ impl Reader<'_> {
                 if self.sc.namespace(name).is_some() {
                     return self.err(at(3), format!("namespace `{name}` is created twice"), "remove the second `ip netns add`");
                 }
-                self.sc.namespaces.push(Namespace { name: name.to_string(), addrs: Vec::new(), routes: Vec::new(), sysctls: Vec::new(), rules: None, ipsets: None });
+                self.sc.namespaces.push(Namespace {
+                    name: name.to_string(),
+                    addrs: Vec::new(),
+                    routes: Vec::new(),
+                    sysctls: Vec::new(),
+                    rules: None,
+                    ipsets: None,
+                });
             }
             ["ip", "link", "add", a, "type", "veth", "peer", "name", b] | ["ip", "link", "add", a, "type", "veth", "peer", b] => {
                 let n = self.ends.len();
@@ -229,7 +236,11 @@ impl Reader<'_> {
 
     fn unknown_dev(&mut self, span: Span, dev: &str, netns: Option<&str>) {
         let whr = netns.map_or("the host namespace".to_string(), |n| format!("namespace `{n}`"));
-        self.err(span, format!("no veth end `{dev}` in {whr} at this point"), "create it with `ip link add A type veth peer name B` and move it with `ip link set A netns NS`");
+        self.err(
+            span,
+            format!("no veth end `{dev}` in {whr} at this point"),
+            "create it with `ip link add A type veth peer name B` and move it with `ip link set A netns NS`",
+        );
     }
 
     fn finish(&mut self, span: Span) {
@@ -239,7 +250,9 @@ impl Reader<'_> {
             }
             let p = &self.ends[e.peer];
             match (&e.netns, &p.netns) {
-                (Some(a), Some(b)) => self.sc.veths.push(Veth { a: End { netns: a.clone(), dev: e.dev.clone() }, b: End { netns: b.clone(), dev: p.dev.clone() } }),
+                (Some(a), Some(b)) => {
+                    self.sc.veths.push(Veth { a: End { netns: a.clone(), dev: e.dev.clone() }, b: End { netns: b.clone(), dev: p.dev.clone() } })
+                }
                 _ => self.diags.push(
                     Diagnostic::error("scenario::veth-in-host", span, format!("veth pair {}/{} keeps an end in the host namespace", e.dev, p.dev))
                         .with_help("move both ends into namespaces with `ip link set DEV netns NS`: fwcheck never changes the host"),

@@ -81,7 +81,10 @@ pub fn from_toml(sources: &mut SourceMap, src: Source, dir: &str, read: ReadFile
         Ok(f) => f,
         Err(e) => {
             let span = e.span().map_or(Span::new(file, 0, 0), |r| Span::new(file, r.start, r.end));
-            diags.push(Diagnostic::error("scenario::toml", span, e.message().to_string()).with_help("see `fwcheck help verify` and corpus/scenarios/ for the scenario format"));
+            diags.push(
+                Diagnostic::error("scenario::toml", span, e.message().to_string())
+                    .with_help("see `fwcheck help verify` and corpus/scenarios/ for the scenario format"),
+            );
             return (None, diags);
         }
     };
@@ -89,7 +92,10 @@ pub fn from_toml(sources: &mut SourceMap, src: Source, dir: &str, read: ReadFile
     for b in f.backends.iter().flatten() {
         match <crate::netfilter::Backend as clap::ValueEnum>::from_str(b, false) {
             Ok(x) => sc.backends.push(x),
-            Err(_) => diags.push(Diagnostic::error("scenario::backend", find(&text, file, b), format!("`{b}` is not a backend")).with_help("write iptables-nft, iptables-legacy or nft")),
+            Err(_) => diags.push(
+                Diagnostic::error("scenario::backend", find(&text, file, b), format!("`{b}` is not a backend"))
+                    .with_help("write iptables-nft, iptables-legacy or nft"),
+            ),
         }
     }
     for ns in &f.netns {
@@ -108,7 +114,9 @@ pub fn from_toml(sources: &mut SourceMap, src: Source, dir: &str, read: ReadFile
             let words: Vec<&str> = r.split_whitespace().collect();
             match parse_route(&words) {
                 Ok(x) => n.routes.push(x),
-                Err(e) => diags.push(Diagnostic::error("scenario::route", at(r), e).with_help("write it as for `ip route add`: `default via 10.0.0.1 dev eth0`")),
+                Err(e) => {
+                    diags.push(Diagnostic::error("scenario::route", at(r), e).with_help("write it as for `ip route add`: `default via 10.0.0.1 dev eth0`"))
+                }
             }
         }
         for (k, v) in &ns.sysctls {
@@ -125,7 +133,10 @@ pub fn from_toml(sources: &mut SourceMap, src: Source, dir: &str, read: ReadFile
         }
         let rules = match (&ns.rules, &ns.rules_text) {
             (Some(_), Some(_)) => {
-                diags.push(Diagnostic::error("scenario::rules", at(&ns.name), format!("namespace `{}` has both `rules` and `rules_text`", ns.name)).with_help("keep one"));
+                diags.push(
+                    Diagnostic::error("scenario::rules", at(&ns.name), format!("namespace `{}` has both `rules` and `rules_text`", ns.name))
+                        .with_help("keep one"),
+                );
                 None
             }
             (Some(path), None) => {
@@ -158,7 +169,9 @@ pub fn from_toml(sources: &mut SourceMap, src: Source, dir: &str, read: ReadFile
         for e in &v.ends {
             match e.split_once(':') {
                 Some((ns, dev)) if !ns.is_empty() && !dev.is_empty() => ends.push(End { netns: ns.to_string(), dev: dev.to_string() }),
-                _ => diags.push(Diagnostic::error("scenario::veth", find(&text, file, e), format!("`{e}` is not NETNS:DEV")).with_help("write each end as `test-1:eth0`")),
+                _ => diags.push(
+                    Diagnostic::error("scenario::veth", find(&text, file, e), format!("`{e}` is not NETNS:DEV")).with_help("write each end as `test-1:eth0`"),
+                ),
             }
         }
         if ends.len() == 2 {

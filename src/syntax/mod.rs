@@ -11,8 +11,8 @@ pub mod command;
 pub mod lexer;
 
 pub use command::{Invocation, Name, Op, RuleSpec};
-pub use lexer::Word;
 use lexer::Item;
+pub use lexer::Word;
 
 use crate::diag::Diagnostic;
 use crate::ir::{Counters, Family, TableName};

@@ -86,9 +86,17 @@ pub struct BaseChain {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum NRule {
-    Rule { stmts: Vec<Stmt>, comment: Option<String>, span: Option<Span> },
+    Rule {
+        stmts: Vec<Stmt>,
+        comment: Option<String>,
+        span: Option<Span>,
+    },
     /// A rule kept as a comment (`--allow-partial`): the iptables rule and why.
-    Untranslated { iptables: String, why: String, span: Span },
+    Untranslated {
+        iptables: String,
+        why: String,
+        span: Span,
+    },
 }
 
 /// The result: the script, and every diagnostic (errors for untranslatable

@@ -5,9 +5,9 @@
 
 use crate::ir::{Family, Hook, TableName};
 pub use nftables::expr::Expression;
-pub use nftables::stmt::{Operator, Statement};
 pub use nftables::expr::NamedExpression;
 use nftables::expr::{Payload, PayloadField, Prefix, Range, SetItem, CT};
+pub use nftables::stmt::{Operator, Statement};
 use std::borrow::Cow;
 use std::net::IpAddr;
 

@@ -283,7 +283,14 @@ fn read_match(m: &nftables::stmt::Match, w: &mut Words, pending_code: &mut Optio
                     }
                     let t = icmp_number(&right_lit()?, v6).ok_or_else(st)?;
                     let code = pending_code.take().map(|c| format!("/{c}")).unwrap_or_default();
-                    w.push(false, format!("{}{opt} {t}{code}", if neg { "! " } else { "" }).replacen("! -m icmp6 ", "-m icmp6 ! ", 1).replacen("! -m icmp ", "-m icmp ! ", 1));
+                    w.push(
+                        false,
+                        format!("{}{opt} {t}{code}", if neg { "! " } else { "" }).replacen("! -m icmp6 ", "-m icmp6 ! ", 1).replacen(
+                            "! -m icmp ",
+                            "-m icmp ! ",
+                            1,
+                        ),
+                    );
                 }
                 ("icmp" | "icmpv6", "code") => {
                     // Attached to the type test before it (fwcheck writes
@@ -423,16 +430,39 @@ fn read_stmt(st: &Statement, w: &mut Words, pending_code: &mut Option<String>) -
             let l = l.clone().unwrap_or_else(|| nftables::stmt::Log::new(None));
             let prefix = |opt: &str| l.prefix.as_ref().map(|p| format!(" --{opt} {}", quote(p))).unwrap_or_default();
             match l.group {
-                Some(g) => w.targets.push(format!("-j NFLOG --nflog-group {g}{}{}", prefix("nflog-prefix"), l.snaplen.map(|s| format!(" --nflog-size {s}")).unwrap_or_default())),
+                Some(g) => w.targets.push(format!(
+                    "-j NFLOG --nflog-group {g}{}{}",
+                    prefix("nflog-prefix"),
+                    l.snaplen.map(|s| format!(" --nflog-size {s}")).unwrap_or_default()
+                )),
                 None => {
                     use nftables::stmt::LogFlag;
                     let mut flags = String::new();
-                    for (f, o) in [(LogFlag::TCPSequence, " --log-tcp-sequence"), (LogFlag::TCPOptions, " --log-tcp-options"), (LogFlag::IPOptions, " --log-ip-options"), (LogFlag::Skuid, " --log-uid"), (LogFlag::Ether, " --log-macdecode")] {
+                    for (f, o) in [
+                        (LogFlag::TCPSequence, " --log-tcp-sequence"),
+                        (LogFlag::TCPOptions, " --log-tcp-options"),
+                        (LogFlag::IPOptions, " --log-ip-options"),
+                        (LogFlag::Skuid, " --log-uid"),
+                        (LogFlag::Ether, " --log-macdecode"),
+                    ] {
                         if l.flags.as_ref().is_some_and(|fl| fl.contains(&f) || fl.contains(&LogFlag::All)) {
                             flags.push_str(o);
                         }
                     }
-                    let level = l.level.map(|lv| format!(" --log-level {}", serde_json::to_value(lv).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default().replace("warn", "warning").replace("err", "error"))).unwrap_or_default();
+                    let level = l
+                        .level
+                        .map(|lv| {
+                            format!(
+                                " --log-level {}",
+                                serde_json::to_value(lv)
+                                    .ok()
+                                    .and_then(|v| v.as_str().map(str::to_string))
+                                    .unwrap_or_default()
+                                    .replace("warn", "warning")
+                                    .replace("err", "error")
+                            )
+                        })
+                        .unwrap_or_default();
                     w.targets.push(format!("-j LOG{}{level}{flags}", prefix("log-prefix")));
                 }
             }
@@ -483,7 +513,11 @@ fn read_stmt(st: &Statement, w: &mut Words, pending_code: &mut Option<String>) -
                     (_, _, Some(p)) => t.push_str(&format!(" {opt} {p}")),
                     _ => {}
                 }
-                for (f, o) in [(nftables::stmt::NATFlag::Random, " --random"), (nftables::stmt::NATFlag::FullyRandom, " --random-fully"), (nftables::stmt::NATFlag::Persistent, " --persistent")] {
+                for (f, o) in [
+                    (nftables::stmt::NATFlag::Random, " --random"),
+                    (nftables::stmt::NATFlag::FullyRandom, " --random-fully"),
+                    (nftables::stmt::NATFlag::Persistent, " --persistent"),
+                ] {
                     if n.flags.as_ref().is_some_and(|fl| fl.contains(&f)) {
                         t.push_str(o);
                     }
@@ -495,8 +529,12 @@ fn read_stmt(st: &Statement, w: &mut Words, pending_code: &mut Option<String>) -
             let target = match (&mg.key, &mg.value) {
                 (Expression::Named(NamedExpression::Meta(k)), Expression::Number(v)) if k.key == MetaKey::Mark => format!("-j MARK --set-mark {v:#x}"),
                 (Expression::Named(NamedExpression::CT(k)), Expression::Number(v)) if k.key == "mark" => format!("-j CONNMARK --set-mark {v:#x}"),
-                (Expression::Named(NamedExpression::CT(k)), Expression::Named(NamedExpression::Meta(v))) if k.key == "mark" && v.key == MetaKey::Mark => "-j CONNMARK --save-mark".into(),
-                (Expression::Named(NamedExpression::Meta(k)), Expression::Named(NamedExpression::CT(v))) if k.key == MetaKey::Mark && v.key == "mark" => "-j CONNMARK --restore-mark".into(),
+                (Expression::Named(NamedExpression::CT(k)), Expression::Named(NamedExpression::Meta(v))) if k.key == "mark" && v.key == MetaKey::Mark => {
+                    "-j CONNMARK --save-mark".into()
+                }
+                (Expression::Named(NamedExpression::Meta(k)), Expression::Named(NamedExpression::CT(v))) if k.key == MetaKey::Mark && v.key == "mark" => {
+                    "-j CONNMARK --restore-mark".into()
+                }
                 (Expression::Named(NamedExpression::TcpOption(o)), v) if o.name == "maxseg" => match v {
                     Expression::Number(n) => format!("-j TCPMSS --set-mss {n}"),
                     _ => "-j TCPMSS --clamp-mss-to-pmtu".into(),
@@ -545,7 +583,11 @@ pub fn from_json(text: &str) -> Result<Restore, Vec<String>> {
                         continue;
                     };
                     if t.ipt.is_some_and(|x| x != ipt) {
-                        errors.push(format!("table {}: base chains of two iptables tables ({} and {ipt}); fwcheck reads one per nft table", c.table, t.ipt.unwrap_or("")));
+                        errors.push(format!(
+                            "table {}: base chains of two iptables tables ({} and {ipt}); fwcheck reads one per nft table",
+                            c.table,
+                            t.ipt.unwrap_or("")
+                        ));
                         continue;
                     }
                     t.ipt = Some(ipt);

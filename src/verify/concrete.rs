@@ -167,7 +167,16 @@ pub fn candidates_with(h: &Hull, family: Family, conntrack: bool, hook: Option<H
                 3 => CtState::Established,
                 _ => CtState::Untracked,
             };
-            p.ct = Some(CtInfo { state, dir: CtDir::Original, status: 0, mark: 0, proto, orig: (src, dst, p.sport, p.dport), reply: (dst, src, p.dport, p.sport), expires: 120 });
+            p.ct = Some(CtInfo {
+                state,
+                dir: CtDir::Original,
+                status: 0,
+                mark: 0,
+                proto,
+                orig: (src, dst, p.sport, p.dport),
+                reply: (dst, src, p.dport, p.sport),
+                expires: 120,
+            });
         }
         if !out.contains(&p) {
             out.push(p);

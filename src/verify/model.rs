@@ -282,7 +282,6 @@ impl<'r> Model<'r> {
         }
         seen
     }
-
 }
 
 fn build_chain(t: &crate::ir::Table, c: &Chain, tm: &mut TableModel, smt: &mut Smt, naming: Naming, cx: &PredCx) {

@@ -95,12 +95,23 @@ pub enum Pred {
     True,
     False,
     /// `lo <= field <= hi` (unsigned).
-    Range { field: Field, lo: u128, hi: u128 },
+    Range {
+        field: Field,
+        lo: u128,
+        hi: u128,
+    },
     /// `field & mask == value`.
-    Masked { field: Field, mask: u128, value: u128 },
+    Masked {
+        field: Field,
+        mask: u128,
+        value: u128,
+    },
     /// The interface name equals `name`, or starts with it when it ends in
     /// `+`. A packet without that interface has the empty name.
-    Iface { dir: Dir, name: String },
+    Iface {
+        dir: Dir,
+        name: String,
+    },
     /// A choice the packet does not decide; the text says what it is.
     Free(String),
     Not(Box<Pred>),

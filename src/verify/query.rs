@@ -53,7 +53,10 @@ pub fn parse(text: &str, ipv6: bool) -> Result<Question, String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let help = "write e.g. `tcp from 0.0.0.0/0 to 10.0.0.5 dport 22 in eth0`";
     let mut family = if ipv6 { Family::Ipv6 } else { Family::Ipv4 };
-    if words.iter().any(|w| w.contains(':') && w.parse::<std::net::IpAddr>().is_ok() || w.split('/').next().is_some_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok())) {
+    if words
+        .iter()
+        .any(|w| w.contains(':') && w.parse::<std::net::IpAddr>().is_ok() || w.split('/').next().is_some_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok()))
+    {
         family = Family::Ipv6;
     }
     let mut v = Vec::new();
@@ -91,7 +94,10 @@ pub fn parse(text: &str, ipv6: bool) -> Result<Question, String> {
             "state" => {
                 let mut any = Vec::new();
                 for s in arg.split(',') {
-                    let i = crate::ext::state::STATES.iter().position(|x| x.eq_ignore_ascii_case(s)).ok_or_else(|| format!("`{s}` is not a state (INVALID, NEW, RELATED, ESTABLISHED, UNTRACKED)"))?;
+                    let i = crate::ext::state::STATES
+                        .iter()
+                        .position(|x| x.eq_ignore_ascii_case(s))
+                        .ok_or_else(|| format!("`{s}` is not a state (INVALID, NEW, RELATED, ESTABLISHED, UNTRACKED)"))?;
                     any.push(Pred::eq(Field::CtState, i as u128));
                 }
                 v.push(Pred::or(any));
@@ -101,7 +107,12 @@ pub fn parse(text: &str, ipv6: bool) -> Result<Question, String> {
                 v.push(Pred::eq(Field::Mark, m as u128));
             }
             "hook" => {
-                hook = Some(Hook::ALL.into_iter().find(|h| h.as_str().eq_ignore_ascii_case(arg)).ok_or_else(|| format!("`{arg}` is not a hook (PREROUTING, INPUT, FORWARD, OUTPUT, POSTROUTING)"))?);
+                hook = Some(
+                    Hook::ALL
+                        .into_iter()
+                        .find(|h| h.as_str().eq_ignore_ascii_case(arg))
+                        .ok_or_else(|| format!("`{arg}` is not a hook (PREROUTING, INPUT, FORWARD, OUTPUT, POSTROUTING)"))?,
+                );
             }
             other => return Err(format!("unknown word `{other}`; {help}")),
         }

@@ -9,7 +9,18 @@ use crate::predict::{EvalCx, Packet};
 
 /// Every course of `p` through `hook` (nat aside, as the prover sees it).
 pub fn replay(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> Result<Vec<Course>, String> {
-    let w = HookWalk { rs, family, hook, backend: Backend::IptablesNft, nat: false, cx: EvalCx { hook, local: &[] }, ifaces: &[], trace: true, compiled: None, ipsets: None };
+    let w = HookWalk {
+        rs,
+        family,
+        hook,
+        backend: Backend::IptablesNft,
+        nat: false,
+        cx: EvalCx { hook, local: &[] },
+        ifaces: &[],
+        trace: true,
+        compiled: None,
+        ipsets: None,
+    };
     w.run(p)
 }
 
@@ -20,7 +31,21 @@ pub fn replay(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> Result<Ve
 /// within OUTPUT.
 pub fn replay_arriving(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> Result<Vec<Course>, String> {
     let first = crate::netfilter::conntrack_on(rs) && p.ct.as_ref().is_some_and(|c| c.state == crate::predict::CtState::New);
-    let walk = |hook: Hook, nat: bool, p: &Packet| HookWalk { rs, family, hook, backend: Backend::IptablesNft, nat, cx: EvalCx { hook, local: &[] }, ifaces: &[], trace: true, compiled: None, ipsets: None }.run(p);
+    let walk = |hook: Hook, nat: bool, p: &Packet| {
+        HookWalk {
+            rs,
+            family,
+            hook,
+            backend: Backend::IptablesNft,
+            nat,
+            cx: EvalCx { hook, local: &[] },
+            ifaces: &[],
+            trace: true,
+            compiled: None,
+            ipsets: None,
+        }
+        .run(p)
+    };
     let has_pre = rs.table(family, TableName::Nat).and_then(|t| t.chain("PREROUTING")).is_some();
     match hook {
         Hook::Input | Hook::Forward if first && has_pre => {
@@ -70,7 +95,13 @@ pub fn chain_ruleset(rs: &Ruleset, family: Family, table: TableName, hook: Hook,
     if chain != hook.as_str() {
         let base = t.chain(hook.as_str()).ok_or_else(|| format!("no {} chain in {table}", hook.as_str()))?;
         let mut base = Chain { rules: vec![], policy: Some(crate::ir::Policy::Accept), ..base.clone() };
-        base.rules.push(Rule { ip: Default::default(), matches: vec![], target: crate::ext::Target::Jump(chain.to_string()), counters: Default::default(), span: Default::default() });
+        base.rules.push(Rule {
+            ip: Default::default(),
+            matches: vec![],
+            target: crate::ext::Target::Jump(chain.to_string()),
+            counters: Default::default(),
+            span: Default::default(),
+        });
         out.chains.push(base);
     }
     out.reindex();

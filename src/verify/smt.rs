@@ -223,7 +223,15 @@ impl Smt {
                 }
                 v.push(b.eq(b8(0)).implies(byte(i + 1).eq(b8(0))));
                 let r = |lo: u64, hi: u64| Bool::and(&[b.bvuge(b8(lo)), b.bvule(b8(hi))]);
-                v.push(Bool::or(&[b.eq(b8(0)), r(b'a' as u64, b'z' as u64), r(b'0' as u64, b'9' as u64), r(b'A' as u64, b'Z' as u64), b.eq(b8(b'-' as u64)), b.eq(b8(b'_' as u64)), b.eq(b8(b'.' as u64))]));
+                v.push(Bool::or(&[
+                    b.eq(b8(0)),
+                    r(b'a' as u64, b'z' as u64),
+                    r(b'0' as u64, b'9' as u64),
+                    r(b'A' as u64, b'Z' as u64),
+                    b.eq(b8(b'-' as u64)),
+                    b.eq(b8(b'_' as u64)),
+                    b.eq(b8(b'.' as u64)),
+                ]));
             }
         }
         F(Bool::and(&v))
@@ -430,7 +438,8 @@ impl Smt {
         let c = |f: Field, v: u128| bv(v, f.width(self.family));
         let eq = |f: Field, v: u128| self.field(f).eq(c(f, v));
         let v4 = self.family == Family::Ipv4;
-        let (src, dst): (u128, u128) = if v4 { (0xcb00_7101, 0xc000_0201) } else { (0x2001_0db8_0000_0000_0000_0000_0000_0001, 0x2001_0db8_0000_0000_0000_0000_0000_0002) };
+        let (src, dst): (u128, u128) =
+            if v4 { (0xcb00_7101, 0xc000_0201) } else { (0x2001_0db8_0000_0000_0000_0000_0000_0001, 0x2001_0db8_0000_0000_0000_0000_0000_0002) };
         let low = |f: Field| self.field(f).extract(7, 0).eq(BV::from_u64(1, 8));
         let short = |n: &BV| n.extract(95, 0).eq(BV::from_u64(0, 96));
         let ported = Bool::or(&[6, 17, 33, 132, 136].map(|p| eq(Field::Proto, p)));

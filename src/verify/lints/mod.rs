@@ -296,14 +296,18 @@ impl<'r> Analysis<'r> {
         let mut hooks: Vec<Hook> = self.rs.table(self.family, t).map(|tb| tb.chains.iter().filter_map(|c| c.hook).collect()).unwrap_or_default();
         // Hooks whose base chain reaches the chain first; a chain nothing
         // reaches is entered from any (the walk enters it directly).
-        let reached: Vec<bool> = hooks.iter().map(|h| self.reach.entry((t, *h)).or_insert_with(|| self.model.reachable_chains(t, *h)).iter().any(|c| c == chain)).collect();
+        let reached: Vec<bool> =
+            hooks.iter().map(|h| self.reach.entry((t, *h)).or_insert_with(|| self.model.reachable_chains(t, *h)).iter().any(|c| c == chain)).collect();
         if reached.iter().any(|r| *r) {
             hooks = hooks.into_iter().zip(reached).filter(|(_, r)| *r).map(|(h, _)| h).collect();
         }
         for h in hooks {
             let hull = &self.chain_model(t, chain)?.rules[i].hull;
             let rule = &self.rs.table(self.family, t)?.chain(chain)?.rules[i];
-            if let Some(p) = super::concrete::candidates(hull, self.family, self.smt.conntrack, Some(h)).into_iter().find(|p| super::concrete::rule_matches(rule, p) != crate::predict::Tri::No) {
+            if let Some(p) = super::concrete::candidates(hull, self.family, self.smt.conntrack, Some(h))
+                .into_iter()
+                .find(|p| super::concrete::rule_matches(rule, p) != crate::predict::Tri::No)
+            {
                 let choices = match super::concrete::rule_matches(rule, &p) {
                     crate::predict::Tri::Unknown(why) => vec![(format!("{why} (the rule matches)"), true)],
                     _ => vec![],

@@ -3,9 +3,9 @@
 //! or the chain's policy.
 
 use super::{rules_where, Analysis, Fact, Finding, Lint, Severity};
+use crate::predict::Tri;
 use crate::verify::model::{fold, Kind, Outcome};
 use crate::verify::smt::{SatAnswer, F};
-use crate::predict::Tri;
 use std::collections::BTreeMap;
 
 pub const LINT: Lint = Lint {
@@ -22,7 +22,8 @@ pub fn is_redundant(an: &mut Analysis, t: crate::ir::TableName, c: &str, i: usiz
     let chain = an.rs.table(an.family, t).and_then(|tb| tb.chain(c)).expect("linted chains exist");
     // Only a plain verdict: a NAT target accepts too, but what it does is
     // rewrite the packet, which removing it would change.
-    let plain = matches!(chain.rules[i].target, crate::ext::Target::Accept | crate::ext::Target::Drop | crate::ext::Target::Ext(crate::ext::TargetExt::Reject(_)));
+    let plain =
+        matches!(chain.rules[i].target, crate::ext::Target::Accept | crate::ext::Target::Drop | crate::ext::Target::Ext(crate::ext::TargetExt::Reject(_)));
     if !plain {
         return false;
     }

@@ -32,7 +32,8 @@ pub fn check(an: &mut Analysis, out: &mut Vec<Finding>) {
             k += 1;
         }
         for c in t.chains.iter().filter(|c| !c.is_builtin() && !reached.contains(&c.name.as_str())) {
-            let referenced = t.chains.iter().flat_map(|x| &x.rules).any(|r| matches!(&r.target, crate::ext::Target::Jump(d) | crate::ext::Target::Goto(d) if *d == c.name));
+            let referenced =
+                t.chains.iter().flat_map(|x| &x.rules).any(|r| matches!(&r.target, crate::ext::Target::Jump(d) | crate::ext::Target::Goto(d) if *d == c.name));
             let why = if referenced { "every rule that jumps to it can never match, or sits in a chain no packet enters" } else { "no rule jumps to it" };
             let span = c.span.or_else(|| c.rules.first().map(|r| r.span)).unwrap_or_default();
             out.push(Finding {
