@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 mod cli {
     pub mod lab;
+    pub mod outcomes;
 }
 
 /// fwcheck builds many small values (words, matches, rules); mimalloc makes
@@ -443,7 +444,7 @@ fn predict(
         Err(e) => return usage(e),
     };
     let family = if first_src.is_ipv4() { Family::Ipv4 } else { Family::Ipv6 };
-    let mut out = String::new();
+    let out: String;
     match format {
         PredictFormat::Json => {
             let v = serde_json::json!({ "host": host, "backend": backend, "outcomes": worlds.iter().map(|w| serde_json::json!({
@@ -458,16 +459,7 @@ fn predict(
             if let Some(n) = &note {
                 eprintln!("{n}");
             }
-            if worlds.len() > 1 {
-                out.push_str(&format!("{} possible outcomes: a match fwcheck cannot decide from the packets, or the timing of a flow (see each outcome's notes and assumptions)\n\n", worlds.len()));
-            }
-            for (i, w) in worlds.iter().enumerate() {
-                if worlds.len() > 1 {
-                    out.push_str(&format!("=== outcome {} of {} ===\n", i + 1, worlds.len()));
-                }
-                for n in &w.notes {
-                    out.push_str(&format!("note: {n}\n"));
-                }
+            out = cli::outcomes::render(&worlds, |w, out| {
                 if trace {
                     for (n, p) in w.packets.iter().enumerate() {
                         out.push_str(&fwcheck::report::trace::packet(&rs, n + 1, p));
@@ -480,7 +472,7 @@ fn predict(
                     out.push_str(&fwcheck::report::listing(&counted, family, t.name));
                     out.push('\n');
                 }
-            }
+            });
         }
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());

@@ -180,7 +180,7 @@ fn an_interrupted_verify_removes_its_lab() {
     let prefix = format!("fwck-int{}-", std::process::id());
     // Ten pings into a DROP: each waits for its reply, so the run lasts
     // seconds, long enough to be interrupted while the lab is up.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fwcheck"))
+    let child = Command::new(env!("CARGO_BIN_EXE_fwcheck"))
         .args(["verify", "corpus/scenarios/drop-policy.toml", "--prefix", &prefix, "--flow", "ping 10.0.0.1 -> 10.0.0.2 count 10"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())

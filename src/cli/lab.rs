@@ -268,7 +268,7 @@ pub fn predict(path: &str, extra: &[(String, bool)], backend: Backend, json: boo
         Err(e) => return usage(e),
     };
     let fams = verify::families(&sc);
-    let mut out = String::new();
+    let out: String;
     if json {
         let names: Vec<&str> = sc.namespaces.iter().map(|n| n.name.as_str()).collect();
         let v = serde_json::json!({ "backend": backend, "outcomes": worlds.iter().map(|w| serde_json::json!({
@@ -279,24 +279,12 @@ pub fn predict(path: &str, extra: &[(String, bool)], backend: Backend, json: boo
         })).collect::<Vec<_>>() });
         out = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
     } else {
-        if worlds.len() > 1 {
-            out.push_str(&format!(
-                "{} possible outcomes: a match fwcheck cannot decide from the packets, or the timing of a flow (see each outcome's notes)\n\n",
-                worlds.len()
-            ));
-        }
-        for (i, w) in worlds.iter().enumerate() {
-            if worlds.len() > 1 {
-                out.push_str(&format!("=== outcome {} of {} ===\n", i + 1, worlds.len()));
-            }
-            for n in &w.notes {
-                out.push_str(&format!("note: {n}\n"));
-            }
+        out = super::outcomes::render(&worlds, |w, out| {
             if trace {
                 out.push_str(&traces(&sc, w));
             }
             out.push_str(&listings(&sc, &fams, Some(w), &[]));
-        }
+        });
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     ExitCode::SUCCESS

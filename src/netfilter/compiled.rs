@@ -116,8 +116,8 @@ impl Compiled {
         Compiled { tables: rs.tables.iter().map(|t| ((t.family, t.name), t.chains.iter().map(|c| CChain::of(&c.rules)).collect())).collect() }
     }
 
-    /// Chain number `chain` of a table.
-    pub fn chain(&self, family: Family, table: TableName, chain: usize) -> Option<&CChain> {
-        self.tables.iter().find(|(k, _)| *k == (family, table)).and_then(|(_, cs)| cs.get(chain))
+    /// The compiled chains of a table, by chain position.
+    pub fn table(&self, family: Family, table: TableName) -> Option<&[CChain]> {
+        self.tables.iter().find(|(k, _)| *k == (family, table)).map(|(_, cs)| cs.as_slice())
     }
 }

@@ -213,8 +213,10 @@ impl HookWalk<'_> {
         // Looked up once per chain entered, not per rule.
         let mut chain = &table.chains[st.chain];
         let name = |ix: usize| table.chains[ix].name.clone();
-        // A trace shows every rule, so only a walk without one skips.
-        let compiled = |ix: usize| if self.trace { None } else { self.compiled.and_then(|c| c.chain(self.family, tname, ix)) };
+        // A trace shows every rule, so only a walk without one skips. The
+        // table's compiled chains are found once per chain entered.
+        let ctable = if self.trace { None } else { self.compiled.and_then(|c| c.table(self.family, tname)) };
+        let compiled = |ix: usize| ctable.and_then(|cs| cs.get(ix));
         let mut cc = compiled(st.chain);
         let proto = st.course.packet.proto;
         loop {
