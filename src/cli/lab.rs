@@ -42,12 +42,11 @@ pub fn read_scenario(path: &str, flows: &[String]) -> Result<Scenario, ExitCode>
         eprintln!("error: {n} error{} in the scenario; nothing was built", if n == 1 { "" } else { "s" });
         return Err(ExitCode::from(2));
     };
-    let hosts = sc.hosts(&|_| None);
     for f in flows {
         match fwcheck::predict::spec::parse_as(f, true) {
             Ok(s) => {
-                let src = scenario::spec_src(&s);
-                if !hosts.iter().any(|h| h.is_local(src)) {
+                if !sc.has_sender(&s) {
+                    let src = scenario::spec_src(&s);
                     return Err(usage(format!("--flow `{f}`: no namespace of the scenario has the address {src}; traffic is sent from inside a namespace")));
                 }
                 sc.traffic.push((s, fwcheck::source::Span::new(0, 0, 0)))

@@ -158,6 +158,13 @@ impl Scenario {
         Run { nodes, wires: self.wires(), trace, ipsets: None }
     }
 
+    /// Whether a namespace of the scenario owns `spec`'s source address:
+    /// traffic is sent from inside one.
+    pub fn has_sender(&self, spec: &Spec) -> bool {
+        let src = spec_src(spec);
+        self.hosts(&|_| None).iter().any(|h| h.is_local(src))
+    }
+
     /// Checks what both readers cannot check alone: veth ends in declared
     /// namespaces, the traffic's sources owned by some namespace.
     fn check(&self, span: Span, diags: &mut Vec<Diagnostic>) {
@@ -175,10 +182,9 @@ impl Scenario {
                 }
             }
         }
-        let hosts = self.hosts(&|_| None);
         for (spec, sp) in &self.traffic {
-            let src = spec_src(spec);
-            if !hosts.iter().any(|h| h.is_local(src)) {
+            if !self.has_sender(spec) {
+                let src = spec_src(spec);
                 diags.push(
                     Diagnostic::error("scenario::no-sender", *sp, format!("no namespace of the scenario has the address {src}"))
                         .with_help("traffic is sent from inside a namespace: give the sending namespace this address"),
