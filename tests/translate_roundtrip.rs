@@ -102,11 +102,11 @@ fn packet(g: &mut Lcg, family: Family, addrs: &[IpAddr], ifaces: &[String], port
     p.iif = incoming.then(|| g.pick(ifaces));
     p.oif = outgoing.then(|| g.pick(ifaces));
     if matches!(hook, Hook::Output | Hook::Postrouting) {
-        p.owner = Some(SocketOwner { uid: g.pick(&[0, 33, 1000]), gid: 0, groups: vec![] });
+        p.owner = Some(Box::new(SocketOwner { uid: g.pick(&[0, 33, 1000]), gid: 0, groups: vec![] }));
     }
     if g.next() % 8 != 0 {
         let state = g.pick(&[CtState::New, CtState::Established, CtState::Established, CtState::Related, CtState::Invalid]);
-        p.ct = Some(CtInfo {
+        p.ct = Some(Box::new(CtInfo {
             state,
             dir: CtDir::Original,
             status: g.pick(&[0, 0x8, 0x2 | 0x4 | 0x8, 0x2 | 0x4 | 0x8 | 0x20]),
@@ -115,7 +115,7 @@ fn packet(g: &mut Lcg, family: Family, addrs: &[IpAddr], ifaces: &[String], port
             orig: (p.src, p.dst, p.sport, p.dport),
             reply: (p.dst, p.src, p.dport, p.sport),
             expires: 100,
-        });
+        }));
     }
     p
 }

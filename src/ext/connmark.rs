@@ -63,7 +63,7 @@ use crate::predict::{EvalCx, Packet, Tri};
 /// packet, and for one the model gives no conntrack information.
 impl MatchEval for Connmark {
     fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
-        let Some(ct) = p.ct.as_ref().and_then(super::state::entry) else {
+        let Some(ct) = p.ct.as_deref().and_then(super::state::entry) else {
             return Tri::No;
         };
         match self.mark {
@@ -104,7 +104,7 @@ mod tests {
     fn eval(spec: &str, ct: Option<CtInfo>) -> Tri {
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
         let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
-        p.ct = ct;
+        p.ct = ct.map(Box::new);
         m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
     }
 

@@ -540,7 +540,7 @@ mod tests {
     fn eval(spec: &str, ct: Option<CtInfo>) -> Tri {
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
         let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
-        p.ct = ct;
+        p.ct = ct.map(Box::new);
         m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
     }
 
@@ -625,7 +625,7 @@ mod tests {
             CtInfo { state: CtState::New, dir: CtDir::Original, status: 0, mark: 0, proto: 17, orig: (a, b, 5000, 53), reply: (b, a, 53, 5000), expires: 30 };
         let m = rule_matches(Family::Ipv6, "filter", "INPUT", "-m conntrack --ctorigsrc 2001:db8::/64");
         let mut p = Packet::udp(a, b, 5000, 53);
-        p.ct = Some(info);
+        p.ct = Some(Box::new(info));
         assert_eq!(m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] }), Tri::Yes);
     }
 }

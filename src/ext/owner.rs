@@ -247,7 +247,7 @@ mod tests {
     fn eval(spec: &str, owner: Option<SocketOwner>) -> Tri {
         let m = rule_matches(Family::Ipv4, "filter", "OUTPUT", spec);
         let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 443);
-        p.owner = owner;
+        p.owner = owner.map(Box::new);
         m[0].eval(&p, &EvalCx { hook: Hook::Output, local: &[] })
     }
 

@@ -130,7 +130,7 @@ use crate::predict::{EvalCx, Packet, Tri};
 /// NAME` is false without an output port, `!` or not.
 impl MatchEval for Physdev {
     fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
-        let Some((indev, outdev)) = &p.physdev else {
+        let Some((indev, outdev)) = p.physdev.as_deref() else {
             let neg = |o: Option<bool>| o.is_none_or(|neg| neg);
             let named = |o: &Option<(bool, String)>| o.as_ref().is_none_or(|(neg, _)| *neg);
             let all_negated = neg(self.is_bridged) && neg(self.is_in) && neg(self.is_out) && named(&self.physdev_in) && named(&self.physdev_out);
@@ -182,7 +182,7 @@ mod tests {
     fn eval(chain: &str, spec: &str, ports: Ports) -> Tri {
         let m = rule_matches(Family::Ipv4, "filter", chain, spec);
         let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 22);
-        p.physdev = ports.map(|(i, o)| (i.map(String::from), o.map(String::from)));
+        p.physdev = ports.map(|(i, o)| Box::new((i.map(String::from), o.map(String::from))));
         let hook = if chain == "INPUT" { Hook::Input } else { Hook::Forward };
         m[0].eval(&p, &EvalCx { hook, local: &[] })
     }

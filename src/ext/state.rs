@@ -153,15 +153,8 @@ mod tests {
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
         let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
         let (a, b) = (p.src, p.dst);
-        p.ct = state.map(|state| CtInfo {
-            state,
-            dir: CtDir::Original,
-            status: 0,
-            mark: 0,
-            proto: 6,
-            orig: (a, b, 1000, 22),
-            reply: (b, a, 22, 1000),
-            expires: 60,
+        p.ct = state.map(|state| {
+            Box::new(CtInfo { state, dir: CtDir::Original, status: 0, mark: 0, proto: 6, orig: (a, b, 1000, 22), reply: (b, a, 22, 1000), expires: 60 })
         });
         m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
     }

@@ -170,7 +170,11 @@ impl HookWalk<'_> {
     }
 
     /// [`HookWalk::run`] for a packet the caller gives away (no copy).
-    pub fn run_owned(&self, p: Packet) -> Result<Vec<Course>, String> {
+    pub fn run_owned(&self, mut p: Packet) -> Result<Vec<Course>, String> {
+        let mut hits = Vec::new();
+        if let Some(verdict) = self.run_compiled(&mut p, &mut hits) {
+            return Ok(vec![Course { verdict, hits, trace: vec![], packet: p, nat: None, assumed: 0 }]);
+        }
         let mut out = Vec::new();
         let start = Course { verdict: Verdict::Accept, hits: vec![], trace: vec![], packet: p, nat: None, assumed: 0 };
         self.tables(0, start, &mut out)?;
@@ -259,7 +263,7 @@ impl HookWalk<'_> {
                 };
             };
             let index = st.rule;
-            if cc.is_some_and(|cc| !cc.pre[index].admits(&st.course.packet)) {
+            if cc.is_some_and(|cc| !cc.admits(index, &st.course.packet)) {
                 st.rule += 1;
                 continue;
             }
@@ -299,7 +303,7 @@ impl HookWalk<'_> {
     }
 
     /// One extension match; `-m set` is decided here when the sets are known.
-    fn eval_match(&self, m: &crate::ext::Match, p: &Packet) -> Tri {
+    pub(super) fn eval_match(&self, m: &crate::ext::Match, p: &Packet) -> Tri {
         if let (crate::ext::Match::Set(s), Some(sets)) = (m, self.ipsets) {
             if let Some(b) = sets.decide(s, p) {
                 return Tri::from_bool(b);

@@ -145,11 +145,13 @@ pub struct Packet {
     pub src_mac: Option<[u8; 6]>,
     pub pkt_type: PktType,
     /// The conntrack entry; `None` when connection tracking is off.
-    pub ct: Option<CtInfo>,
+    /// Boxed, like the other large and rarely set parts: a packet is moved
+    /// many times on its way through the hooks, and a small one moves fast.
+    pub ct: Option<Box<CtInfo>>,
     /// The sending socket of a locally generated packet.
-    pub owner: Option<SocketOwner>,
+    pub owner: Option<Box<SocketOwner>>,
     /// Bridge ports (in, out) of a bridged packet; `None` when not bridged.
-    pub physdev: Option<(Option<String>, Option<String>)>,
+    pub physdev: Option<Box<(Option<String>, Option<String>)>>,
 }
 
 /// What a match may know besides the packet: the hook, and the addresses of

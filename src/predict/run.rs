@@ -14,7 +14,7 @@ use super::host::Host;
 use super::packet::{CtState, EvalCx, Packet, PktType};
 use super::spec::Spec;
 use crate::ir::{Family, Hook, Ruleset};
-use crate::netfilter::walk::{ChainRef, Course, Event, Hit, HookWalk, Verdict};
+use crate::netfilter::walk::{ChainRef, Event, Hit, HookWalk, Verdict};
 use crate::netfilter::{conntrack_on, Backend, Path};
 use serde::Serialize;
 use std::net::IpAddr;
@@ -169,6 +169,9 @@ pub struct Run<'a> {
     pub trace: bool,
     /// The contents of the ipsets (`--ipsets`), for every host.
     pub ipsets: Option<&'a crate::verify::ipsets::Ipsets>,
+    /// The counters one hook moved, kept between packets so that a large
+    /// run does not allocate it for each.
+    pub hits: std::cell::Cell<Vec<Hit>>,
 }
 
 /// Where a packet enters the model.
@@ -189,7 +192,7 @@ pub const MAX_WORLDS: usize = 64;
 impl<'a> Run<'a> {
     /// One host and the rest of the world outside it.
     pub fn single(rs: &'a Ruleset, host: &'a Host, backend: Backend, trace: bool) -> Run<'a> {
-        Run { nodes: vec![Node::new("host", rs, host, backend)], wires: Vec::new(), trace, ipsets: None }
+        Run { nodes: vec![Node::new("host", rs, host, backend)], wires: Vec::new(), trace, ipsets: None, hits: Default::default() }
     }
 
     /// All possible outcomes of sending `specs` in order.
@@ -466,6 +469,10 @@ impl<'a> Run<'a> {
     /// delivered, stopped or leaves the model. `related` is the tuple of the
     /// connection an ICMP error or a REJECT reset belongs to.
     fn send(&self, w: World, p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>, related: Option<Tuple>, from: From) -> Result<Vec<World>, String> {
+        if self.wires.is_empty() {
+            // One host: the packet cannot go on to another.
+            return self.hop(w, p, label, icmp_id, related, from);
+        }
         let mut out = Vec::new();
         let sent = (p.src, p.dst);
         let mut todo = std::collections::VecDeque::from([(w, p, from, 0usize)]);
@@ -558,7 +565,7 @@ impl<'a> Run<'a> {
                 _ if p.proto == 1 || p.proto == 58 => related,
                 _ => None,
             };
-            p.ct = Some(ct_table.lookup(&p, tuple, rel));
+            p.ct = Some(Box::new(ct_table.lookup(&p, tuple, rel)));
         }
         let nat = node.ct_on && first;
         // A later packet of a translated connection: its destination is
@@ -583,94 +590,33 @@ impl<'a> Run<'a> {
             }
         };
         let local = &node.local;
-        // Each possible course goes hook by hook; the routing decision after
-        // PREROUTING sees the destination as DNAT left it.
-        let mut todo: Vec<Partial> = vec![Partial { w, p, traces: vec![], fate: None, path, next: 0 }];
-        let mut done: Vec<Partial> = Vec::new();
-        while let Some(mut part) = todo.pop() {
-            let hooks = part.path.hooks();
-            if part.fate.is_some() || part.next >= hooks.len() {
-                done.push(part);
-                continue;
-            }
-            let hook = hooks[part.next];
-            if hook == Hook::Forward && !host.ip_forward {
-                part.fate = Some(Fate::NotForwarded);
-                done.push(part);
-                continue;
-            }
-            // ip_forward and ip6_forward lower the TTL (hop limit) before
-            // the FORWARD hook.
-            if hook == Hook::Forward {
-                part.p.ttl = part.p.ttl.saturating_sub(1);
-            }
-            if hook == Hook::Output && part.next == 0 {
-                set_dst(&mut part.p);
-            }
-            if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
-                part.p.oif = Some(host.iface_for(part.p.dst));
-            }
-            let walk = HookWalk {
-                rs: node.rs,
-                family,
-                hook,
-                backend: node.backend,
-                nat,
-                cx: EvalCx { hook, local },
-                ifaces: &host.ifaces,
-                trace: self.trace,
-                compiled: Some(&node.compiled),
-                ipsets: node.ipsets.or(self.ipsets),
+        // What the rest of the way is after `hook` ended with `verdict`:
+        // the fate if it ended there, and the path. The routing decision
+        // after PREROUTING sees the destination as DNAT left it.
+        let after = |hook: Hook, verdict: &Verdict, p2: &mut Packet, path: Path| {
+            let fate = match verdict {
+                Verdict::Accept => None,
+                Verdict::Drop => Some(Fate::Dropped { hook }),
+                Verdict::Reject { with } => Some(Fate::Rejected { hook, with: with.clone() }),
+                Verdict::Unknown { reason } => Some(Fate::Unknown { hook, reason: reason.clone() }),
             };
-            let Partial { w, p, traces, path, next, .. } = part;
-            let len = p.len;
-            let courses = walk.run_owned(p)?;
-            let n = courses.len();
-            // The last course takes the world over; earlier ones (when a match
-            // could not be decided) each get a copy.
-            let mut base = Some((w, traces));
-            for (k, mut c) in courses.into_iter().enumerate() {
-                let (mut w2, mut traces) = match (k + 1 == n, &base) {
-                    (true, _) => base.take().expect("the last course takes the base"),
-                    (false, Some(b)) => (b.0.clone(), b.1.clone()),
-                    (false, None) => unreachable!("the base is only taken by the last course"),
-                };
-                add_hits(&mut w2, node_ix, &c, len);
-                w2.assumed += c.assumed;
-                if self.trace {
-                    traces.push((hook, std::mem::take(&mut c.trace)));
-                }
-                let fate = match &c.verdict {
-                    Verdict::Accept => None,
-                    Verdict::Drop => Some(Fate::Dropped { hook }),
-                    Verdict::Reject { with } => Some(Fate::Rejected { hook, with: with.clone() }),
-                    Verdict::Unknown { reason } => Some(Fate::Unknown { hook, reason: reason.clone() }),
-                };
-                let mut p2 = c.packet;
-                if hook == Hook::Prerouting {
-                    set_dst(&mut p2);
-                }
-                if matches!(hook, Hook::Postrouting | Hook::Input) && fate.is_none() {
-                    set_src(&mut p2);
-                }
-                // Routing after PREROUTING: local delivery or forwarding,
-                // decided on the destination as the nat table left it.
-                let path2 = if hook == Hook::Prerouting {
-                    if host.is_local(p2.dst) {
-                        Path::LocalIn
-                    } else {
-                        Path::Forward
-                    }
-                } else {
-                    path
-                };
-                todo.push(Partial { w: w2, p: p2, traces, fate, path: path2, next: next + 1 });
+            if hook == Hook::Prerouting {
+                set_dst(p2);
             }
-        }
-        // Keep the order of courses stable (the work list is a stack).
-        done.reverse();
-        let mut out = Vec::new();
-        for Partial { mut w, p, traces, fate, path, .. } in done {
+            if matches!(hook, Hook::Postrouting | Hook::Input) && fate.is_none() {
+                set_src(p2);
+            }
+            let path2 = match hook {
+                Hook::Prerouting if host.is_local(p2.dst) => Path::LocalIn,
+                Hook::Prerouting => Path::Forward,
+                _ => path,
+            };
+            (fate, path2)
+        };
+        // A course that has gone through its last hook: what it did becomes
+        // the world's last packet.
+        let finish = |part: Partial| {
+            let Partial { mut w, p, traces, fate, path, .. } = part;
             let fate = fate.unwrap_or_else(|| match path {
                 Path::LocalIn => Fate::Delivered,
                 _ => Fate::Sent { iface: p.oif.clone().unwrap_or_default() },
@@ -696,8 +642,86 @@ impl<'a> Run<'a> {
                 label()
             };
             w.packets.push(PacketRun { label, node: node_ix, packet: p, path, hooks: traces, fate });
-            out.push(w);
+            w
+        };
+        let mut hits = self.hits.take();
+        let mut out = Vec::new();
+        // Each possible course goes hook by hook. A course stays in place
+        // while the compiled walk can tell its one outcome at each hook;
+        // where the general walk splits it, each course goes on a list.
+        let mut first = Some(Partial { w, p, traces: vec![], fate: None, path, next: 0 });
+        let mut todo: Vec<Partial> = Vec::new();
+        'courses: while let Some(mut part) = first.take().or_else(|| todo.pop()) {
+            loop {
+                let hooks = part.path.hooks();
+                if part.fate.is_some() || part.next >= hooks.len() {
+                    out.push(finish(part));
+                    continue 'courses;
+                }
+                let hook = hooks[part.next];
+                if hook == Hook::Forward && !host.ip_forward {
+                    part.fate = Some(Fate::NotForwarded);
+                    out.push(finish(part));
+                    continue 'courses;
+                }
+                // ip_forward and ip6_forward lower the TTL (hop limit) before
+                // the FORWARD hook.
+                if hook == Hook::Forward {
+                    part.p.ttl = part.p.ttl.saturating_sub(1);
+                }
+                if hook == Hook::Output && part.next == 0 {
+                    set_dst(&mut part.p);
+                }
+                if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
+                    part.p.oif = Some(host.iface_for(part.p.dst));
+                }
+                let walk = HookWalk {
+                    rs: node.rs,
+                    family,
+                    hook,
+                    backend: node.backend,
+                    nat,
+                    cx: EvalCx { hook, local },
+                    ifaces: &host.ifaces,
+                    trace: self.trace,
+                    compiled: Some(&node.compiled),
+                    ipsets: node.ipsets.or(self.ipsets),
+                };
+                let len = part.p.len;
+                hits.clear();
+                if let Some(verdict) = walk.run_compiled(&mut part.p, &mut hits) {
+                    add_hits(&mut part.w, node_ix, family, &hits, len);
+                    (part.fate, part.path) = after(hook, &verdict, &mut part.p, part.path);
+                    part.next += 1;
+                    continue;
+                }
+                let Partial { w, p, traces, path, next, .. } = part;
+                let courses = walk.run_owned(p)?;
+                let n = courses.len();
+                // The last course takes the world over; earlier ones (when a
+                // match could not be decided) each get a copy.
+                let mut base = Some((w, traces));
+                for (k, mut c) in courses.into_iter().enumerate() {
+                    let (mut w2, mut traces) = match (k + 1 == n, &base) {
+                        (true, _) => base.take().expect("the last course takes the base"),
+                        (false, Some(b)) => (b.0.clone(), b.1.clone()),
+                        (false, None) => unreachable!("the base is only taken by the last course"),
+                    };
+                    add_hits(&mut w2, node_ix, family, &c.hits, len);
+                    w2.assumed += c.assumed;
+                    if self.trace {
+                        traces.push((hook, std::mem::take(&mut c.trace)));
+                    }
+                    let mut p2 = c.packet;
+                    let (fate, path2) = after(hook, &c.verdict, &mut p2, path);
+                    todo.push(Partial { w: w2, p: p2, traces, fate, path: path2, next: next + 1 });
+                }
+                continue 'courses;
+            }
         }
+        self.hits.set(hits);
+        // Keep the order of courses stable (the work list is a stack).
+        out.reverse();
         Ok(out)
     }
 }
@@ -734,9 +758,9 @@ struct Partial {
 /// needs requests and replies to agree).
 pub const PING_ID: u16 = 0x1234;
 
-fn add_hits(w: &mut World, node: usize, c: &Course, len: u32) {
-    for h in &c.hits {
-        let e = w.counters.entry(HitKey::of(node, c.packet.family, h)).or_default();
+fn add_hits(w: &mut World, node: usize, family: Family, hits: &[Hit], len: u32) {
+    for h in hits {
+        let e = w.counters.entry(HitKey::of(node, family, h)).or_default();
         e.0 += 1;
         e.1 += len as u64;
     }

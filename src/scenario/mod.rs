@@ -155,7 +155,7 @@ impl Scenario {
                 node
             })
             .collect();
-        Run { nodes, wires: self.wires(), trace, ipsets: None }
+        Run { nodes, wires: self.wires(), trace, ipsets: None, hits: Default::default() }
     }
 
     /// Whether a namespace of the scenario owns `spec`'s source address:

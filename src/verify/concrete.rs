@@ -167,7 +167,7 @@ pub fn candidates_with(h: &Hull, family: Family, conntrack: bool, hook: Option<H
                 3 => CtState::Established,
                 _ => CtState::Untracked,
             };
-            p.ct = Some(CtInfo {
+            p.ct = Some(Box::new(CtInfo {
                 state,
                 dir: CtDir::Original,
                 status: 0,
@@ -176,7 +176,7 @@ pub fn candidates_with(h: &Hull, family: Family, conntrack: bool, hook: Option<H
                 orig: (src, dst, p.sport, p.dport),
                 reply: (dst, src, p.dport, p.sport),
                 expires: 120,
-            });
+            }));
         }
         if !out.contains(&p) {
             out.push(p);

@@ -515,7 +515,7 @@ impl Smt {
                 3 => CtState::Established,
                 _ => CtState::Untracked,
             };
-            p.ct = Some(CtInfo {
+            p.ct = Some(Box::new(CtInfo {
                 state,
                 dir: CtDir::Original,
                 status: 0,
@@ -524,7 +524,7 @@ impl Smt {
                 orig: (src, dst, p.sport, p.dport),
                 reply: (dst, src, p.dport, p.sport),
                 expires: 120,
-            });
+            }));
         }
         // The free choices the model decided: the constants it holds named
         // `free:…` (asking about every free choice of a large rule set
