@@ -65,9 +65,12 @@ impl Prefix {
         }
     }
 
+    /// `v4`: the table (and so the prefix and `a`) is IPv4, whose bits all
+    /// fit in the low 32: compared as such, in half the instructions.
     #[inline]
-    fn admits(&self, a: u128) -> bool {
-        (a & self.mask == self.addr) != self.neg
+    fn admits(&self, a: u128, v4: bool) -> bool {
+        let inside = if v4 { a as u32 & self.mask as u32 == self.addr as u32 } else { a & self.mask == self.addr };
+        inside != self.neg
     }
 }
 
@@ -115,7 +118,7 @@ impl Pre {
     #[inline]
     fn admits_bits(&self, src: u128, dst: u128, dport: u16) -> bool {
         let (lo, hi, neg) = self.dport;
-        self.src.admits(src) & self.dst.admits(dst) & (((lo <= dport) & (dport <= hi)) != neg)
+        self.src.admits(src, self.v4) & self.dst.admits(dst, self.v4) & (((lo <= dport) & (dport <= hi)) != neg)
     }
 }
 

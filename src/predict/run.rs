@@ -199,10 +199,16 @@ impl<'a> Run<'a> {
     pub fn run(&self, specs: &[Spec]) -> Result<Vec<World>, String> {
         let mut worlds = vec![World { ct: vec![conntrack::Table::default(); self.nodes.len()], ..World::default() }];
         for spec in specs {
-            let mut next = Vec::new();
-            for w in worlds {
-                next.extend(self.spec(w, spec)?);
-            }
+            // One world (the common case) needs no gathering of the next.
+            let next = if worlds.len() == 1 {
+                self.spec(worlds.pop().expect("one world"), spec)?
+            } else {
+                let mut next = Vec::new();
+                for w in worlds {
+                    next.extend(self.spec(w, spec)?);
+                }
+                next
+            };
             if next.len() > MAX_WORLDS {
                 return Err(format!("the traffic splits into more than {MAX_WORLDS} possible outcomes (too many matches fwcheck cannot decide)"));
             }
