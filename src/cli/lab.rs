@@ -1,6 +1,6 @@
 //! `fwcheck lab`, `apply` and `verify`: the commands that use the kernel.
 
-use super::super::{load_files, report_diagnostics, usage};
+use super::super::{load_with_sources, report_diagnostics, usage};
 use fwcheck::ir::save::{save, SaveOptions};
 use fwcheck::ir::{Family, Ruleset};
 use fwcheck::load::LoadOptions;
@@ -89,8 +89,8 @@ pub fn lab(up: bool, path: &str, prefix: &str) -> ExitCode {
 }
 
 pub fn apply(rules: &str, netns: Option<&str>, backend: Backend, opts: LoadOptions) -> ExitCode {
-    let rs = match load_files(&[rules.to_string()], &opts) {
-        Ok(rs) => rs,
+    let (rs, sources) = match load_with_sources(&[rules.to_string()], &opts) {
+        Ok(x) => x,
         Err(c) => return c,
     };
     let Some(ns) = netns else {
@@ -103,15 +103,19 @@ pub fn apply(rules: &str, netns: Option<&str>, backend: Backend, opts: LoadOptio
         return usage(format!("there is no namespace `{ns}` (see `ip netns list`)"));
     }
     if backend == Backend::Nft {
-        // One nft JSON batch: nft commits it whole or not at all.
+        // One nf_tables batch, sent by fwcheck itself (or through `nft -j
+        // -f` for what its encoder does not know): the kernel commits it
+        // whole or not at all.
         let t = fwcheck::translate::translate(&rs, &fwcheck::translate::Options { family: None, allow_partial: false });
         let Some(script) = t.script else {
             let errs: Vec<String> = t.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
             return usage(format!("the rule set has no nft translation (see `fwcheck translate`): {}", errs.join("; ")));
         };
-        if let Err(e) = kernel::load_nft(ns, &fwcheck::translate::json::to_json(&script)) {
-            eprintln!("error: {e}");
-            eprintln!("the rules of namespace `{ns}` are as they were before (nft commits a batch whole or not at all)");
+        if let Err(e) = fwcheck::netns::nfnl::load_script(ns, &script, Some(&sources)) {
+            for line in e.to_string().lines() {
+                eprintln!("error: {line}");
+            }
+            eprintln!("the rules of namespace `{ns}` are as they were before (the kernel commits a batch whole or not at all)");
             return ExitCode::from(2);
         }
     }

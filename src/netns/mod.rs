@@ -9,6 +9,7 @@
 pub mod kernel;
 pub mod lab;
 pub mod link;
+pub mod nfnl;
 pub mod nft;
 pub mod ns;
 pub mod traffic;

@@ -67,7 +67,9 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
         }
         if let Some(r) = &n.rules {
             match backend {
-                Backend::Nft => kernel::load_nft(real, &nft_json(&r.ruleset, &n.name)?)?,
+                Backend::Nft => {
+                    crate::netns::nfnl::load_script(real, &nft_script(&r.ruleset, &n.name)?, None)?;
+                }
                 _ => kernel::load(real, &r.load, backend)?,
             }
         }
@@ -107,12 +109,12 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
     Ok(Verified { kernel: read, worlds, lab })
 }
 
-/// The rule set as one nft JSON batch (each family in its own `ip`/`ip6`
-/// tables, as iptables-nft keeps them).
-fn nft_json(rs: &Ruleset, ns: &str) -> io::Result<String> {
+/// The rule set translated to nft, each family in its own `ip`/`ip6`
+/// tables, as iptables-nft keeps them; loaded as one batch.
+fn nft_script(rs: &Ruleset, ns: &str) -> io::Result<crate::translate::Script> {
     let t = crate::translate::translate(rs, &crate::translate::Options { family: None, allow_partial: false });
     match t.script {
-        Some(script) => Ok(crate::translate::json::to_json(&script)),
+        Some(script) => Ok(script),
         None => {
             let why: Vec<&str> = t.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
             Err(io::Error::other(format!("the rules of {ns} have no nft translation: {}", why.join("; "))))
