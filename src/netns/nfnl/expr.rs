@@ -31,6 +31,8 @@ fn no<T>(what: impl Into<String>) -> R<T> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum A {
     U8(u16, u8),
+    /// Raw bytes (a big-endian u16).
+    Bytes(u16, Vec<u8>),
     U32(u16, u32),
     U64(u16, u64),
     Str(u16, String),
@@ -62,6 +64,7 @@ impl Expr {
 fn write_attr(b: &mut Buf, a: &A) {
     match a {
         A::U8(t, v) => b.put(*t, &[*v]),
+        A::Bytes(t, v) => b.put(*t, v),
         A::U32(t, v) => b.put_u32(*t, *v),
         A::U64(t, v) => b.put_u64(*t, *v),
         A::Str(t, s) => b.put_strz(*t, s),
@@ -97,7 +100,9 @@ pub const ANON_SET: &str = "__set%d";
 // cmp operators (enum nft_cmp_ops).
 const EQ: u32 = 0;
 const NEQ: u32 = 1;
+const LT: u32 = 2;
 const LTE: u32 = 3;
+const GT: u32 = 4;
 const GTE: u32 = 5;
 
 const REG_VERDICT: u32 = 0;
@@ -126,6 +131,8 @@ enum Kind {
     CtState,
     CtStatus,
     TcpFlags,
+    /// `meta pkttype`: host, broadcast, multicast, other.
+    Pkttype,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,8 +151,8 @@ enum Load {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Test {
     Cmp(u32, Vec<u8>),
-    /// `== addr/bits`, bits not a whole field.
-    Prefix(Vec<u8>, u32),
+    /// `== addr/bits` (or `!=`), bits not a whole field.
+    Prefix(u32, Vec<u8>, u32),
     Range(u32, Vec<u8>, Vec<u8>),
     Lookup(AnonSet),
     /// `in` flags: some bit of the mask is set.
@@ -203,6 +210,7 @@ fn meta_field(k: MetaKey) -> R<(u32, Kind)> {
         MetaKey::Skuid => (10, Kind::Host32),
         MetaKey::Skgid => (11, Kind::Host32),
         MetaKey::L4proto => (16, Kind::Proto),
+        MetaKey::Pkttype => (19, Kind::Pkttype),
         other => return no(format!("meta {other:?}")),
     })
 }
@@ -277,6 +285,7 @@ fn flags_value(kind: Kind, e: &Expression) -> R<u32> {
     match e {
         Expression::String(s) => flag_bits(kind, s),
         Expression::List(items) => items.iter().try_fold(0, |acc, i| Ok(acc | flags_value(kind, i)?)),
+        Expression::Number(n) => Ok(*n),
         _ => no("flag value"),
     }
 }
@@ -309,6 +318,13 @@ fn value(kind: Kind, e: &Expression) -> R<Vec<u8>> {
         (Kind::IcmpType, Expression::String(s)) => vec![icmp_type(s, false)?],
         (Kind::Icmp6Type, Expression::String(s)) => vec![icmp_type(s, true)?],
         (Kind::IcmpType | Kind::Icmp6Type, Expression::Number(n)) => vec![u8::try_from(*n).map_err(|_| bad())?],
+        (Kind::Pkttype, Expression::String(s)) => vec![match s.as_ref() {
+            "host" => 0,
+            "broadcast" => 1,
+            "multicast" => 2,
+            "other" => 3,
+            _ => return Err(bad()),
+        }],
         (Kind::Ifname, Expression::String(s)) => {
             // `eth*` compares the prefix; a name compares all 16 bytes
             // (IFNAMSIZ, zero padded). A backslash would be nft's escape.
@@ -423,14 +439,21 @@ impl Cx {
             }
             (Some(_), _, _) => return no("masked operator"),
             (None, Operator::IN, right) if matches!(kind, Kind::CtState | Kind::CtStatus) => Test::AnyBit(flags_bytes(kind, flags_value(kind, right)?)),
+            // `ct state != new`: one state, so an inequality of the value.
+            (None, Operator::NEQ, right @ Expression::String(_)) if kind == Kind::CtState => Test::Cmp(NEQ, flags_bytes(kind, flags_value(kind, right)?)),
             (None, _, _) if flags => return no("flag test"),
-            (None, Operator::EQ, Expression::Named(NamedExpression::Prefix(p))) => {
+            // `ip ttl < 64`: the crate's `GT` serializes as `<` (see
+            // translate::nft::LESS), so the operator is read as nft reads it.
+            (None, Operator::GT | Operator::LT, right @ Expression::Number(_)) if kind == Kind::U8 => {
+                Test::Cmp(if m.op == crate::translate::nft::LESS { LT } else { GT }, value(kind, right)?)
+            }
+            (None, Operator::EQ | Operator::NEQ, Expression::Named(NamedExpression::Prefix(p))) => {
                 let addr = value(kind, &p.addr)?;
                 let full = addr.len() as u32 * 8;
                 if !matches!(kind, Kind::Ipv4 | Kind::Ipv6) || p.len == 0 || p.len >= full {
                     return no("prefix length");
                 }
-                Test::Prefix(addr, p.len)
+                Test::Prefix(if m.op == Operator::EQ { EQ } else { NEQ }, addr, p.len)
             }
             (None, Operator::EQ, Expression::Range(r)) => {
                 if !matches!(kind, Kind::Ipv4 | Kind::Ipv6 | Kind::Be16) {
@@ -526,10 +549,24 @@ impl Cx {
                 self.other(vec![Expr { name: "limit", attrs: vec![A::U64(1, l.rate as u64), A::U64(2, unit), A::U32(3, burst), A::U32(4, 0), A::U32(5, 0)] }]);
             }
             Statement::Log(Some(l)) => {
-                if l.group.is_some() || l.snaplen.is_some() || l.queue_threshold.is_some() {
-                    return no("log group");
-                }
                 let mut attrs = Vec::new();
+                if let Some(g) = l.group {
+                    // NFLOG: group (u16), snaplen, queue threshold (u16).
+                    let g = u16::try_from(g).map_err(|_| Unsupported("log group".into()))?;
+                    attrs.push(A::Bytes(1, g.to_be_bytes().to_vec()));
+                    if let Some(n) = l.snaplen {
+                        attrs.push(A::U32(3, n));
+                    }
+                    if let Some(q) = l.queue_threshold {
+                        let q = u16::try_from(q).map_err(|_| Unsupported("log queue threshold".into()))?;
+                        attrs.push(A::Bytes(4, q.to_be_bytes().to_vec()));
+                    }
+                    if l.level.is_some() || l.flags.as_ref().is_some_and(|f| !f.is_empty()) {
+                        return no("log group with level or flags");
+                    }
+                } else if l.snaplen.is_some() || l.queue_threshold.is_some() {
+                    return no("log snaplen without group");
+                }
                 if let Some(p) = &l.prefix {
                     if p.contains('\0') || p.len() > 127 {
                         return no("log prefix");
@@ -630,6 +667,19 @@ impl Cx {
                 self.other(exprs);
             }
             Statement::Masquerade(None) => self.other(vec![Expr { name: "masq", attrs: vec![] }]),
+            Statement::Masquerade(Some(n)) if n.addr.is_none() && n.port.is_none() && n.family.is_none() => {
+                use nftables::stmt::NATFlag;
+                let mut bits = 0u32;
+                for f in n.flags.iter().flatten() {
+                    bits |= match f {
+                        NATFlag::Random => 0x04,
+                        NATFlag::Persistent => 0x08,
+                        NATFlag::FullyRandom => 0x10,
+                    };
+                }
+                let attrs = if bits == 0 { vec![] } else { vec![A::U32(1, bits)] };
+                self.other(vec![Expr { name: "masq", attrs }]);
+            }
             Statement::Redirect(Some(n)) if n.addr.is_none() && n.family.is_none() && n.flags.as_ref().is_none_or(|f| f.is_empty()) => {
                 let Some(port) = &n.port else { return no("redirect form") };
                 if !matches!(self.l4, Some(6 | 17)) {
@@ -648,6 +698,33 @@ impl Cx {
                         Expr { name: "rt", attrs: vec![A::U32(2, 3), A::U32(1, REG_1)] },
                         Expr { name: "byteorder", attrs: vec![A::U32(1, REG_1), A::U32(2, REG_1), A::U32(3, 1), A::U32(4, 2), A::U32(5, 2)] },
                         Expr { name: "exthdr", attrs: vec![A::U32(7, REG_1), A::U8(2, 2), A::U32(3, 2), A::U32(4, 2), A::U32(6, 1)] },
+                    ]);
+                }
+                (Expression::Named(NamedExpression::TcpOption(o)), v @ Expression::Number(_)) if o.name == "maxseg" && o.field.as_deref() == Some("size") => {
+                    if self.l4 != Some(6) {
+                        return no("tcp option without tcp");
+                    }
+                    self.other(vec![
+                        immediate(REG_1, value(Kind::Be16, v)?),
+                        Expr { name: "exthdr", attrs: vec![A::U32(7, REG_1), A::U8(2, 2), A::U32(3, 2), A::U32(4, 2), A::U32(6, 1)] },
+                    ]);
+                }
+                (Expression::Named(NamedExpression::CT(c)), v) if c.key == "mark" && c.dir.is_none() && c.family.is_none() => {
+                    let load = match v {
+                        Expression::Number(_) => immediate(REG_1, value(Kind::Host32, v)?),
+                        Expression::Named(NamedExpression::Meta(m)) if m.key == MetaKey::Mark => {
+                            Expr { name: "meta", attrs: vec![A::U32(2, 3), A::U32(1, REG_1)] }
+                        }
+                        _ => return no("ct mark set form"),
+                    };
+                    self.other(vec![load, Expr { name: "ct", attrs: vec![A::U32(2, 3), A::U32(4, REG_1)] }]);
+                }
+                (Expression::Named(NamedExpression::Meta(m)), Expression::Named(NamedExpression::CT(c)))
+                    if m.key == MetaKey::Mark && c.key == "mark" && c.dir.is_none() && c.family.is_none() =>
+                {
+                    self.other(vec![
+                        Expr { name: "ct", attrs: vec![A::U32(2, 3), A::U32(1, REG_1)] },
+                        Expr { name: "meta", attrs: vec![A::U32(2, 3), A::U32(3, REG_1)] },
                     ]);
                 }
                 (Expression::Named(NamedExpression::Meta(m)), v @ Expression::Number(_)) if m.key == MetaKey::Mark => {
@@ -781,13 +858,13 @@ pub fn rule(family: NfFamily, stmts: &[Statement], next_set: &mut u32) -> R<(Vec
                     out.push(load_expr(&load));
                     out.push(cmp(op, v));
                 }
-                Test::Prefix(addr, bits) => {
+                Test::Prefix(op, addr, bits) => {
                     if bits % 8 == 0 {
                         // A shorter load of the whole bytes.
                         let n = bits / 8;
                         let Load::Payload { base, off, protocol_key, .. } = load else { return no("prefix of a non-payload") };
                         out.push(load_expr(&Load::Payload { base, off, len: n, protocol_key }));
-                        out.push(cmp(EQ, addr[..n as usize].to_vec()));
+                        out.push(cmp(op, addr[..n as usize].to_vec()));
                     } else {
                         let mask: Vec<u8> = (0..addr.len() as u32)
                             .map(|i| match bits.saturating_sub(i * 8).min(8) {
@@ -798,7 +875,7 @@ pub fn rule(family: NfFamily, stmts: &[Statement], next_set: &mut u32) -> R<(Vec
                         let masked: Vec<u8> = addr.iter().zip(&mask).map(|(a, m)| a & m).collect();
                         out.push(load_expr(&load));
                         out.push(bitwise(false, mask));
-                        out.push(cmp(EQ, masked));
+                        out.push(cmp(op, masked));
                     }
                 }
                 Test::Range(EQ, lo, hi) => {
