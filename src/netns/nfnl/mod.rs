@@ -30,8 +30,7 @@ use std::io;
 /// changed nothing (one transaction); the error names each refused object
 /// (and the iptables rule it comes from, when `sources` has it).
 pub fn load(netns: &str, batch: &Batch, sources: Option<&SourceMap>) -> io::Result<()> {
-    let b = batch.clone();
-    let reply = super::ns::run_in(netns, move || socket::send(&b))?;
+    let reply = super::ns::run_in(netns, || socket::send(batch))?;
     if reply.errors.is_empty() {
         if reply.acked {
             return Ok(());

@@ -41,7 +41,9 @@ pub fn send(batch: &Batch) -> io::Result<Reply> {
         return Err(io::Error::other(format!("netlink send: {n} of {} bytes sent", batch.bytes.len())));
     }
     let mut reply = Reply::default();
-    let mut buf = vec![0u8; 1 << 20];
+    // One reply per datagram: an error holds a copy of the refused
+    // message (a rule is a few hundred bytes).
+    let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = match socket::recv(std::os::fd::AsRawFd::as_raw_fd(&fd), &mut buf, MsgFlags::MSG_DONTWAIT) {
             Ok(n) => n,
