@@ -85,15 +85,10 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
         // client sends to).
         let first = run.run(std::slice::from_ref(s)).ok().and_then(|w| {
             let w = w.into_iter().next()?;
-            // The hops of the first packet share its label (after the
-            // host's name, before how a host sees it after a NAT); a later
-            // delivered packet (a reply) does not count.
-            let what = |l: &str| {
-                let l = l.split_once(": ").map_or(l, |(_, x)| x);
-                l.split(" (here ").next().unwrap_or(l).to_string()
-            };
-            let label = what(&w.packets.first()?.label);
-            let r = w.packets.into_iter().take_while(|r| what(&r.label) == label).find(|r| r.fate == crate::predict::run::Fate::Delivered)?;
+            // Only a hop of the first packet counts: a later delivered
+            // packet (a reply) is not where the server listens.
+            let sent = w.packets.first()?.sent;
+            let r = w.packets.into_iter().take_while(|r| r.sent == sent).find(|r| r.fate == crate::predict::run::Fate::Delivered)?;
             Some((lab.names.get(r.node)?.1.clone(), r.packet.dst, r.packet.dport))
         });
         traffic::send(s, &ByAddress { hosts: &hosts, lab: &lab }, first)?;

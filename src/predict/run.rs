@@ -26,6 +26,11 @@ pub struct PacketRun {
     pub label: String,
     /// The host this hop went through (index into [`Run::nodes`]).
     pub node: usize,
+    /// Which packet of the run this is a hop of, counting from 1: the hops
+    /// of one packet across hosts share it (a reply or an ICMP error is
+    /// another packet).
+    #[serde(skip)]
+    pub sent: usize,
     pub packet: Packet,
     pub path: Path,
     /// Each hook the packet passed, with its trace.
@@ -75,6 +80,9 @@ pub struct World {
     /// NAT): the server answers from its destination to its source.
     #[serde(skip)]
     server: Option<Tuple>,
+    /// How many packets have been sent so far (see [`PacketRun::sent`]).
+    #[serde(skip)]
+    sent: usize,
 }
 
 /// An orderable form of [`Hit`], for the counters map.
@@ -474,7 +482,16 @@ impl<'a> Run<'a> {
     /// One packet from `from`, hop by hop across wires until it is
     /// delivered, stopped or leaves the model. `related` is the tuple of the
     /// connection an ICMP error or a REJECT reset belongs to.
-    fn send(&self, w: World, p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>, related: Option<Tuple>, from: From) -> Result<Vec<World>, String> {
+    fn send(
+        &self,
+        mut w: World,
+        p: Packet,
+        label: &dyn Fn() -> String,
+        icmp_id: Option<u16>,
+        related: Option<Tuple>,
+        from: From,
+    ) -> Result<Vec<World>, String> {
+        w.sent += 1;
         if self.wires.is_empty() {
             // One host: the packet cannot go on to another.
             return self.hop(w, p, label, icmp_id, related, from);
@@ -647,7 +664,7 @@ impl<'a> Run<'a> {
             } else {
                 label()
             };
-            w.packets.push(PacketRun { label, node: node_ix, packet: p, path, hooks: traces, fate });
+            w.packets.push(PacketRun { label, node: node_ix, sent: w.sent, packet: p, path, hooks: traces, fate });
             w
         };
         let mut hits = self.hits.take();
