@@ -14,7 +14,7 @@
 //! Both only ever skip rules whose full evaluation would say "no match";
 //! every rule they let through is evaluated exactly as before.
 //!
-//! On top of that, [`HookWalk::compiled_run`] walks a hook without the
+//! On top of that, [`HookWalk::run_compiled`] walks a hook without the
 //! general walk's machinery (a course per possible outcome, recursion per
 //! chain, names looked up per jump) for the common case: every match
 //! decided, every target one of ACCEPT, DROP, REJECT, RETURN, a jump, a
@@ -123,7 +123,7 @@ impl Pre {
 }
 
 /// What a rule does once it matched, with jump targets resolved to chain
-/// positions, for [`HookWalk::compiled_run`].
+/// positions, for [`HookWalk::run_compiled`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Act {
     /// No target, or one that changes nothing the walk sees: the next rule.
@@ -331,7 +331,9 @@ impl HookWalk<'_> {
                 continue;
             }
             let Some(ct) = c.find(self.family, tname) else { continue };
-            let table = &self.rs.tables[ct.at];
+            // The walk's rule set must be the one compiled; if it is not,
+            // the general walk alone can say.
+            let table = self.rs.tables.get(ct.at).filter(|t| t.family == ct.family && t.name == ct.name && t.chains.len() == ct.chains.len())?;
             let Some(base) = ct.base[hook_ix] else {
                 // As in the general walk: an iptables-legacy table has every
                 // built-in chain, and its ACCEPT policy counts.
