@@ -447,12 +447,8 @@ fn predict(
     let out: String;
     match format {
         PredictFormat::Json => {
-            let v = serde_json::json!({ "host": host, "backend": backend, "outcomes": worlds.iter().map(|w| serde_json::json!({
-                "assumed": w.assumed,
-                "notes": w.notes,
-                "packets": w.packets,
-                "counters": w.sorted_counters().into_iter().map(|(k, (p, b))| serde_json::json!({"table": k.table, "chain": k.chain.name(rs.table(k.family, k.table)), "rule": k.rule.map(|r| r + 1), "packets": p, "bytes": b})).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>() });
+            let outcomes = cli::outcomes::json(&worlds, None, |_, family, table| rs.table(family, table));
+            let v = serde_json::json!({ "host": host, "backend": backend, "outcomes": outcomes });
             out = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
         }
         PredictFormat::Table => {

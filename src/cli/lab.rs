@@ -274,12 +274,9 @@ pub fn predict(path: &str, extra: &[(String, bool)], backend: Backend, json: boo
     let out: String;
     if json {
         let names: Vec<&str> = sc.namespaces.iter().map(|n| n.name.as_str()).collect();
-        let v = serde_json::json!({ "backend": backend, "outcomes": worlds.iter().map(|w| serde_json::json!({
-            "assumed": w.assumed,
-            "notes": w.notes,
-            "packets": w.packets.iter().map(|p| serde_json::json!({"netns": names[p.node], "run": p})).collect::<Vec<_>>(),
-            "counters": w.sorted_counters().into_iter().map(|(k, (p, b))| serde_json::json!({"netns": names[k.node], "table": k.table, "chain": k.chain.name(sc.namespaces[k.node].rules.as_ref().and_then(|r| r.ruleset.table(k.family, k.table))), "rule": k.rule.map(|r| r + 1), "packets": p, "bytes": b})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>() });
+        let outcomes =
+            super::outcomes::json(&worlds, Some(&names), |node, family, table| sc.namespaces[node].rules.as_ref().and_then(|r| r.ruleset.table(family, table)));
+        let v = serde_json::json!({ "backend": backend, "outcomes": outcomes });
         out = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
     } else {
         out = super::outcomes::render(&worlds, |w, out| {
