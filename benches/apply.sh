@@ -3,8 +3,9 @@
 # namespace against iptables-nft-restore loading the same file into another,
 # side by side in one run (needs root). Both enter their namespace the same
 # way (fwcheck by setns itself, the reference through nsenter). fwcheck
-# applies with iptables-nft-restore itself (--backend iptables-nft, after
-# a snapshot for the rollback) or by sending the translation as one
+# applies with iptables-nft-restore itself (--backend iptables-nft; this
+# file is one table, which needs no snapshot for a rollback) or by
+# sending the translation as one
 # nf_tables netlink batch itself (--backend nft). Issue goal: fwcheck at
 # least as fast (ratio <= 1).
 set -euo pipefail
