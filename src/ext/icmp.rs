@@ -312,25 +312,7 @@ use crate::translate::nft::{self as nft, RuleCx, TxResult, Untranslatable};
 
 /// nft's name of an ICMP type, else the number.
 fn nft_icmp_type(t: u8) -> nft::Expr {
-    let name = match t {
-        0 => "echo-reply",
-        3 => "destination-unreachable",
-        4 => "source-quench",
-        5 => "redirect",
-        8 => "echo-request",
-        9 => "router-advertisement",
-        10 => "router-solicitation",
-        11 => "time-exceeded",
-        12 => "parameter-problem",
-        13 => "timestamp-request",
-        14 => "timestamp-reply",
-        15 => "info-request",
-        16 => "info-reply",
-        17 => "address-mask-request",
-        18 => "address-mask-reply",
-        _ => return nft::n(t as u32),
-    };
-    nft::s(name)
+    nft::icmp_type_name(false, t).map_or_else(|| nft::n(t as u32), nft::s)
 }
 
 /// `icmp type T` and, for a code range narrower than 0-255, `icmp code

@@ -193,25 +193,7 @@ mod tests {
 /// nft's name of an ICMPv6 type, else the number.
 fn nft_icmpv6_type(t: u8) -> crate::translate::nft::Expr {
     use crate::translate::nft;
-    let name = match t {
-        1 => "destination-unreachable",
-        2 => "packet-too-big",
-        3 => "time-exceeded",
-        4 => "parameter-problem",
-        128 => "echo-request",
-        129 => "echo-reply",
-        130 => "mld-listener-query",
-        131 => "mld-listener-report",
-        132 => "mld-listener-done",
-        133 => "nd-router-solicit",
-        134 => "nd-router-advert",
-        135 => "nd-neighbor-solicit",
-        136 => "nd-neighbor-advert",
-        137 => "nd-redirect",
-        138 => "router-renumbering",
-        _ => return nft::n(t as u32),
-    };
-    nft::s(name)
+    nft::icmp_type_name(true, t).map_or_else(|| nft::n(t as u32), nft::s)
 }
 
 /// `icmpv6 type T [icmpv6 code C]` (see the icmp match's translation).

@@ -89,6 +89,56 @@ pub fn n(v: u32) -> Expr {
     Expression::Number(v)
 }
 
+/// nft's names of ICMP types (`icmp type echo-request`). The translation
+/// writes them for these types (a number for any other), and reading nft
+/// back and encoding the netlink batch take them back to numbers.
+pub const ICMP_TYPES: &[(&str, u8)] = &[
+    ("echo-reply", 0),
+    ("destination-unreachable", 3),
+    ("source-quench", 4),
+    ("redirect", 5),
+    ("echo-request", 8),
+    ("router-advertisement", 9),
+    ("router-solicitation", 10),
+    ("time-exceeded", 11),
+    ("parameter-problem", 12),
+    ("timestamp-request", 13),
+    ("timestamp-reply", 14),
+    ("info-request", 15),
+    ("info-reply", 16),
+    ("address-mask-request", 17),
+    ("address-mask-reply", 18),
+];
+
+/// The same for ICMPv6 (`icmpv6 type nd-neighbor-solicit`).
+pub const ICMPV6_TYPES: &[(&str, u8)] = &[
+    ("destination-unreachable", 1),
+    ("packet-too-big", 2),
+    ("time-exceeded", 3),
+    ("parameter-problem", 4),
+    ("echo-request", 128),
+    ("echo-reply", 129),
+    ("mld-listener-query", 130),
+    ("mld-listener-report", 131),
+    ("mld-listener-done", 132),
+    ("nd-router-solicit", 133),
+    ("nd-router-advert", 134),
+    ("nd-neighbor-solicit", 135),
+    ("nd-neighbor-advert", 136),
+    ("nd-redirect", 137),
+    ("router-renumbering", 138),
+];
+
+/// nft's name of ICMP (`v6`: ICMPv6) type `t`, if [`ICMP_TYPES`] has one.
+pub fn icmp_type_name(v6: bool, t: u8) -> Option<&'static str> {
+    (if v6 { ICMPV6_TYPES } else { ICMP_TYPES }).iter().find(|(_, v)| *v == t).map(|(n, _)| *n)
+}
+
+/// The number of the ICMP (`v6`: ICMPv6) type nft calls `name`.
+pub fn icmp_type_number(v6: bool, name: &str) -> Option<u8> {
+    (if v6 { ICMPV6_TYPES } else { ICMP_TYPES }).iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+}
+
 pub fn payload(proto: &str, field: &str) -> Expr {
     Expression::Named(NamedExpression::Payload(Payload::PayloadField(PayloadField { protocol: Cow::Owned(proto.into()), field: Cow::Owned(field.into()) })))
 }

@@ -116,48 +116,14 @@ fn list(e: &Expression) -> Option<Vec<String>> {
 }
 
 fn icmp_number(name: &str, v6: bool) -> Option<u32> {
-    let v4: &[(&str, u32)] = &[
-        ("echo-reply", 0),
-        ("destination-unreachable", 3),
-        ("source-quench", 4),
-        ("redirect", 5),
-        ("echo-request", 8),
-        ("router-advertisement", 9),
-        ("router-solicitation", 10),
-        ("time-exceeded", 11),
-        ("parameter-problem", 12),
-        ("timestamp-request", 13),
-        ("timestamp-reply", 14),
-        ("info-request", 15),
-        ("info-reply", 16),
-        ("address-mask-request", 17),
-        ("address-mask-reply", 18),
-    ];
-    let v6t: &[(&str, u32)] = &[
-        ("destination-unreachable", 1),
-        ("packet-too-big", 2),
-        ("time-exceeded", 3),
-        ("parameter-problem", 4),
-        ("echo-request", 128),
-        ("echo-reply", 129),
-        ("mld-listener-query", 130),
-        ("mld-listener-report", 131),
-        ("mld-listener-done", 132),
-        ("mld-listener-reduction", 132),
-        ("nd-router-solicit", 133),
-        ("nd-router-advert", 134),
-        ("nd-neighbor-solicit", 135),
-        ("nd-neighbor-advert", 136),
-        ("nd-redirect", 137),
-        ("router-renumbering", 138),
-        ("ind-neighbor-solicit", 141),
-        ("ind-neighbor-advert", 142),
-        ("mld2-listener-report", 143),
-    ];
+    // Names nft also reads for ICMPv6, besides those it lists (a second
+    // name of 132, and types the translation writes as numbers).
+    let more_v6: &[(&str, u8)] = &[("mld-listener-reduction", 132), ("ind-neighbor-solicit", 141), ("ind-neighbor-advert", 142), ("mld2-listener-report", 143)];
     if let Ok(n) = name.parse() {
         return Some(n);
     }
-    (if v6 { v6t } else { v4 }).iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    let more = if v6 { more_v6.iter().find(|(n, _)| *n == name).map(|(_, v)| *v) } else { None };
+    crate::translate::nft::icmp_type_number(v6, name).or(more).map(u32::from)
 }
 
 fn icmp_code_number(name: &str) -> Option<u32> {

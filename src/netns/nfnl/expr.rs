@@ -234,41 +234,7 @@ fn proto_number(s: &str) -> R<u8> {
 }
 
 fn icmp_type(s: &str, v6: bool) -> R<u8> {
-    let v4: &[(&str, u8)] = &[
-        ("echo-reply", 0),
-        ("destination-unreachable", 3),
-        ("source-quench", 4),
-        ("redirect", 5),
-        ("echo-request", 8),
-        ("router-advertisement", 9),
-        ("router-solicitation", 10),
-        ("time-exceeded", 11),
-        ("parameter-problem", 12),
-        ("timestamp-request", 13),
-        ("timestamp-reply", 14),
-        ("info-request", 15),
-        ("info-reply", 16),
-        ("address-mask-request", 17),
-        ("address-mask-reply", 18),
-    ];
-    let v6t: &[(&str, u8)] = &[
-        ("destination-unreachable", 1),
-        ("packet-too-big", 2),
-        ("time-exceeded", 3),
-        ("parameter-problem", 4),
-        ("echo-request", 128),
-        ("echo-reply", 129),
-        ("mld-listener-query", 130),
-        ("mld-listener-report", 131),
-        ("mld-listener-done", 132),
-        ("nd-router-solicit", 133),
-        ("nd-router-advert", 134),
-        ("nd-neighbor-solicit", 135),
-        ("nd-neighbor-advert", 136),
-        ("nd-redirect", 137),
-        ("router-renumbering", 138),
-    ];
-    (if v6 { v6t } else { v4 }).iter().find(|(n, _)| *n == s).map(|(_, v)| *v).ok_or_else(|| Unsupported(format!("icmp type {s}")))
+    crate::translate::nft::icmp_type_number(v6, s).ok_or_else(|| Unsupported(format!("icmp type {s}")))
 }
 
 fn flag_bits(kind: Kind, s: &str) -> R<u32> {
