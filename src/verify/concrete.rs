@@ -8,7 +8,7 @@
 
 use super::pred::{Dir, Field, Hull};
 use crate::ir::{Family, Hook, Rule};
-use crate::predict::{CtDir, CtInfo, CtState, EvalCx, Packet, Tri};
+use crate::predict::{EvalCx, Packet, Tri};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Whether the rule's matches (IP part and extensions) hold for `p`, as
@@ -153,30 +153,9 @@ pub fn candidates_with(h: &Hull, family: Family, conntrack: bool, hook: Option<H
                 p.pkt_type = crate::predict::PktType::Host;
             }
         }
-        p.pkt_type = match at(Field::PktType, 0) {
-            1 => crate::predict::PktType::Broadcast,
-            2 => crate::predict::PktType::Multicast,
-            3 => crate::predict::PktType::OtherHost,
-            _ => crate::predict::PktType::Host,
-        };
+        p.pkt_type = super::pred::pkt_type_of(at(Field::PktType, 0));
         if conntrack {
-            let state = match at(Field::CtState, 1) {
-                0 => CtState::Invalid,
-                1 => CtState::New,
-                2 => CtState::Related,
-                3 => CtState::Established,
-                _ => CtState::Untracked,
-            };
-            p.ct = Some(Box::new(CtInfo {
-                state,
-                dir: CtDir::Original,
-                status: 0,
-                mark: 0,
-                proto,
-                orig: (src, dst, p.sport, p.dport),
-                reply: (dst, src, p.dport, p.sport),
-                expires: 120,
-            }));
+            p.ct = Some(super::pred::ct_entry_of(at(Field::CtState, 1), &p));
         }
         if !out.contains(&p) {
             out.push(p);

@@ -38,6 +38,42 @@ pub enum Field {
     Fragment,
 }
 
+/// The packet type a value of [`Field::PktType`] stands for. The witness
+/// of a solver model and the concrete packets of a rule's box both turn
+/// field values back into packets.
+pub fn pkt_type_of(v: u128) -> crate::predict::PktType {
+    use crate::predict::PktType;
+    match v {
+        1 => PktType::Broadcast,
+        2 => PktType::Multicast,
+        3 => PktType::OtherHost,
+        _ => PktType::Host,
+    }
+}
+
+/// `p`'s conntrack entry when [`Field::CtState`] has value `v`: the
+/// original direction of a connection of `p`'s own addresses and ports.
+pub fn ct_entry_of(v: u128, p: &crate::predict::Packet) -> Box<crate::predict::CtInfo> {
+    use crate::predict::{CtDir, CtInfo, CtState};
+    let state = match v {
+        0 => CtState::Invalid,
+        1 => CtState::New,
+        2 => CtState::Related,
+        3 => CtState::Established,
+        _ => CtState::Untracked,
+    };
+    Box::new(CtInfo {
+        state,
+        dir: CtDir::Original,
+        status: 0,
+        mark: 0,
+        proto: p.proto,
+        orig: (p.src, p.dst, p.sport, p.dport),
+        reply: (p.dst, p.src, p.dport, p.sport),
+        expires: 120,
+    })
+}
+
 impl Field {
     pub const ALL: [Field; 14] = [
         Field::Src,

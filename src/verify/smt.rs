@@ -9,7 +9,7 @@
 
 use super::pred::{Dir, Field, Pred};
 use crate::ir::{Family, Hook};
-use crate::predict::{CtDir, CtInfo, CtState, Packet, PktType};
+use crate::predict::Packet;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use z3::ast::{Bool, BV};
@@ -501,30 +501,9 @@ impl Smt {
         p.mark = f(Field::Mark) as u32;
         p.iif = name(&self.iif);
         p.oif = name(&self.oif);
-        p.pkt_type = match f(Field::PktType) {
-            1 => PktType::Broadcast,
-            2 => PktType::Multicast,
-            3 => PktType::OtherHost,
-            _ => PktType::Host,
-        };
+        p.pkt_type = super::pred::pkt_type_of(f(Field::PktType));
         if self.conntrack {
-            let state = match f(Field::CtState) {
-                0 => CtState::Invalid,
-                1 => CtState::New,
-                2 => CtState::Related,
-                3 => CtState::Established,
-                _ => CtState::Untracked,
-            };
-            p.ct = Some(Box::new(CtInfo {
-                state,
-                dir: CtDir::Original,
-                status: 0,
-                mark: 0,
-                proto,
-                orig: (src, dst, p.sport, p.dport),
-                reply: (dst, src, p.dport, p.sport),
-                expires: 120,
-            }));
+            p.ct = Some(super::pred::ct_entry_of(f(Field::CtState), &p));
         }
         // The free choices the model decided: the constants it holds named
         // `free:…` (asking about every free choice of a large rule set
