@@ -5,21 +5,8 @@
 
 use fwcheck::load::{load_str, LoadOptions};
 use fwcheck::translate::{translate, NRule, Options, OutFamily};
-use std::process::Command;
-
-fn fwcheck(args: &[&str], stdin: Option<&str>) -> (String, String, i32) {
-    use std::io::Write;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fwcheck"));
-    cmd.args(args).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().expect("run fwcheck");
-    let mut si = child.stdin.take().expect("stdin");
-    if let Some(s) = stdin {
-        si.write_all(s.as_bytes()).expect("write stdin");
-    }
-    drop(si);
-    let o = child.wait_with_output().expect("wait");
-    (String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into(), o.status.code().unwrap_or(-1))
-}
+mod common;
+use common::fwcheck;
 
 #[test]
 fn web_server_as_nft() {
