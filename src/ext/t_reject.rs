@@ -41,6 +41,28 @@ const TYPES_V6: &[(&str, &str)] = &[
 
 const TCP_RESET: &str = "tcp-reset";
 
+/// The ICMP (or ICMPv6) error, as (type, code), that the kernel sends for
+/// reject type `with`: destination unreachable (3; ICMPv6's 1) with the
+/// code the name says. `None` for tcp-reset.
+pub fn icmp_error(with: &str) -> Option<(u8, u8)> {
+    Some(match with {
+        "icmp-net-unreachable" => (3, 0),
+        "icmp-host-unreachable" => (3, 1),
+        "icmp-proto-unreachable" => (3, 2),
+        "icmp-port-unreachable" => (3, 3),
+        "icmp-net-prohibited" => (3, 9),
+        "icmp-host-prohibited" => (3, 10),
+        "icmp-admin-prohibited" => (3, 13),
+        "icmp6-no-route" => (1, 0),
+        "icmp6-adm-prohibited" => (1, 1),
+        "icmp6-addr-unreachable" => (1, 3),
+        "icmp6-port-unreachable" => (1, 4),
+        "icmp6-policy-fail" => (1, 5),
+        "icmp6-reject-route" => (1, 6),
+        _ => return None,
+    })
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Reject {
     pub family: Family,

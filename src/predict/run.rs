@@ -382,25 +382,7 @@ impl<'a> Run<'a> {
             let rel = Some((orig.src, orig.dst, orig.sport, orig.dport));
             return self.send(w, r, &|| format!("REJECT reset {} -> {}", orig.dst, orig.src), None, rel, From::Node(node));
         }
-        // (ICMP type, code) of each --reject-with: destination unreachable
-        // (3, or ICMPv6's 1) with the code the name says.
-        let code = match with {
-            "icmp-net-unreachable" => Some((3, 0)),
-            "icmp-host-unreachable" => Some((3, 1)),
-            "icmp-proto-unreachable" => Some((3, 2)),
-            "icmp-port-unreachable" => Some((3, 3)),
-            "icmp-net-prohibited" => Some((3, 9)),
-            "icmp-host-prohibited" => Some((3, 10)),
-            "icmp-admin-prohibited" => Some((3, 13)),
-            "icmp6-no-route" => Some((1, 0)),
-            "icmp6-adm-prohibited" => Some((1, 1)),
-            "icmp6-addr-unreachable" => Some((1, 3)),
-            "icmp6-port-unreachable" => Some((1, 4)),
-            "icmp6-policy-fail" => Some((1, 5)),
-            "icmp6-reject-route" => Some((1, 6)),
-            _ => None,
-        };
-        match code {
+        match crate::ext::t_reject::icmp_error(with) {
             Some(c) => {
                 let note = orig.proto == 6;
                 let ws = self.icmp_error(w, orig, c, From::Node(node))?;
