@@ -258,10 +258,10 @@ fn insert_chain(t: &mut Table, c: Chain) {
         Some(h) => {
             let at = t.chains.iter().position(|x| x.hook.is_none_or(|xh| xh > h)).unwrap_or(t.chains.len());
             t.chains.insert(at, c);
+            t.reindex();
         }
-        None => t.chains.push(c),
+        None => t.push_chain(c),
     }
-    t.reindex();
 }
 
 fn check_chain_name(t: &Table, name: &Name) -> Result<(), Fail> {

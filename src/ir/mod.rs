@@ -281,6 +281,13 @@ impl Table {
         self.position(name).map(|i| &mut self.chains[i])
     }
 
+    /// Adds a chain at the end, keeping the index (a full rebuild per chain
+    /// would make declaring n chains cost n squared).
+    pub fn push_chain(&mut self, c: Chain) {
+        self.index.0.insert(c.name.clone(), self.chains.len());
+        self.chains.push(c);
+    }
+
     /// Rebuilds the name index after the chain list changed.
     pub fn reindex(&mut self) {
         self.index.0 = self.chains.iter().enumerate().map(|(i, c)| (c.name.clone(), i)).collect();
