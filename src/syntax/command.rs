@@ -317,11 +317,9 @@ impl P<'_> {
 
     /// `-A`, `-vnL`, `-s10.0.0.1` (a value glued to a short option).
     fn short_options(&mut self, w: &Word) {
-        let chars: Vec<char> = w.text.chars().skip(1).collect();
-        let mut k = 0;
-        while k < chars.len() {
-            let c = chars[k];
-            k += 1;
+        // The caller saw the leading `-`, one byte.
+        let opts = &w.text[1..];
+        for (k, c) in opts.char_indices() {
             let Some(idx) = GENERIC.iter().position(|g| g.1 == Some(c)) else {
                 self.diags.push(
                     err("parse::unknown-option", w.span, format!("unknown option `-{c}`"))
@@ -329,10 +327,10 @@ impl P<'_> {
                 );
                 return;
             };
-            if GENERIC[idx].3 && k < chars.len() {
+            let rest = &opts[k + c.len_utf8()..];
+            if GENERIC[idx].3 && !rest.is_empty() {
                 // The rest of the word is the value, as getopt reads `-s10.0.0.1`.
-                let rest: String = chars[k..].iter().collect();
-                self.dispatch(Owner::Generic(idx), w, Some(rest));
+                self.dispatch(Owner::Generic(idx), w, Some(rest.to_string()));
                 return;
             }
             self.dispatch(Owner::Generic(idx), w, None);
@@ -888,17 +886,21 @@ impl P<'_> {
         };
         let srcs: Vec<Option<(bool, AddrMask)>> = if self.srcs.is_empty() { vec![None] } else { self.srcs.iter().copied().map(Some).collect() };
         let dsts: Vec<Option<(bool, AddrMask)>> = if self.dsts.is_empty() { vec![None] } else { self.dsts.iter().copied().map(Some).collect() };
-        let mut out = Vec::new();
-        for s in &srcs {
-            for d in &dsts {
-                let mut ip = self.ip.clone();
-                ip.src = s.map(|(n, a)| Neg::new(n, a));
-                ip.dst = d.map(|(n, a)| Neg::new(n, a));
-                out.push(RuleSpec {
-                    rule: Rule { ip, matches: self.matches.clone(), target: target.clone(), counters: self.counters, span: self.span },
-                    target_span: tspan,
-                });
-            }
+        // The last rule takes the matches and target, the others copy them
+        // (nearly every command makes one rule).
+        let n = srcs.len() * dsts.len();
+        let mut target = Some(target);
+        let mut out = Vec::with_capacity(n);
+        for (k, (s, d)) in srcs.iter().flat_map(|s| dsts.iter().map(move |d| (s, d))).enumerate() {
+            let mut ip = self.ip.clone();
+            ip.src = s.map(|(n, a)| Neg::new(n, a));
+            ip.dst = d.map(|(n, a)| Neg::new(n, a));
+            let (matches, target) = if k + 1 == n {
+                (std::mem::take(&mut self.matches), target.take().unwrap_or(Target::None))
+            } else {
+                (self.matches.clone(), target.clone().unwrap_or(Target::None))
+            };
+            out.push(RuleSpec { rule: Rule { ip, matches, target, counters: self.counters, span: self.span }, target_span: tspan });
         }
         out
     }

@@ -49,7 +49,7 @@ pub struct Line {
 /// agree), several times faster than pest; any line it is unsure of goes to
 /// the grammar.
 pub fn lex(file: FileId, text: &str) -> (Vec<Line>, Vec<Diagnostic>) {
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
     let mut diags = Vec::new();
     // Start of the run of lines waiting for the grammar.
     let mut pending: Option<usize> = None;
@@ -104,7 +104,8 @@ fn plain_rule_line(file: FileId, start: usize, body: &str) -> Option<Line> {
     } else if bytes[i] != b'-' {
         return None;
     }
-    let mut words = Vec::new();
+    // At most one word more than there are blanks.
+    let mut words = Vec::with_capacity(bytes[i..].iter().filter(|&&b| blank(b)).count() + 1);
     while i < bytes.len() {
         if blank(bytes[i]) {
             i += 1;
@@ -114,7 +115,8 @@ fn plain_rule_line(file: FileId, start: usize, body: &str) -> Option<Line> {
         while i < bytes.len() && !blank(bytes[i]) && bytes[i] != b'"' {
             i += 1;
         }
-        if i < bytes.len() && bytes[i] == b'"' {
+        let quoted = i < bytes.len() && bytes[i] == b'"';
+        if quoted {
             // A quoted part ends the word; a backslash escapes any character.
             i += 1;
             loop {
@@ -132,7 +134,8 @@ fn plain_rule_line(file: FileId, start: usize, body: &str) -> Option<Line> {
                 return None;
             }
         }
-        words.push(Word { text: unquote_restore(&body[w..i]), span: Span::new(file, start + w, start + i) });
+        let text = if quoted { unquote_restore(&body[w..i]) } else { body[w..i].to_string() };
+        words.push(Word { text, span: Span::new(file, start + w, start + i) });
     }
     Some(Line { item: Item::Words { counters, words }, span: Span::new(file, start, start + body.len()) })
 }

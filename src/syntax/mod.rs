@@ -64,7 +64,7 @@ impl Default for Options {
 /// Parses one file.
 pub fn parse(file: FileId, text: &str, opts: Options) -> (Script, Vec<Diagnostic>) {
     let (lines, mut diags) = lexer::lex(file, text);
-    let mut stmts = Vec::new();
+    let mut stmts = Vec::with_capacity(lines.len());
     // The table of the open restore block, if any.
     let mut block: Option<(TableName, Span)> = None;
     for line in lines {
