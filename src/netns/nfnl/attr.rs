@@ -51,10 +51,16 @@ impl Buf {
     /// One attribute; its length counts the 4-byte header and the data, the
     /// padding after it does not.
     pub fn put(&mut self, ty: u16, data: &[u8]) {
-        let len = 4 + data.len();
+        self.put_parts(ty, data, &[]);
+    }
+
+    /// An attribute whose data is `a` then `b`, without joining them first.
+    fn put_parts(&mut self, ty: u16, a: &[u8], b: &[u8]) {
+        let len = 4 + a.len() + b.len();
         self.bytes.extend_from_slice(&(len as u16).to_ne_bytes());
         self.bytes.extend_from_slice(&ty.to_ne_bytes());
-        self.bytes.extend_from_slice(data);
+        self.bytes.extend_from_slice(a);
+        self.bytes.extend_from_slice(b);
         self.bytes.resize(self.bytes.len() + align(len) - len, 0);
     }
 
@@ -68,10 +74,7 @@ impl Buf {
 
     /// A string with its terminating NUL, as libmnl's `mnl_attr_put_strz`.
     pub fn put_strz(&mut self, ty: u16, s: &str) {
-        let mut d = Vec::with_capacity(s.len() + 1);
-        d.extend_from_slice(s.as_bytes());
-        d.push(0);
-        self.put(ty, &d);
+        self.put_parts(ty, s.as_bytes(), &[0]);
     }
 
     /// Opens a nested attribute.

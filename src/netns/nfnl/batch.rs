@@ -38,13 +38,43 @@ const NEWSETELEM: u16 = nft_msg(12);
 /// nft refuses a longer comment (NFTNL_UDATA_COMMENT_MAXLEN).
 const COMMENT_MAX: usize = 128;
 
-/// What one message of the batch creates or deletes.
+/// What one message of the batch creates or deletes, by position in the
+/// batch's [`Names`]; put into words only when the kernel refuses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum What {
+    /// The table (index into the names).
+    Table(usize),
+    OldTable(usize),
+    /// Table and chain.
+    Chain(usize, usize),
+    Rule(RuleAt),
+    Set(RuleAt),
+    SetElems(RuleAt),
+}
+
+/// A rule by table, chain and position in the chain (from 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleAt {
+    pub table: usize,
+    pub chain: usize,
+    pub rule: usize,
+}
+
+/// One message of the batch.
 #[derive(Clone, Debug)]
 pub struct Object {
     pub seq: u32,
-    pub what: String,
+    pub what: What,
     /// The iptables rule a rule message comes from.
     pub span: Option<Span>,
+}
+
+/// A table's family and name and the names of its chains, for [`What`].
+#[derive(Clone, Debug)]
+pub struct Names {
+    pub family: &'static str,
+    pub table: String,
+    pub chains: Vec<String>,
 }
 
 /// An encoded batch.
@@ -58,6 +88,24 @@ pub struct Batch {
     pub begin_seq: u32,
     /// How many messages and rules, for the record.
     pub rules: usize,
+    pub names: Vec<Names>,
+}
+
+impl Batch {
+    /// `rule 3 of chain INPUT in table ip filter`.
+    pub fn describe(&self, w: What) -> String {
+        let n = |t: usize| &self.names[t];
+        let table = |t: usize| format!("table {} {}", n(t).family, n(t).table);
+        let rule = |r: RuleAt| format!("rule {} of chain {} in {}", r.rule + 1, n(r.table).chains[r.chain], table(r.table));
+        match w {
+            What::Table(t) => table(t),
+            What::OldTable(t) => format!("the old {}", table(t)),
+            What::Chain(t, c) => format!("chain {} in {}", n(t).chains[c], table(t)),
+            What::Rule(r) => rule(r),
+            What::Set(r) => format!("the anonymous set of {}", rule(r)),
+            What::SetElems(r) => format!("the elements of the anonymous set of {}", rule(r)),
+        }
+    }
 }
 
 fn family(f: NfFamily) -> Result<(u8, &'static str), Unsupported> {
@@ -90,7 +138,7 @@ struct Writer {
 impl Writer {
     /// Writes one message of the nftables subsystem; `body` adds its
     /// attributes.
-    fn msg(&mut self, ty: u16, flags: u16, fam: u8, what: String, span: Option<Span>, body: impl FnOnce(&mut Buf)) {
+    fn msg(&mut self, ty: u16, flags: u16, fam: u8, what: What, span: Option<Span>, body: impl FnOnce(&mut Buf)) {
         self.seq += 1;
         self.last_flags_at = self.buf.bytes.len() + 6;
         let m = self.buf.msg(ty, NLM_F_REQUEST | flags, self.seq, fam, 0);
@@ -103,22 +151,27 @@ impl Writer {
 /// Encodes the script, or says what it holds that this encoder does not
 /// know. Sequence numbers start after `seq0` (the batch's begin message).
 pub fn encode(script: &Script, seq0: u32) -> Result<Batch, Unsupported> {
-    let mut w = Writer { buf: Buf::default(), seq: seq0, objects: Vec::new(), last_flags_at: 0 };
+    // nft's batch for a rule is about 200 to 400 bytes: reserve once.
+    let rule_count: usize = script.tables.iter().flat_map(|t| &t.chains).map(|c| c.rules.len()).sum();
+    let buf = Buf { bytes: Vec::with_capacity(4096 + 512 * rule_count) };
+    let mut w = Writer { buf, seq: seq0, objects: Vec::with_capacity(16 + 2 * rule_count), last_flags_at: 0 };
+    let mut names = Vec::with_capacity(script.tables.len());
     let b = w.buf.msg(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, seq0, 0, NFNL_SUBSYS_NFTABLES);
     w.buf.end_msg(b);
     let mut next_set = 1u32;
     let mut rules = 0;
-    for t in &script.tables {
+    for (ti, t) in script.tables.iter().enumerate() {
         let (fam, fname) = family(t.family)?;
         let tname = t.name.as_str();
+        names.push(Names { family: fname, table: t.name.clone(), chains: t.chains.iter().map(|c| c.name.clone()).collect() });
         let table = |b: &mut Buf| {
             b.put_strz(1, tname);
             b.put_u32(2, 0);
         };
-        w.msg(NEWTABLE, 0, fam, format!("table {fname} {tname}"), None, table);
-        w.msg(DELTABLE, 0, fam, format!("the old table {fname} {tname}"), None, |b| b.put_strz(1, tname));
-        w.msg(NEWTABLE, 0, fam, format!("table {fname} {tname}"), None, table);
-        for c in &t.chains {
+        w.msg(NEWTABLE, 0, fam, What::Table(ti), None, table);
+        w.msg(DELTABLE, 0, fam, What::OldTable(ti), None, |b| b.put_strz(1, tname));
+        w.msg(NEWTABLE, 0, fam, What::Table(ti), None, table);
+        for (ci, c) in t.chains.iter().enumerate() {
             let base = match &c.base {
                 Some(bc) => Some((
                     match bc.ty {
@@ -132,7 +185,7 @@ pub fn encode(script: &Script, seq0: u32) -> Result<Batch, Unsupported> {
                 )),
                 None => None,
             };
-            w.msg(NEWCHAIN, NLM_F_CREATE, fam, format!("chain {} in table {fname} {tname}", c.name), None, |b| {
+            w.msg(NEWCHAIN, NLM_F_CREATE, fam, What::Chain(ti, ci), None, |b| {
                 b.put_strz(1, tname);
                 b.put_strz(3, &c.name);
                 if let Some((ty, hooknum, prio, policy)) = base {
@@ -145,7 +198,7 @@ pub fn encode(script: &Script, seq0: u32) -> Result<Batch, Unsupported> {
                 }
             });
         }
-        for c in &t.chains {
+        for (ci, c) in t.chains.iter().enumerate() {
             for (i, r) in c.rules.iter().enumerate() {
                 let NRule::Rule { stmts, comment, span } = r else {
                     return Err(Unsupported("an untranslated rule".into()));
@@ -162,11 +215,10 @@ pub fn encode(script: &Script, seq0: u32) -> Result<Batch, Unsupported> {
                     }
                     None => None,
                 };
-                let what = format!("rule {} of chain {} in table {fname} {tname}", i + 1, c.name);
                 for s in &sets {
-                    set_messages(&mut w, fam, tname, s, &what, *span);
+                    set_messages(&mut w, fam, tname, s, RuleAt { table: ti, chain: ci, rule: i }, *span);
                 }
-                w.msg(NEWRULE, NLM_F_CREATE | NLM_F_APPEND, fam, what, *span, |b| {
+                w.msg(NEWRULE, NLM_F_CREATE | NLM_F_APPEND, fam, What::Rule(RuleAt { table: ti, chain: ci, rule: i }), *span, |b| {
                     b.put_strz(1, tname);
                     b.put_strz(2, &c.name);
                     let l = b.nest(4);
@@ -190,12 +242,12 @@ pub fn encode(script: &Script, seq0: u32) -> Result<Batch, Unsupported> {
     }
     let e = w.buf.msg(NFNL_MSG_BATCH_END, NLM_F_REQUEST, last_seq + 1, 0, NFNL_SUBSYS_NFTABLES);
     w.buf.end_msg(e);
-    Ok(Batch { bytes: w.buf.bytes, objects: w.objects, last_seq, begin_seq: seq0, rules })
+    Ok(Batch { bytes: w.buf.bytes, objects: w.objects, last_seq, begin_seq: seq0, rules, names })
 }
 
 /// NEWSET and NEWSETELEM of an anonymous constant set.
-fn set_messages(w: &mut Writer, fam: u8, table: &str, s: &AnonSet, rule: &str, span: Option<Span>) {
-    w.msg(NEWSET, NLM_F_CREATE, fam, format!("the anonymous set of {rule}"), span, |b| {
+fn set_messages(w: &mut Writer, fam: u8, table: &str, s: &AnonSet, at: RuleAt, span: Option<Span>) {
+    w.msg(NEWSET, NLM_F_CREATE, fam, What::Set(at), span, |b| {
         b.put_strz(1, table);
         b.put_strz(2, ANON_SET);
         b.put_u32(3, 0x3); // NFT_SET_ANONYMOUS | NFT_SET_CONSTANT
@@ -207,7 +259,7 @@ fn set_messages(w: &mut Writer, fam: u8, table: &str, s: &AnonSet, rule: &str, s
         b.end_nest(d);
         b.put(13, &s.udata);
     });
-    w.msg(NEWSETELEM, NLM_F_CREATE, fam, format!("the elements of the anonymous set of {rule}"), span, |b| {
+    w.msg(NEWSETELEM, NLM_F_CREATE, fam, What::SetElems(at), span, |b| {
         b.put_strz(1, table);
         b.put_strz(2, ANON_SET);
         b.put_u32(4, s.id);

@@ -50,7 +50,7 @@ pub fn load(netns: &str, batch: &Batch, sources: Option<&SourceMap>) -> io::Resu
                         (Some(sp), Some(map)) => format!(" ({}: {})", map.location(sp), map.text(sp).trim()),
                         _ => String::new(),
                     };
-                    format!("the kernel refused {}{src}: {why}", o.what)
+                    format!("the kernel refused {}{src}: {why}", batch.describe(o.what))
                 }
                 None => format!("the kernel refused message {seq} of the batch: {why}"),
             }
