@@ -49,13 +49,21 @@ pub struct Line {
 /// agree), several times faster than pest; any line it is unsure of goes to
 /// the grammar.
 pub fn lex(file: FileId, text: &str) -> (Vec<Line>, Vec<Diagnostic>) {
-    let mut lines = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
+    lex_range(file, text, 0..text.len())
+}
+
+/// [`lex`] of the lines in `range` of `text` (whole lines, see
+/// [`split_points`]), with spans in `text`.
+pub fn lex_range(file: FileId, text: &str, range: std::ops::Range<usize>) -> (Vec<Line>, Vec<Diagnostic>) {
+    let end = range.end;
+    let piece = &text[range.clone()];
+    let mut lines = Vec::with_capacity(piece.bytes().filter(|&b| b == b'\n').count() + 1);
     let mut diags = Vec::new();
     // Start of the run of lines waiting for the grammar.
     let mut pending: Option<usize> = None;
     let mut continued = false;
-    let mut at = 0;
-    for raw in text.split_inclusive('\n') {
+    let mut at = range.start;
+    for raw in piece.split_inclusive('\n') {
         let start = at;
         at += raw.len();
         let body = raw.strip_suffix('\n').unwrap_or(raw);
@@ -75,9 +83,39 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Line>, Vec<Diagnostic>) {
         }
     }
     if let Some(p) = pending {
-        lex_grammar(file, &text[p..], p, &mut lines, &mut diags);
+        lex_grammar(file, &text[p..end], p, &mut lines, &mut diags);
     }
     (lines, diags)
+}
+
+/// Cuts `text` into about `n` ranges of whole lines, none inside a line
+/// continued with `\`, so that lexing the ranges one by one gives the same
+/// lines as lexing the whole (no other construct spans lines).
+pub fn split_points(text: &str, n: usize) -> Vec<std::ops::Range<usize>> {
+    let mut cuts = vec![0];
+    for k in 1..n.max(1) {
+        let mut at = (text.len() * k / n).max(*cuts.last().unwrap_or(&0));
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        // The start of the next line that does not continue the one before.
+        loop {
+            let Some(nl) = text[at..].find('\n') else {
+                at = text.len();
+                break;
+            };
+            let body = &text[..at + nl];
+            at += nl + 1;
+            if !body.strip_suffix('\r').unwrap_or(body).ends_with('\\') {
+                break;
+            }
+        }
+        if at < text.len() && at > *cuts.last().unwrap_or(&0) {
+            cuts.push(at);
+        }
+    }
+    cuts.push(text.len());
+    cuts.windows(2).map(|w| w[0]..w[1]).collect()
 }
 
 /// A restore rule line (`-A INPUT ...`, optionally after `[p:b]`), cut into
