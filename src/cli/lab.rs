@@ -111,6 +111,8 @@ pub fn apply(rules: &str, netns: Option<&str>, backend: Backend, opts: LoadOptio
             let errs: Vec<String> = t.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
             return usage(format!("the rule set has no nft translation (see `fwcheck translate`): {}", errs.join("; ")));
         };
+        // This command exits once the batch is in.
+        fwcheck::netns::nfnl::socket::close_at_exit();
         if let Err(e) = fwcheck::netns::nfnl::load_script(ns, &script, Some(&sources)) {
             for line in e.to_string().lines() {
                 eprintln!("error: {line}");
