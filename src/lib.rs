@@ -12,12 +12,14 @@
 //! - [`report`]: output laid out like the real tools' (`iptables -vnxL`).
 //! - [`verify`]: proofs with Z3: lint, equiv, query.
 //! - [`translate`]: the rule set as an nft script or nft JSON.
+//! - [`par`]: large steps split over the cores.
 
 pub mod diag;
 pub mod ext;
 pub mod ir;
 pub mod netfilter;
 pub mod netns;
+pub mod par;
 pub mod predict;
 pub mod report;
 pub mod scenario;

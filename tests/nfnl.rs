@@ -65,6 +65,24 @@ fn script(rs: &Ruleset) -> Option<Script> {
     translate::translate(rs, &translate::Options { family: None, allow_partial: false }).script
 }
 
+/// A large table is translated and encoded on several cores
+/// (`translate_in_pieces`, `encode_in_pieces`): the translation and the
+/// batch's bytes must not depend on how it is cut. The corpus's largest
+/// sets (2,000 and 5,000 rules) cross several pieces.
+#[test]
+fn the_translation_and_the_batch_do_not_depend_on_the_pieces() {
+    let opts = translate::Options { family: None, allow_partial: false };
+    for (name, rs, _) in corpus() {
+        let whole = translate::translate_in_pieces(&rs, &opts, Some(1));
+        let batch = whole.script.as_ref().map(|s| nfnl::batch::encode_in_pieces(s, 1, Some(1)).map(|b| b.bytes));
+        for pieces in [2, 3, 7] {
+            assert!(translate::translate_in_pieces(&rs, &opts, Some(pieces)) == whole, "{name}: translation in {pieces} pieces");
+            let b = whole.script.as_ref().map(|s| nfnl::batch::encode_in_pieces(s, 1, Some(pieces)).map(|b| b.bytes));
+            assert!(b == batch, "{name}: batch in {pieces} pieces");
+        }
+    }
+}
+
 fn nft(ns: &Netns, args: &[&str]) -> String {
     let out = ns.run("nft", args, None);
     assert!(out.status.success(), "nft {args:?}: {}", String::from_utf8_lossy(&out.stderr));

@@ -63,10 +63,8 @@ impl Default for Options {
 
 /// Parses one file.
 pub fn parse(file: FileId, text: &str, opts: Options) -> (Script, Vec<Diagnostic>) {
-    // A large file is read in pieces on as many cores, up to 8 and at
-    // least 32 KiB each (a thread costs about 50 microseconds to start).
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    parse_in_pieces(file, text, opts, cores.min(8).min(text.len() / (32 << 10)).max(1))
+    // A large file is read in pieces of at least 32 KiB, one per core.
+    parse_in_pieces(file, text, opts, crate::par::pieces(text.len(), 32 << 10))
 }
 
 /// A restore rule line read ahead by a piece, for the table the piece
@@ -85,20 +83,7 @@ struct Ahead {
 /// for any number of pieces (a test checks it).
 pub fn parse_in_pieces(file: FileId, text: &str, opts: Options, pieces: usize) -> (Script, Vec<Diagnostic>) {
     let ranges = lexer::split_points(text, pieces);
-    let read = |r: std::ops::Range<usize>| read_ahead(file, text, r, opts);
-    let parts: Vec<(Vec<(lexer::Line, Option<Ahead>)>, Vec<Diagnostic>)> = if ranges.len() == 1 {
-        ranges.into_iter().map(read).collect()
-    } else {
-        std::thread::scope(|s| {
-            // The first piece is read on this thread.
-            let mut ranges = ranges.into_iter();
-            let first = ranges.next().unwrap_or(0..0);
-            let handles: Vec<_> = ranges.map(|r| s.spawn(move || read(r))).collect();
-            let mut parts = vec![read(first)];
-            parts.extend(handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))));
-            parts
-        })
-    };
+    let parts = crate::par::run(ranges, |r| read_ahead(file, text, r, opts));
     let mut diags = Vec::new();
     let mut lines = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
     for (l, d) in parts {

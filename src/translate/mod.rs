@@ -101,6 +101,7 @@ pub enum NRule {
 
 /// The result: the script, and every diagnostic (errors for untranslatable
 /// rules, warnings for those kept as comments).
+#[derive(Debug, PartialEq)]
 pub struct Translation {
     pub script: Option<Script>,
     pub diagnostics: Vec<Diagnostic>,
@@ -152,6 +153,13 @@ fn nf_policy(p: Policy) -> NfChainPolicy {
 
 /// Translates the rule set.
 pub fn translate(rs: &Ruleset, opts: &Options) -> Translation {
+    translate_in_pieces(rs, opts, None)
+}
+
+/// [`translate`], with each table's chains cut into `pieces` pieces
+/// translated at once (`None`: one per core for a table of 1,000 rules or
+/// more). The result is the same for any number (tests/translate.rs).
+pub fn translate_in_pieces(rs: &Ruleset, opts: &Options, pieces: Option<usize>) -> Translation {
     let mut diags = Vec::new();
     let want = |f: Family| match opts.family {
         None | Some(OutFamily::Inet) => true,
@@ -172,7 +180,18 @@ pub fn translate(rs: &Ruleset, opts: &Options) -> Translation {
     } else {
         for t in tables {
             let family = if t.family == Family::Ipv4 { NfFamily::IP } else { NfFamily::IP6 };
-            let chains = t.chains.iter().map(|c| chain(t, c, false, opts, &mut diags)).collect();
+            let weight = |c: &Chain| c.rules.len() + 1;
+            let n = pieces.unwrap_or_else(|| crate::par::pieces(t.chains.iter().map(weight).sum(), 500));
+            let parts = crate::par::run(crate::par::split(&t.chains, n, weight), |cs| {
+                let mut d = Vec::new();
+                let chains: Vec<NChain> = cs.iter().map(|c| chain(t, c, false, opts, &mut d)).collect();
+                (chains, d)
+            });
+            let mut chains = Vec::with_capacity(t.chains.len());
+            for (c, d) in parts {
+                chains.extend(c);
+                diags.extend(d);
+            }
             out.push(NTable { family, name: t.name.as_str().to_string(), chains });
         }
     }

@@ -54,22 +54,37 @@ impl Buf {
         self.put_parts(ty, data, &[]);
     }
 
+    /// The 4-byte attribute header: length, then type.
+    fn header(len: usize, ty: u16) -> [u8; 4] {
+        let (l, t) = ((len as u16).to_ne_bytes(), ty.to_ne_bytes());
+        [l[0], l[1], t[0], t[1]]
+    }
+
     /// An attribute whose data is `a` then `b`, without joining them first.
     fn put_parts(&mut self, ty: u16, a: &[u8], b: &[u8]) {
         let len = 4 + a.len() + b.len();
-        self.bytes.extend_from_slice(&(len as u16).to_ne_bytes());
-        self.bytes.extend_from_slice(&ty.to_ne_bytes());
+        let pad = align(len) - len;
+        self.bytes.reserve(len + pad);
+        self.bytes.extend_from_slice(&Self::header(len, ty));
         self.bytes.extend_from_slice(a);
         self.bytes.extend_from_slice(b);
-        self.bytes.resize(self.bytes.len() + align(len) - len, 0);
+        self.bytes.extend_from_slice(&[0; ALIGN][..pad]);
+    }
+
+    /// An attribute of fixed size, written without padding or length
+    /// arithmetic at run time (the common numbers).
+    fn put_fixed<const N: usize>(&mut self, ty: u16, data: [u8; N]) {
+        debug_assert_eq!(N % ALIGN, 0);
+        self.bytes.extend_from_slice(&Self::header(4 + N, ty));
+        self.bytes.extend_from_slice(&data);
     }
 
     pub fn put_u32(&mut self, ty: u16, v: u32) {
-        self.put(ty, &v.to_be_bytes());
+        self.put_fixed(ty, v.to_be_bytes());
     }
 
     pub fn put_u64(&mut self, ty: u16, v: u64) {
-        self.put(ty, &v.to_be_bytes());
+        self.put_fixed(ty, v.to_be_bytes());
     }
 
     /// A string with its terminating NUL, as libmnl's `mnl_attr_put_strz`.
@@ -80,8 +95,7 @@ impl Buf {
     /// Opens a nested attribute.
     pub fn nest(&mut self, ty: u16) -> Open {
         let start = self.bytes.len();
-        self.bytes.extend_from_slice(&0u16.to_ne_bytes());
-        self.bytes.extend_from_slice(&(ty | NLA_F_NESTED).to_ne_bytes());
+        self.bytes.extend_from_slice(&Self::header(0, ty | NLA_F_NESTED));
         Open(start)
     }
 

@@ -151,6 +151,13 @@ impl Writer {
 /// Encodes the script, or says what it holds that this encoder does not
 /// know. Sequence numbers start after `seq0` (the batch's begin message).
 pub fn encode(script: &Script, seq0: u32) -> Result<Batch, Unsupported> {
+    encode_in_pieces(script, seq0, None)
+}
+
+/// [`encode`], with each table's rules turned into expressions in `pieces`
+/// pieces at once (`None`: one per core for 1,000 rules or more), then
+/// written in order. The bytes are the same for any number (tests/nfnl.rs).
+pub fn encode_in_pieces(script: &Script, seq0: u32, pieces: Option<usize>) -> Result<Batch, Unsupported> {
     // nft's batch for a rule is about 200 to 400 bytes: reserve once.
     let rule_count: usize = script.tables.iter().flat_map(|t| &t.chains).map(|c| c.rules.len()).sum();
     let buf = Buf { bytes: Vec::with_capacity(4096 + 512 * rule_count) };
@@ -198,40 +205,46 @@ pub fn encode(script: &Script, seq0: u32) -> Result<Batch, Unsupported> {
                 }
             });
         }
-        for (ci, c) in t.chains.iter().enumerate() {
-            for (i, r) in c.rules.iter().enumerate() {
-                let NRule::Rule { stmts, comment, span } = r else {
-                    return Err(Unsupported("an untranslated rule".into()));
-                };
-                let (exprs, sets) = expr::rule(t.family, stmts, &mut next_set)?;
-                let ud = match comment {
-                    Some(cm) if cm.len() > COMMENT_MAX || cm.contains('\0') => return Err(Unsupported("comment".into())),
-                    Some(cm) => {
-                        let mut v = cm.as_bytes().to_vec();
-                        v.push(0);
-                        let mut u = Vec::new();
-                        udata(&mut u, 0, &v); // NFTNL_UDATA_RULE_COMMENT
-                        Some(u)
-                    }
-                    None => None,
-                };
-                for s in &sets {
-                    set_messages(&mut w, fam, tname, s, RuleAt { table: ti, chain: ci, rule: i }, *span);
+        let all: Vec<(usize, usize, &NRule)> =
+            t.chains.iter().enumerate().flat_map(|(ci, c)| c.rules.iter().enumerate().map(move |(i, r)| (ci, i, r))).collect();
+        let n = pieces.unwrap_or_else(|| crate::par::pieces(all.len(), 500));
+        // Expressions for the rules on several cores, then the messages in order.
+        let exprs = crate::par::run(crate::par::split(&all, n, |_| 1), |part| part.iter().map(|(_, _, r)| rule_exprs(t.family, r)).collect::<Vec<_>>());
+        for (&(ci, i, r), e) in all.iter().zip(exprs.into_iter().flatten()) {
+            let c = &t.chains[ci];
+            let NRule::Rule { comment, span, .. } = r else {
+                return Err(Unsupported("an untranslated rule".into()));
+            };
+            let (mut exprs, mut sets) = e?;
+            expr::renumber_sets(&mut exprs, &mut sets, next_set);
+            next_set += sets.len() as u32;
+            let ud = match comment {
+                Some(cm) if cm.len() > COMMENT_MAX || cm.contains('\0') => return Err(Unsupported("comment".into())),
+                Some(cm) => {
+                    let mut v = cm.as_bytes().to_vec();
+                    v.push(0);
+                    let mut u = Vec::new();
+                    udata(&mut u, 0, &v); // NFTNL_UDATA_RULE_COMMENT
+                    Some(u)
                 }
-                w.msg(NEWRULE, NLM_F_CREATE | NLM_F_APPEND, fam, What::Rule(RuleAt { table: ti, chain: ci, rule: i }), *span, |b| {
-                    b.put_strz(1, tname);
-                    b.put_strz(2, &c.name);
-                    let l = b.nest(4);
-                    for e in &exprs {
-                        e.write(b);
-                    }
-                    b.end_nest(l);
-                    if let Some(u) = &ud {
-                        b.put(7, u);
-                    }
-                });
-                rules += 1;
+                None => None,
+            };
+            for s in &sets {
+                set_messages(&mut w, fam, tname, s, RuleAt { table: ti, chain: ci, rule: i }, *span);
             }
+            w.msg(NEWRULE, NLM_F_CREATE | NLM_F_APPEND, fam, What::Rule(RuleAt { table: ti, chain: ci, rule: i }), *span, |b| {
+                b.put_strz(1, tname);
+                b.put_strz(2, &c.name);
+                let l = b.nest(4);
+                for e in &exprs {
+                    e.write(b);
+                }
+                b.end_nest(l);
+                if let Some(u) = &ud {
+                    b.put(7, u);
+                }
+            });
+            rules += 1;
         }
     }
     let last_seq = w.seq;
@@ -243,6 +256,14 @@ pub fn encode(script: &Script, seq0: u32) -> Result<Batch, Unsupported> {
     let e = w.buf.msg(NFNL_MSG_BATCH_END, NLM_F_REQUEST, last_seq + 1, 0, NFNL_SUBSYS_NFTABLES);
     w.buf.end_msg(e);
     Ok(Batch { bytes: w.buf.bytes, objects: w.objects, last_seq, begin_seq: seq0, rules, names })
+}
+
+/// A rule's expressions and anonymous sets, the sets numbered from 0.
+fn rule_exprs(family: NfFamily, r: &NRule) -> Result<(Vec<expr::Expr>, Vec<AnonSet>), Unsupported> {
+    let NRule::Rule { stmts, .. } = r else {
+        return Err(Unsupported("an untranslated rule".into()));
+    };
+    expr::rule(family, stmts, &mut 0)
 }
 
 /// NEWSET and NEWSETELEM of an anonymous constant set.

@@ -802,6 +802,26 @@ fn merge_payloads(items: &mut Vec<Item>) -> R<()> {
     Ok(())
 }
 
+/// Moves the ids of a rule's anonymous sets up by `by`, in the sets and in
+/// the lookups that name them: the rules of a large table are encoded apart
+/// (numbering their sets from 0) and numbered in batch order afterwards.
+pub fn renumber_sets(exprs: &mut [Expr], sets: &mut [AnonSet], by: u32) {
+    if sets.is_empty() {
+        return;
+    }
+    for s in sets.iter_mut() {
+        s.id += by;
+    }
+    for e in exprs.iter_mut().filter(|e| e.name == "lookup") {
+        for a in &mut e.attrs {
+            if let A::U32(4, id) = a {
+                // NFTA_LOOKUP_SET_ID
+                *id += by;
+            }
+        }
+    }
+}
+
 /// A rule's expressions, and the anonymous sets it needs created first
 /// (numbered from `next_set`).
 pub fn rule(family: NfFamily, stmts: &[Statement], next_set: &mut u32) -> R<(Vec<Expr>, Vec<AnonSet>)> {
