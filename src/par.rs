@@ -6,7 +6,9 @@
 /// How many pieces to cut `weight` units of work into: one per core, up to
 /// 8, each at least `min` units (a thread costs about 50 µs to start).
 pub fn pieces(weight: usize, min: usize) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Asked once: the answer reads the cgroup's CPU quota from /sys.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     cores.min(8).min(weight / min.max(1)).max(1)
 }
 
