@@ -83,7 +83,15 @@ struct Ahead {
 /// for any number of pieces (a test checks it).
 pub fn parse_in_pieces(file: FileId, text: &str, opts: Options, pieces: usize) -> (Script, Vec<Diagnostic>) {
     let ranges = lexer::split_points(text, pieces);
-    let parts = crate::par::run(ranges, |r| read_ahead(file, text, r, opts));
+    // Each piece's guess, from the pieces before it: the text is scanned
+    // once, not once per piece.
+    let mut guess = None;
+    let mut starts = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        starts.push((r.clone(), guess));
+        guess = block_at_end(&text[r]).unwrap_or(guess);
+    }
+    let parts = crate::par::run(starts, |(r, block)| read_ahead(file, text, r, block, opts));
     let mut diags = Vec::new();
     let mut lines = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
     for (l, d) in parts {
@@ -191,10 +199,14 @@ pub fn parse_in_pieces(file: FileId, text: &str, opts: Options, pieces: usize) -
 }
 
 /// Lexes the lines in `range` and reads ahead the restore rule lines of
-/// the table blocks it sees open (the one it starts in guessed from the raw
-/// text before it).
-fn read_ahead(file: FileId, text: &str, range: std::ops::Range<usize>, opts: Options) -> (Vec<(lexer::Line, Option<Ahead>)>, Vec<Diagnostic>) {
-    let mut block = block_before(&text[..range.start]);
+/// the table blocks it sees open, starting in `block` (a guess).
+fn read_ahead(
+    file: FileId,
+    text: &str,
+    range: std::ops::Range<usize>,
+    mut block: Option<TableName>,
+    opts: Options,
+) -> (Vec<(lexer::Line, Option<Ahead>)>, Vec<Diagnostic>) {
     let (lines, diags) = lexer::lex_range(file, text, range);
     let lines = lines
         .into_iter()
@@ -221,17 +233,18 @@ fn read_ahead(file: FileId, text: &str, range: std::ops::Range<usize>, opts: Opt
     (lines, diags)
 }
 
-/// The table block open at the end of `text`, by its last `*table` or
-/// `COMMIT` line: a guess (a header inside a continued line fools it),
-/// which [`parse_in_pieces`] checks.
-fn block_before(text: &str) -> Option<TableName> {
+/// The table block open at the end of `text` by its last `*table` or
+/// `COMMIT` line (`Some(None)`: none open), or `None` if it has neither. A
+/// guess (a header inside a continued line fools it), which
+/// [`parse_in_pieces`] checks.
+fn block_at_end(text: &str) -> Option<Option<TableName>> {
     for l in text.lines().rev() {
         let l = l.trim();
         if let Some(name) = l.strip_prefix('*') {
-            return TableName::parse(name.split(|c: char| c.is_whitespace() || c == '#').next().unwrap_or(""));
+            return Some(TableName::parse(name.split(|c: char| c.is_whitespace() || c == '#').next().unwrap_or("")));
         }
         if l.starts_with("COMMIT") {
-            return None;
+            return Some(None);
         }
     }
     None
