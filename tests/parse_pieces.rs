@@ -1,7 +1,8 @@
 //! A large file is read in pieces, one per core (`syntax::parse_in_pieces`);
 //! the statements and diagnostics must be exactly those of reading it
 //! whole, however it is cut: at a table block's edge, inside a block whose
-//! table the piece has to guess, next to a continued line.
+//! table the piece has to guess, next to a continued line or a quoted word
+//! that holds a newline. `PROPTEST_CASES=60000` searches longer.
 
 use fwcheck::ir::Family;
 use fwcheck::syntax::{parse_in_pieces, Options};
@@ -59,12 +60,22 @@ const LINES: &[&str] = &[
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn any_mix_of_lines_reads_the_same_in_pieces(picks in proptest::collection::vec(0..LINES.len(), 0..60), crlf in any::<bool>()) {
         let nl = if crlf { "\r\n" } else { "\n" };
         let text: String = picks.iter().map(|&i| format!("{}{nl}", LINES[i])).collect();
         same_in_pieces(&text);
+    }
+
+    /// Text from the characters that matter to cutting and lexing: line
+    /// ends (CR too), continuations, quotes, comments, headers, counters,
+    /// and a two-byte character a cut may fall inside.
+    #[test]
+    fn any_text_reads_the_same_in_pieces(chars in proptest::collection::vec(proptest::sample::select(vec![
+        'a', 'A', '-', ' ', '\n', '\n', '\r', '\\', '"', '\'', '*', '#', '[', ']', ':', 'é', '0', '1', '!',
+    ]), 0..300)) {
+        same_in_pieces(&chars.into_iter().collect::<String>());
     }
 }

@@ -88,9 +88,13 @@ pub fn lex_range(file: FileId, text: &str, range: std::ops::Range<usize>) -> (Ve
     (lines, diags)
 }
 
-/// Cuts `text` into about `n` ranges of whole lines, none inside a line
-/// continued with `\`, so that lexing the ranges one by one gives the same
-/// lines as lexing the whole (no other construct spans lines).
+/// Cuts `text` into about `n` ranges of whole lines such that lexing the
+/// ranges one by one gives the lines of lexing the whole. A range starts
+/// only at a restore rule line that [`lex`] reads without the grammar (and
+/// that does not continue the line before): `lex` ends the grammar's run of
+/// lines there anyway, and what the grammar reads across lines (a line
+/// continued with `\`, a quoted word holding a newline) stays in one run.
+/// A text without such lines (a command script) stays whole.
 pub fn split_points(text: &str, n: usize) -> Vec<std::ops::Range<usize>> {
     let mut cuts = vec![0];
     for k in 1..n.max(1) {
@@ -98,15 +102,17 @@ pub fn split_points(text: &str, n: usize) -> Vec<std::ops::Range<usize>> {
         while !text.is_char_boundary(at) {
             at += 1;
         }
-        // The start of the next line that does not continue the one before.
+        // The start of the next line that can start a range.
         loop {
             let Some(nl) = text[at..].find('\n') else {
                 at = text.len();
                 break;
             };
-            let body = &text[..at + nl];
+            let before = &text[..at + nl];
             at += nl + 1;
-            if !body.strip_suffix('\r').unwrap_or(body).ends_with('\\') {
+            let line = text[at..].split('\n').next().unwrap_or("");
+            let body = line.strip_suffix('\r').unwrap_or(line);
+            if !before.strip_suffix('\r').unwrap_or(before).ends_with('\\') && plain_rule_line(0, at, body).is_some() {
                 break;
             }
         }
