@@ -88,11 +88,13 @@ pub struct Batch {
     pub begin_seq: u32,
     /// How many messages and rules, for the record.
     pub rules: usize,
+    /// The tables and chains the objects' [`What`] point into.
     pub names: Vec<Names>,
 }
 
 impl Batch {
-    /// `rule 3 of chain INPUT in table ip filter`.
+    /// What a message creates, in words: `rule 3 of chain INPUT in table
+    /// ip filter`.
     pub fn describe(&self, w: What) -> String {
         let n = |t: usize| &self.names[t];
         let table = |t: usize| format!("table {} {}", n(t).family, n(t).table);
