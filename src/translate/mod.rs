@@ -158,7 +158,7 @@ pub fn translate(rs: &Ruleset, opts: &Options) -> Translation {
 
 /// [`translate`], with each table's chains cut into `pieces` pieces
 /// translated at once (`None`: one per core for a table of 1,000 rules or
-/// more). The result is the same for any number (tests/translate.rs).
+/// more). The result is the same for any number (tests/nfnl.rs).
 pub fn translate_in_pieces(rs: &Ruleset, opts: &Options, pieces: Option<usize>) -> Translation {
     let mut diags = Vec::new();
     let want = |f: Family| match opts.family {

@@ -812,14 +812,19 @@ pub fn renumber_sets(exprs: &mut [Expr], sets: &mut [AnonSet], by: u32) {
     for s in sets.iter_mut() {
         s.id += by;
     }
+    let mut moved = 0;
     for e in exprs.iter_mut().filter(|e| e.name == "lookup") {
         for a in &mut e.attrs {
             if let A::U32(4, id) = a {
                 // NFTA_LOOKUP_SET_ID
                 *id += by;
+                moved += 1;
             }
         }
     }
+    // Each anonymous set is looked up by exactly one expression; one that
+    // names a set another way must be renumbered here too.
+    debug_assert_eq!(moved, sets.len(), "a set named outside a lookup");
 }
 
 /// A rule's expressions, and the anonymous sets it needs created first
