@@ -175,6 +175,12 @@ impl HookWalk<'_> {
         if let Some(verdict) = self.run_compiled(&mut p, &mut hits) {
             return Ok(vec![Course { verdict, hits, trace: vec![], packet: p, nat: None, assumed: 0 }]);
         }
+        self.run_general(p)
+    }
+
+    /// The general walk alone, for a caller that has already tried
+    /// [`HookWalk::run_compiled`] on `p`.
+    pub fn run_general(&self, p: Packet) -> Result<Vec<Course>, String> {
         let mut out = Vec::new();
         let start = Course { verdict: Verdict::Accept, hits: vec![], trace: vec![], packet: p, nat: None, assumed: 0 };
         self.tables(0, start, &mut out)?;

@@ -701,7 +701,7 @@ impl<'a> Run<'a> {
                     continue;
                 }
                 let Partial { w, p, traces, path, next, .. } = part;
-                let courses = walk.run_owned(p)?;
+                let courses = walk.run_general(p)?;
                 let n = courses.len();
                 // The last course takes the world over; earlier ones (when a
                 // match could not be decided) each get a copy.
