@@ -62,7 +62,7 @@ fn corpus() -> Vec<(String, Ruleset, SourceMap)> {
 }
 
 fn script(rs: &Ruleset) -> Option<Script> {
-    translate::translate(rs, &translate::Options { family: None, allow_partial: false }).script
+    translate::for_kernel(rs).ok()
 }
 
 /// A large table is translated and encoded on several cores

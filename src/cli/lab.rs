@@ -106,10 +106,9 @@ pub fn apply(rules: &str, netns: Option<&str>, backend: Backend, opts: LoadOptio
         // One nf_tables batch, sent by fwcheck itself (or through `nft -j
         // -f` for what its encoder does not know): the kernel commits it
         // whole or not at all.
-        let t = fwcheck::translate::translate(&rs, &fwcheck::translate::Options { family: None, allow_partial: false });
-        let Some(script) = t.script else {
-            let errs: Vec<String> = t.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
-            return usage(format!("the rule set has no nft translation (see `fwcheck translate`): {}", errs.join("; ")));
+        let script = match fwcheck::translate::for_kernel(&rs) {
+            Ok(s) => s,
+            Err(why) => return usage(format!("the rule set has no nft translation (see `fwcheck translate`): {why}")),
         };
         // This command exits once the batch is in.
         fwcheck::netns::nfnl::socket::close_at_exit();

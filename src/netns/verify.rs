@@ -68,7 +68,9 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
         if let Some(r) = &n.rules {
             match backend {
                 Backend::Nft => {
-                    crate::netns::nfnl::load_script(real, &nft_script(&r.ruleset, &n.name)?, None)?;
+                    let script = crate::translate::for_kernel(&r.ruleset)
+                        .map_err(|why| io::Error::other(format!("the rules of {} have no nft translation: {why}", n.name)))?;
+                    crate::netns::nfnl::load_script(real, &script, None)?;
                 }
                 _ => kernel::load(real, &r.load, backend)?,
             }
@@ -102,19 +104,6 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
     lab.keep = keep;
     let lab = if keep { Some(lab) } else { lab.down().map(|_| None)? };
     Ok(Verified { kernel: read, worlds, lab })
-}
-
-/// The rule set translated to nft, each family in its own `ip`/`ip6`
-/// tables, as iptables-nft keeps them; loaded as one batch.
-fn nft_script(rs: &Ruleset, ns: &str) -> io::Result<crate::translate::Script> {
-    let t = crate::translate::translate(rs, &crate::translate::Options { family: None, allow_partial: false });
-    match t.script {
-        Some(script) => Ok(script),
-        None => {
-            let why: Vec<&str> = t.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
-            Err(io::Error::other(format!("the rules of {ns} have no nft translation: {}", why.join("; "))))
-        }
-    }
 }
 
 /// Every namespace's rules with counters, per family: `iptables-save -c`,

@@ -156,6 +156,14 @@ pub fn translate(rs: &Ruleset, opts: &Options) -> Translation {
     translate_in_pieces(rs, opts, None)
 }
 
+/// The rule set as nft for the kernel (`fwcheck apply --backend nft`,
+/// `verify`): each family in its own `ip`/`ip6` tables, as iptables-nft
+/// keeps them, and every rule translated; else the errors, joined.
+pub fn for_kernel(rs: &Ruleset) -> Result<Script, String> {
+    let t = translate(rs, &Options { family: None, allow_partial: false });
+    t.script.ok_or_else(|| t.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect::<Vec<_>>().join("; "))
+}
+
 /// [`translate`], with each table's chains cut into `pieces` pieces
 /// translated at once (`None`: one per core for a table of 1,000 rules or
 /// more). The result is the same for any number (tests/nfnl.rs).
