@@ -15,52 +15,46 @@ use super::{Arg, Cx, ExtError, ExtResult, Extension, Opt, Restrictions, SaveWrit
 use crate::ir::{Family, Hook, HookMask, TableName};
 use serde::Serialize;
 
-/// (name, alias) in the order iptables tries them, IPv4
-/// (`enum ipt_reject_with`, without the dropped echo-reply).
-const TYPES_V4: &[(&str, &str)] = &[
-    ("icmp-net-unreachable", "net-unreach"),
-    ("icmp-host-unreachable", "host-unreach"),
-    ("icmp-proto-unreachable", "proto-unreach"),
-    ("icmp-port-unreachable", "port-unreach"),
-    ("icmp-net-prohibited", "net-prohib"),
-    ("icmp-host-prohibited", "host-prohib"),
-    ("tcp-reset", "tcp-rst"),
-    ("icmp-admin-prohibited", "admin-prohib"),
+/// A reject type: its name, the alias iptables also reads, and the ICMP
+/// (or ICMPv6) error the kernel sends for it as (type, code): destination
+/// unreachable (3; ICMPv6's 1) with the code the name says. `None` for
+/// tcp-reset.
+struct Type {
+    name: &'static str,
+    alias: &'static str,
+    icmp: Option<(u8, u8)>,
+}
+
+/// In the order iptables tries them, IPv4 (`enum ipt_reject_with`, without
+/// the dropped echo-reply).
+const TYPES_V4: &[Type] = &[
+    Type { name: "icmp-net-unreachable", alias: "net-unreach", icmp: Some((3, 0)) },
+    Type { name: "icmp-host-unreachable", alias: "host-unreach", icmp: Some((3, 1)) },
+    Type { name: "icmp-proto-unreachable", alias: "proto-unreach", icmp: Some((3, 2)) },
+    Type { name: "icmp-port-unreachable", alias: "port-unreach", icmp: Some((3, 3)) },
+    Type { name: "icmp-net-prohibited", alias: "net-prohib", icmp: Some((3, 9)) },
+    Type { name: "icmp-host-prohibited", alias: "host-prohib", icmp: Some((3, 10)) },
+    Type { name: "tcp-reset", alias: "tcp-rst", icmp: None },
+    Type { name: "icmp-admin-prohibited", alias: "admin-prohib", icmp: Some((3, 13)) },
 ];
 
 /// IPv6 (`enum ip6t_reject_with`); tcp-reset has no `tcp-rst` alias here.
-const TYPES_V6: &[(&str, &str)] = &[
-    ("icmp6-no-route", "no-route"),
-    ("icmp6-adm-prohibited", "adm-prohibited"),
-    ("icmp6-addr-unreachable", "addr-unreach"),
-    ("icmp6-port-unreachable", "port-unreach"),
-    ("tcp-reset", "tcp-reset"),
-    ("icmp6-policy-fail", "policy-fail"),
-    ("icmp6-reject-route", "reject-route"),
+const TYPES_V6: &[Type] = &[
+    Type { name: "icmp6-no-route", alias: "no-route", icmp: Some((1, 0)) },
+    Type { name: "icmp6-adm-prohibited", alias: "adm-prohibited", icmp: Some((1, 1)) },
+    Type { name: "icmp6-addr-unreachable", alias: "addr-unreach", icmp: Some((1, 3)) },
+    Type { name: "icmp6-port-unreachable", alias: "port-unreach", icmp: Some((1, 4)) },
+    Type { name: "tcp-reset", alias: "tcp-reset", icmp: None },
+    Type { name: "icmp6-policy-fail", alias: "policy-fail", icmp: Some((1, 5)) },
+    Type { name: "icmp6-reject-route", alias: "reject-route", icmp: Some((1, 6)) },
 ];
 
 const TCP_RESET: &str = "tcp-reset";
 
 /// The ICMP (or ICMPv6) error, as (type, code), that the kernel sends for
-/// reject type `with`: destination unreachable (3; ICMPv6's 1) with the
-/// code the name says. `None` for tcp-reset.
+/// reject type `with`; `None` for tcp-reset.
 pub fn icmp_error(with: &str) -> Option<(u8, u8)> {
-    Some(match with {
-        "icmp-net-unreachable" => (3, 0),
-        "icmp-host-unreachable" => (3, 1),
-        "icmp-proto-unreachable" => (3, 2),
-        "icmp-port-unreachable" => (3, 3),
-        "icmp-net-prohibited" => (3, 9),
-        "icmp-host-prohibited" => (3, 10),
-        "icmp-admin-prohibited" => (3, 13),
-        "icmp6-no-route" => (1, 0),
-        "icmp6-adm-prohibited" => (1, 1),
-        "icmp6-addr-unreachable" => (1, 3),
-        "icmp6-port-unreachable" => (1, 4),
-        "icmp6-policy-fail" => (1, 5),
-        "icmp6-reject-route" => (1, 6),
-        _ => return None,
-    })
+    TYPES_V4.iter().chain(TYPES_V6).find(|t| t.name == with).and_then(|t| t.icmp)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -73,7 +67,7 @@ pub struct Reject {
 }
 
 impl Reject {
-    fn types(&self) -> &'static [(&'static str, &'static str)] {
+    fn types(&self) -> &'static [Type] {
         match self.family {
             Family::Ipv4 => TYPES_V4,
             Family::Ipv6 => TYPES_V6,
@@ -96,8 +90,8 @@ fn is_prefix(name: &str, arg: &str) -> bool {
 }
 
 /// The first type whose name or alias starts with `arg`.
-fn lookup(types: &'static [(&'static str, &'static str)], arg: &str) -> Option<&'static str> {
-    types.iter().find(|(n, a)| is_prefix(n, arg) || is_prefix(a, arg)).map(|(n, _)| *n)
+fn lookup(types: &'static [Type], arg: &str) -> Option<&'static str> {
+    types.iter().find(|t| is_prefix(t.name, arg) || is_prefix(t.alias, arg)).map(|t| t.name)
 }
 
 impl Extension for Reject {
@@ -116,7 +110,7 @@ impl Extension for Reject {
         match lookup(types, a.value) {
             Some(t) => self.with = Some(t),
             None => {
-                let names: Vec<&str> = types.iter().map(|(n, _)| *n).collect();
+                let names: Vec<&str> = types.iter().map(|t| t.name).collect();
                 let mut e = ExtError::new(format!("unknown reject type `{}`", a.value));
                 let other = if self.family == Family::Ipv4 { TYPES_V6 } else { TYPES_V4 };
                 e = if lookup(other, a.value).is_some() && !a.value.is_empty() {
