@@ -14,6 +14,10 @@ pub struct LoadOptions {
     pub save_family: Option<Family>,
     /// See [`BuildOptions::netns`].
     pub netns: Option<String>,
+    /// Read forms iptables-restore 1.8.9 refuses (CRLF line ends, `COMMIT `
+    /// with blanks, `-s ! X`, over-long lines and words) with a warning
+    /// instead of an error: for reading old dumps, not for deploying them.
+    pub lenient: bool,
 }
 
 /// The result of loading: the rule set if there was no error, and every
@@ -46,6 +50,11 @@ pub fn load(sources: &mut SourceMap, files: Vec<Source>, opts: &LoadOptions) -> 
         let (script, diags) = syntax::parse(id, &text, syntax::Options { save_family: family });
         scripts.push(script);
         diagnostics.extend(diags);
+    }
+    if !opts.lenient {
+        for d in diagnostics.iter_mut().filter(|d| syntax::loadable::CODES.contains(&d.code)) {
+            d.severity = crate::diag::Severity::Error;
+        }
     }
     let (ruleset, diags) = build(scripts, &BuildOptions { netns: opts.netns.clone() });
     diagnostics.extend(diags);

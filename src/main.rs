@@ -26,6 +26,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Read forms that iptables-restore 1.8.9 refuses to load (CRLF line
+    /// ends, `COMMIT` with blanks, `-s ! X`, over-long lines and words) with
+    /// a warning instead of an error: for analysing old dumps.
+    #[arg(long, global = true)]
+    lenient: bool,
 }
 
 #[derive(Subcommand)]
@@ -102,10 +107,15 @@ enum Command {
         #[arg(value_enum)]
         action: LabAction,
         /// A scenario (.toml) or a lab script like the tutorial's.
-        scenario: String,
+        #[arg(required_unless_present = "stale")]
+        scenario: Option<String>,
         /// Prepended to each namespace name (`--prefix fwck-` makes `fwck-test-1`).
         #[arg(long, default_value = "")]
         prefix: String,
+        /// With `down`: remove the labs of fwcheck runs that were killed
+        /// (namespaces `fwck-PID-…` whose process is gone), not a scenario's.
+        #[arg(long, conflicts_with = "scenario")]
+        stale: bool,
     },
     /// Load a rule set into a namespace in one transaction: on any failure
     /// the namespace keeps the rules it had.
@@ -219,7 +229,7 @@ enum LabAction {
     Down,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum TranslateFormat {
     /// An nft script.
     Nft,
@@ -268,6 +278,7 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let lenient = cli.lenient;
     match cli.command {
         Command::Parse { files, format, ipv6, ipv4, netns, counters } => {
             let save_family = if ipv6 {
@@ -277,14 +288,14 @@ fn main() -> ExitCode {
             } else {
                 None
             };
-            parse(files, format, LoadOptions { save_family, netns }, counters)
+            parse(files, format, LoadOptions { save_family, netns, lenient }, counters)
         }
         Command::Predict { rules, scenario, packets, flows, packets_file, trace, host, sysctls, backend, format, ipv6, ipsets } => {
             let ipsets = match read_ipsets(&ipsets) {
                 Ok(i) => i,
                 Err(c) => return c,
             };
-            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
+            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient };
             // (SPEC, whether it is a flow)
             let mut specs: Vec<(String, bool)> = packets.iter().map(|p| (p.clone(), false)).chain(flows.iter().map(|f| (f.clone(), true))).collect();
             if let Some(f) = &packets_file {
@@ -300,28 +311,28 @@ fn main() -> ExitCode {
                 (None, None) => usage("give a rule file or --scenario FILE".into()),
             }
         }
-        Command::Lab { action, scenario, prefix } => cli::lab::lab(matches!(action, LabAction::Up), &scenario, &prefix),
+        Command::Lab { action, scenario, prefix, stale } => cli::lab::lab(matches!(action, LabAction::Up), scenario.as_deref(), &prefix, stale),
         Command::Apply { rules, netns, backend, ipv6 } => {
-            cli::lab::apply(&rules, netns.as_deref(), backend, LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None })
+            cli::lab::apply(&rules, netns.as_deref(), backend, LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient })
         }
         Command::Verify { scenario, flows, backend, keep, prefix, trace } => cli::lab::verify(&scenario, &flows, backend, keep, prefix, trace),
         Command::Lint { rules, format, deny, ipsets, explain, ipv6 } => {
             if let Some(e) = explain {
                 return explain_lint(&e);
             }
-            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
+            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient };
             lint(rules.unwrap_or_default(), format, deny, ipsets, opts)
         }
         Command::Equiv { a, b, ipsets, ipv6 } => {
-            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
+            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient };
             equiv(a, b, ipsets, opts)
         }
         Command::Query { rules, shape, want, ipsets, ipv6 } => {
-            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
+            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient };
             query(rules, shape, want, ipsets, ipv6, opts)
         }
         Command::Translate { rules, format, family, allow_partial, ipv6 } => {
-            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None };
+            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient };
             translate(rules, format, family, allow_partial, opts)
         }
     }
@@ -356,6 +367,23 @@ fn translate(rules: String, format: TranslateFormat, family: Option<TranslateFam
     if script.tables.is_empty() {
         eprintln!("error: no table of the requested family in {rules}");
         return ExitCode::from(2);
+    }
+    if format == TranslateFormat::Nft {
+        // nft 1.0.6's text syntax cannot write every name and string the
+        // JSON form can: refuse rather than print a script nft refuses.
+        let problems = fwcheck::translate::text::text_problems(&script);
+        if !problems.is_empty() {
+            let diags: Vec<fwcheck::diag::Diagnostic> = problems
+                .iter()
+                .map(|(span, why)| {
+                    fwcheck::diag::Diagnostic::error("translate::no-text-form", span.unwrap_or_default(), format!("no nft text form: {why}"))
+                        .with_help("`--format json` writes it exactly (`nft -j -f` loads it); or rename the chain / change the string")
+                })
+                .collect();
+            report_diagnostics(&sources, &diags);
+            eprintln!("error: {} thing{} without a form in nft's text syntax; nothing printed", diags.len(), if diags.len() == 1 { "" } else { "s" });
+            return ExitCode::from(2);
+        }
     }
     let out = match format {
         TranslateFormat::Nft => script.to_text(),

@@ -114,7 +114,7 @@ fn corpus_round_trips() {
         let mut again = Ruleset::default();
         for fam in rs.families() {
             let text = save(&rs, fam, SaveOptions { counters: true });
-            let opts = LoadOptions { save_family: Some(fam), netns: None };
+            let opts = LoadOptions { save_family: Some(fam), netns: None, lenient: false };
             let (sources, loaded) = load_str("saved", &text, &opts);
             let Some(r2) = loaded.ruleset else {
                 panic!("{}: saved form does not parse: {:?}", i.path.display(), loaded.diagnostics.iter().map(|d| d.short(&sources)).collect::<Vec<_>>())

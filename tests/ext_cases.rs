@@ -20,7 +20,7 @@ fn run(case: &Case) -> Result<Option<String>, String> {
     // `%` setup commands (`ipset create ...`) go first, as script lines.
     let setup: String = case.setup.iter().map(|c| format!("{c}\n")).collect();
     let text = setup + &case.restore_text();
-    let (sources, loaded) = load_str(&case.file, &text, &LoadOptions { save_family: Some(fam), netns: None });
+    let (sources, loaded) = load_str(&case.file, &text, &LoadOptions { save_family: Some(fam), netns: None, lenient: false });
     if case.expected.is_none() && loaded.diagnostics.iter().any(|d| d.code == OLD_NEGATION) {
         return Err("old negation".into());
     }
@@ -80,7 +80,7 @@ fn ext_cases_save_is_a_fixed_point() {
             continue;
         }
         let fam = if c.ipv6 { Family::Ipv6 } else { Family::Ipv4 };
-        let opts = LoadOptions { save_family: Some(fam), netns: None };
+        let opts = LoadOptions { save_family: Some(fam), netns: None, lenient: false };
         let setup: String = c.setup.iter().map(|s| format!("{s}\n")).collect();
         let (_, first) = load_str(&c.file, &format!("{setup}{}", c.restore_text()), &opts);
         let Some(rs) = first.ruleset else { continue };

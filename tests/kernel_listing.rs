@@ -85,7 +85,7 @@ fn ours(cases: &[&Case]) -> Result<String, String> {
     let fam = family(c0);
     let setup: String = c0.setup.iter().map(|s| format!("{s}\n")).collect();
     let text = setup + &restore_text(cases);
-    let (sources, loaded) = load_str(&c0.file, &text, &LoadOptions { save_family: Some(fam), netns: None });
+    let (sources, loaded) = load_str(&c0.file, &text, &LoadOptions { save_family: Some(fam), netns: None, lenient: false });
     let Some(rs) = loaded.ruleset else {
         return Err(loaded.diagnostics.iter().map(|d| d.short(&sources)).collect::<Vec<_>>().join("; "));
     };
@@ -257,7 +257,7 @@ fn corpus_lists_like_the_kernel() {
         let o = ns.run(restore, &[], Some(&text));
         assert!(o.status.success(), "{}: the kernel refused it: {}", path.display(), String::from_utf8_lossy(&o.stderr));
         let name = path.display().to_string();
-        let (sources, loaded) = load_str(&name, &text, &LoadOptions { save_family: Some(fam), netns: None });
+        let (sources, loaded) = load_str(&name, &text, &LoadOptions { save_family: Some(fam), netns: None, lenient: false });
         let Some(mut rs) = loaded.ruleset else {
             panic!("{name} does not parse: {:?}", loaded.diagnostics.iter().map(|d| d.short(&sources)).collect::<Vec<_>>());
         };

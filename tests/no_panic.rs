@@ -138,7 +138,7 @@ fn cases() -> u32 {
 
 fn must_not_panic(text: &str) {
     for fam in [Family::Ipv4, Family::Ipv6] {
-        let _ = load_str("fuzz", text, &LoadOptions { save_family: Some(fam), netns: None });
+        let _ = load_str("fuzz", text, &LoadOptions { save_family: Some(fam), netns: None, lenient: false });
     }
 }
 

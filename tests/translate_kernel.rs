@@ -192,7 +192,7 @@ fn compare(a: &Netns, b: &Netns, c: &Case) -> Option<Outcome> {
         // to compare with.
         return None;
     }
-    let opts = LoadOptions { save_family: Some(if c.ipv6 { fwcheck::ir::Family::Ipv6 } else { fwcheck::ir::Family::Ipv4 }), netns: None };
+    let opts = LoadOptions { save_family: Some(if c.ipv6 { fwcheck::ir::Family::Ipv6 } else { fwcheck::ir::Family::Ipv4 }), netns: None, lenient: false };
     let (_, loaded) = load_str("case", &c.restore_text(), &opts);
     let rs = loaded.ruleset.expect("OK case loads");
     let tx = translate(&rs, &Options::default());

@@ -57,10 +57,28 @@ pub fn read_scenario(path: &str, flows: &[String]) -> Result<Scenario, ExitCode>
     Ok(sc)
 }
 
-pub fn lab(up: bool, path: &str, prefix: &str) -> ExitCode {
+pub fn lab(up: bool, path: Option<&str>, prefix: &str, stale: bool) -> ExitCode {
     if let Err(c) = root_or_exit("lab") {
         return c;
     }
+    if stale {
+        if up {
+            return usage("`--stale` goes with `lab down`".into());
+        }
+        return match lab::remove_stale() {
+            Ok(gone) => {
+                for n in &gone {
+                    println!("{n}");
+                }
+                eprintln!("removed {} namespace{} left by killed fwcheck runs", gone.len(), if gone.len() == 1 { "" } else { "s" });
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage(format!("cannot remove the labs of killed fwcheck runs: {e}")),
+        };
+    }
+    let Some(path) = path else {
+        return usage("give the scenario whose lab to build or remove (or `lab down --stale`)".into());
+    };
     let sc = match read_scenario(path, &[]) {
         Ok(s) => s,
         Err(c) => return c,
@@ -197,7 +215,15 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
         return c;
     }
     lab::on_interrupt();
-    let prefix = prefix.unwrap_or_else(|| format!("fwck-{}-", std::process::id()));
+    // Labs of verify runs that were killed (SIGKILL leaves no chance to
+    // clean up) are removed first: nothing else ever removes them.
+    match lab::remove_stale() {
+        Ok(gone) if !gone.is_empty() => eprintln!("removed {} namespace{} left by killed fwcheck runs: {}", gone.len(), if gone.len() == 1 { "" } else { "s" }, gone.join(", ")),
+        Ok(_) => {}
+        Err(e) => eprintln!("warning: cannot look for labs of killed fwcheck runs: {e}"),
+    }
+    // A lab kept on purpose gets a name `lab::stale` never takes.
+    let prefix = prefix.unwrap_or_else(|| if keep { format!("fwck-keep-{}-", std::process::id()) } else { format!("fwck-{}-", std::process::id()) });
     let v = match verify::verify(&sc, backend, &prefix, keep) {
         Ok(v) => v,
         Err(e) => return usage(format!("verify could not run the scenario (the lab was removed): {e}")),

@@ -100,7 +100,6 @@ impl crate::translate::ToNft for Comment {
     fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
         use crate::translate::nft::Untranslatable;
         let Some(t) = &self.text else { return Ok(()) };
-        crate::translate::nft::text_ok("comment", t)?;
         if t.len() > 127 {
             return Err(Untranslatable::new(format!("the comment is {} bytes; nft keeps at most 127", t.len())));
         }

@@ -12,6 +12,7 @@
 //! [`opaque`] extension with its words, so a valid real-world file always
 //! parses; it is printed back as written.
 
+pub mod catalog;
 pub mod generic;
 pub mod opaque;
 pub mod standard;

@@ -173,9 +173,6 @@ impl crate::translate::ToNft for Log {
     fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
         use crate::translate::nft::Stmt;
         use nftables::stmt::{LogFlag, LogLevel};
-        if let Some(p) = &self.prefix {
-            crate::translate::nft::text_ok("log prefix", p)?;
-        }
         let level = match self.level.unwrap_or(DEFAULT_LEVEL) {
             0 => Some(LogLevel::Emerg),
             1 => Some(LogLevel::Alert),

@@ -118,9 +118,6 @@ impl super::ListForm for Nflog {
 impl crate::translate::ToNft for Nflog {
     fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
         use crate::translate::nft::Stmt;
-        if let Some(p) = &self.prefix {
-            crate::translate::nft::text_ok("log prefix", p)?;
-        }
         let mut log = nftables::stmt::Log::new(Some(self.group.unwrap_or(0) as u32));
         log.prefix = self.prefix.clone().map(Into::into);
         log.snaplen = self.size;

@@ -176,3 +176,62 @@ pub fn down(sc: &Scenario, prefix: &str) -> io::Result<usize> {
     remove(&names)?;
     Ok(names.len())
 }
+
+/// The pid in a name that `verify` made for a process, `fwck-PID-…`.
+fn owner_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix("fwck-")?;
+    let (pid, tail) = rest.split_once('-')?;
+    if tail.is_empty() || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// The namespaces of labs whose fwcheck process is gone: named `fwck-PID-…`
+/// (the prefix `verify` gives its labs) for a PID that no longer runs. A
+/// process killed with SIGKILL cannot remove its lab, so these are what it
+/// left. A lab kept on purpose (`verify --keep`) is named `fwck-keep-PID-…`
+/// and is never taken for one; a PID that was reused by a new process
+/// hides a stale lab rather than exposing a live one.
+pub fn stale() -> io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let dir = match std::fs::read_dir(ns::RUN_DIR) {
+        Ok(d) => d,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e),
+    };
+    for entry in dir {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = owner_pid(&name) {
+            if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                out.push(name);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Removes the namespaces [`stale`] finds, returning their names.
+pub fn remove_stale() -> io::Result<Vec<String>> {
+    let names = stale()?;
+    for n in &names {
+        ns::delete(n)?;
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod stale_tests {
+    use super::owner_pid;
+
+    #[test]
+    fn only_verify_names_carry_an_owner() {
+        assert_eq!(owner_pid("fwck-1234-test-1"), Some(1234));
+        assert_eq!(owner_pid("fwck-keep-1234-test-1"), None);
+        assert_eq!(owner_pid("fwck-1234-"), None);
+        assert_eq!(owner_pid("fwck-test-1"), None);
+        assert_eq!(owner_pid("test-1"), None);
+        assert_eq!(owner_pid("fwck-12a4-x"), None);
+    }
+}

@@ -236,7 +236,7 @@ impl Packet {
 pub(crate) fn rule_matches(family: Family, table: &str, chain: &str, spec: &str) -> Vec<crate::ext::Match> {
     use crate::load::{load_str, LoadOptions};
     let text = format!("*{table}\n-A {chain} {spec}\nCOMMIT\n");
-    let (sources, loaded) = load_str("test", &text, &LoadOptions { save_family: Some(family), netns: None });
+    let (sources, loaded) = load_str("test", &text, &LoadOptions { save_family: Some(family), netns: None, lenient: false });
     let Some(rs) = loaded.ruleset else {
         let errors: Vec<String> = loaded.diagnostics.iter().map(|d| d.short(&sources)).collect();
         panic!("`{spec}` does not load: {}", errors.join("; "));

@@ -236,7 +236,7 @@ mod tests {
     use crate::load::{load_str, LoadOptions};
 
     fn rs(text: &str, family: Family) -> Ruleset {
-        let (sources, loaded) = load_str("t", text, &LoadOptions { save_family: Some(family), netns: None });
+        let (sources, loaded) = load_str("t", text, &LoadOptions { save_family: Some(family), netns: None, lenient: false });
         let errs: Vec<String> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.short(&sources)).collect();
         loaded.ruleset.unwrap_or_else(|| panic!("{errs:?}"))
     }

@@ -211,7 +211,7 @@ pub fn load_rules(sources: &mut SourceMap, src: Source, netns: Option<&str>, dia
     let text = src.text.clone();
     let name = src.name.clone();
     let file = sources.len() as crate::source::FileId;
-    let loaded = load(sources, vec![src], &LoadOptions { save_family: Some(family), netns: netns.map(str::to_string) });
+    let loaded = load(sources, vec![src], &LoadOptions { save_family: Some(family), netns: netns.map(str::to_string), lenient: false });
     let ok = loaded.ruleset.is_some();
     diags.extend(loaded.diagnostics);
     let ruleset = loaded.ruleset?;

@@ -11,6 +11,7 @@
 use super::lexer::Word;
 use crate::diag::Diagnostic;
 use crate::ext::generic::{AddrMask, Iface, Neg};
+use crate::ext::catalog::{self, KnownOpt};
 use crate::ext::{Arg, Cx, ExtError, IpMatch, Match, OpaqueMatch, OpaqueTarget, Opt, Target, TargetExt};
 use crate::ir::{Counters, Family, Rule, TableName};
 use crate::source::Span;
@@ -178,6 +179,9 @@ enum Owner {
     /// Index into the rule's matches, and the option.
     Match(usize, &'static Opt),
     Target(&'static Opt),
+    /// An option of an extension fwcheck keeps opaque, known from
+    /// `ext::catalog`: of the match with that index, or of the target.
+    Opaque(Option<usize>, KnownOpt),
 }
 
 /// The first protocol match iptables loads implicitly for `-p NAME` when it
@@ -405,15 +409,80 @@ impl P<'_> {
                 },
             };
             let l = *l;
-            opts.iter().flat_map(move |o| {
+            let known = opts.iter().flat_map(move |o| {
                 let owner = match l {
                     Loaded::Match(mi) => Owner::Match(mi, o),
                     Loaded::Target => Owner::Target(o),
                 };
                 o.names.iter().map(move |n| (owner, *n))
-            })
+            });
+            // An opaque extension's options, as iptables merges them.
+            let opaque: &'static [KnownOpt] = match l {
+                Loaded::Match(mi) => match &self.matches[mi] {
+                    Match::Opaque(o) => catalog::match_options(&o.name).unwrap_or(&[]),
+                    _ => &[],
+                },
+                Loaded::Target => match &self.target {
+                    Some((Target::Ext(TargetExt::Opaque(o)), _, _)) => catalog::target_options(&o.name).unwrap_or(&[]),
+                    _ => &[],
+                },
+            };
+            let at = match l {
+                Loaded::Match(mi) => Some(mi),
+                Loaded::Target => None,
+            };
+            known.chain(opaque.iter().map(move |o| (Owner::Opaque(at, *o), o.name)))
         });
         generic.chain(loaded)
+    }
+
+    /// `--name` of an opaque extension that `ext::catalog` knows: the option
+    /// under its full name (what iptables-save prints), and its values.
+    fn opaque_option(&mut self, at: Option<usize>, opt: KnownOpt, w: &Word, inline: Option<String>) {
+        let mut words = Vec::new();
+        if self.neg.take().is_some() {
+            words.push("!".to_string());
+        }
+        words.push(format!("--{}", opt.name));
+        if opt.takes_value {
+            match inline {
+                Some(v) => words.push(v),
+                None if self.i < self.words.len() => {
+                    words.push(self.words[self.i].text.clone());
+                    self.i += 1;
+                }
+                None => {
+                    self.diags.push(
+                        err("parse::missing-value", w.span, format!("`--{}` needs a value", opt.name)).with_help(format!("write `--{} VALUE`", opt.name)),
+                    );
+                    return;
+                }
+            }
+            // A few options take two words (`--match-set NAME FLAGS`).
+            while self.i < self.words.len() {
+                let t = &self.words[self.i].text;
+                if t == "!" || (t.starts_with('-') && t.len() > 1) {
+                    break;
+                }
+                words.push(t.clone());
+                self.i += 1;
+            }
+        } else if inline.is_some() {
+            self.diags.push(err("parse::unexpected-argument", w.span, format!("`--{}` takes no value", opt.name)).with_help(format!("write `--{}` alone", opt.name)));
+            return;
+        }
+        match at {
+            Some(mi) => {
+                if let Match::Opaque(o) = &mut self.matches[mi] {
+                    o.words.extend(words);
+                }
+            }
+            None => {
+                if let Some((Target::Ext(TargetExt::Opaque(o)), _, _)) = &mut self.target {
+                    o.words.extend(words);
+                }
+            }
+        }
     }
 
     /// Gives `--name` and its values to the newest opaque extension, if any.
@@ -479,8 +548,8 @@ impl P<'_> {
         };
         self.i += 1;
         if next.text == "!" && invertible {
-            self.diags.push(Diagnostic::warning("parse::intrapositioned-negation", next.span, "`!` after the option is deprecated").with_help(format!(
-                "write `! {} {}` instead: iptables 1.8 refuses this form",
+            self.diags.push(Diagnostic::warning("parse::intrapositioned-negation", next.span, "iptables 1.8.9 refuses `!` after the option (the pre-1.4.3 form)").with_help(format!(
+                "write `! {} {}` instead (iptables-restore 1.8.9 says \"Bad argument\" for this form; --lenient reads it for analysis)",
                 w.text,
                 self.words.get(self.i).map_or("VALUE", |v| v.text.as_str())
             )));
@@ -514,6 +583,7 @@ impl P<'_> {
     fn dispatch(&mut self, owner: Owner, w: &Word, inline: Option<String>) {
         match owner {
             Owner::Generic(gi) => self.generic(gi, w, inline),
+            Owner::Opaque(at, opt) => self.opaque_option(at, opt, w, inline),
             Owner::Match(mi, opt) => {
                 let neg = self.neg.take();
                 let Some((value, vspan, value2)) = self.option_values(w, inline, opt) else { return };
@@ -730,6 +800,11 @@ impl P<'_> {
                     t
                 } else if let Some(t) = TargetExt::known(&v, &self.cx()) {
                     Target::Ext(t)
+                } else if catalog::target_options(&v).is_some() {
+                    // A target iptables ships but fwcheck does not model:
+                    // never a chain, since iptables refuses a chain named
+                    // like a target.
+                    Target::Ext(TargetExt::Opaque(OpaqueTarget { name: v.clone(), words: Vec::new() }))
                 } else {
                     self.target_opaque_ok = true;
                     Target::Jump(v.clone())

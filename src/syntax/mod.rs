@@ -9,6 +9,7 @@
 
 pub mod command;
 pub mod lexer;
+pub mod loadable;
 
 pub use command::{Invocation, Name, Op, RuleSpec};
 use lexer::Item;
@@ -98,6 +99,7 @@ pub fn parse_in_pieces(file: FileId, text: &str, opts: Options, pieces: usize) -
         lines.extend(l);
         diags.extend(d);
     }
+    loadable::check(file, text, lines.iter().map(|(l, _)| l), &mut diags);
     let mut stmts = Vec::with_capacity(lines.len());
     // The table of the open restore block, if any.
     let mut block: Option<(TableName, Span)> = None;

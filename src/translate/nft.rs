@@ -27,18 +27,6 @@ impl Untranslatable {
 
 pub type TxResult = Result<(), Untranslatable>;
 
-/// A string for nft's text syntax (a comment, a log prefix): nft has no
-/// escape for `"`, and expands `$NAME` even inside quotes, so a string
-/// holding either is refused rather than changed.
-pub fn text_ok(what: &str, v: &str) -> TxResult {
-    for bad in ['"', '$'] {
-        if v.contains(bad) {
-            return Err(Untranslatable::new(format!("the {what} holds a `{bad}`, which nft's text syntax cannot quote")));
-        }
-    }
-    Ok(())
-}
-
 /// What a translation can see of the rule it is part of, and where its
 /// statements go.
 pub struct RuleCx {

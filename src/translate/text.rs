@@ -440,3 +440,122 @@ pub fn stmts(list: &[Stmt]) -> String {
     }
     out
 }
+
+/// Words nft 1.0.6's scanner takes as keywords wherever a chain, table or
+/// set name may stand (each tried with `add chain ip t WORD` and as a
+/// `jump` target: "syntax error, unexpected reject, expecting string"),
+/// and the words newer nft releases made keywords (`last`, `destroy`,
+/// `vxlan` …), so a script written today still loads after an upgrade.
+/// nft 1.0.6 has no quoting for names: `chain "reject"` is refused too
+/// ("unexpected quoted string, expecting string").
+const KEYWORDS: &[&str] = &[
+    "accept", "add", "ah", "all", "and", "arp", "auto-merge", "bridge", "cgroup", "chain", "comment", "comp", "constant", "continue", "counter", "cpu",
+    "create", "ct", "day", "dccp", "define", "delete", "describe", "destroy", "device", "devices", "dnat", "drop", "dst", "dup", "dynamic", "ecn", "element",
+    "elements", "eq", "esp", "ether", "exists", "expires", "export", "exthdr", "fib", "flags", "flow", "flowtable", "flush", "frag", "fwd", "gc-interval",
+    "ge", "geneve", "get", "goto", "gre", "gretap", "gt", "handle", "hbh", "hook", "hour", "ibriport", "ibrname", "icmp", "icmpv6", "igmp", "iif",
+    "iifgroup", "iifname", "iiftype", "import", "include", "index", "inet", "insert", "interval", "ip", "ip6", "ipsec", "jhash", "jump", "last", "le",
+    "limit", "list", "log", "lshift", "lt", "map", "mark", "masquerade", "meta", "meter", "mh", "missing", "monitor", "ne", "netdev", "nftrace", "not",
+    "notrack", "numgen", "obriport", "obrname", "offload", "oif", "oifgroup", "oifname", "oiftype", "or", "osf", "pkttype", "policy", "position",
+    "priority", "queue", "quota", "random", "redefine", "redirect", "reject", "rename", "replace", "reset", "return", "rshift", "rt", "rt0", "rt2",
+    "rtclassid", "rule", "ruleset", "sctp", "secmark", "set", "size", "skgid", "skuid", "snat", "socket", "srh", "symhash", "synproxy", "table", "tcp",
+    "th", "time", "timeout", "tproxy", "tunnel", "type", "typeof", "udp", "udplite", "undefine", "update", "vlan", "vmap", "vni", "vxlan", "xor", "xt",
+];
+
+/// Why `name` cannot stand as a chain name in nft 1.0.6's text syntax, if
+/// it cannot: a name is one bare `string` token of nft's scanner
+/// (`[A-Za-z_.][A-Za-z0-9/_.-]*`) that is not a keyword. (A `#` would even
+/// load, silently cutting the name at the comment it starts.)
+pub fn bare_name_problem(name: &str) -> Option<String> {
+    let mut bytes = name.bytes();
+    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.');
+    let rest_ok = name.bytes().skip(1).all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'.' | b'-'));
+    if name == "." || !first_ok || !rest_ok {
+        return Some("nft's text syntax has no quoting for names, and a bare name starts with a letter, `_` or `.` and holds only letters, digits and `/_.-`".into());
+    }
+    if KEYWORDS.contains(&name) {
+        return Some(format!("`{name}` is a keyword of nft's text syntax, which has no quoting for names"));
+    }
+    None
+}
+
+/// Why `v` cannot be written as a quoted string of nft's text syntax, if
+/// it cannot. A quoted string runs to the next `"` with no escapes, so a
+/// `"` has no form. In a log prefix `$` starts a variable even inside the
+/// quotes (`log prefix "a$b"`: "unknown identifier 'b'"); in a comment it
+/// is literal. A comment holds at most 128 bytes in text ("comment too
+/// long, 128 characters maximum allowed").
+pub fn string_problem(what: &str, v: &str, max: Option<usize>) -> Option<String> {
+    let bad: &[char] = if what == "log prefix" { &['"', '$'] } else { &['"'] };
+    for &bad in bad {
+        if v.contains(bad) {
+            return Some(format!("the {what} holds a `{bad}`, which nft's text syntax cannot write"));
+        }
+    }
+    match max {
+        Some(m) if v.len() > m => Some(format!("the {what} is {} bytes long, and nft's text syntax takes at most {m}", v.len())),
+        _ => None,
+    }
+}
+
+/// Longest rule comment nft 1.0.6 reads in a script.
+pub const TEXT_COMMENT_MAX: usize = 128;
+
+/// What of `script` has no form in nft's text syntax (the JSON form has
+/// every one): each with the rule it is in (`None` for a chain's own
+/// name), so the caller can point at the line a person wrote.
+pub fn text_problems(script: &super::Script) -> Vec<(Option<crate::source::Span>, String)> {
+    let mut out = Vec::new();
+    for t in &script.tables {
+        for c in &t.chains {
+            let first = c.rules.iter().find_map(|r| match r {
+                super::NRule::Rule { span, .. } => *span,
+                super::NRule::Untranslated { span, .. } => Some(*span),
+            });
+            if let Some(why) = bare_name_problem(&c.name) {
+                out.push((first, format!("chain `{}` of table {}: {why}", c.name, t.name)));
+            }
+            for r in &c.rules {
+                let super::NRule::Rule { stmts, comment, span } = r else { continue };
+                for st in stmts {
+                    let problem = match st {
+                        // A jump to a chain the chain check above reports.
+                        Statement::Jump(_) | Statement::Goto(_) => None,
+                        Statement::Log(Some(l)) => l.prefix.as_deref().and_then(|p| string_problem("log prefix", p, None)),
+                        _ => None,
+                    };
+                    if let Some(why) = problem {
+                        out.push((*span, why));
+                    }
+                }
+                if let Some(why) = comment.as_deref().and_then(|c| string_problem("comment", c, Some(TEXT_COMMENT_MAX))) {
+                    out.push((*span, why));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn bare_names() {
+        for ok in ["INPUT", "REJECT", "my-chain", "a.b", "a/b", "_x", ".x", "state", "input", "filter", "Drop", "tcp-reset"] {
+            assert_eq!(bare_name_problem(ok), None, "{ok}");
+        }
+        for bad in ["reject", "drop", "log", "limit", "tcp", "icmp", "mark", "counter", "1abc", "a b", "a#b", "a$b", "a@b", "a:b", "Ä", "a\"b", ".", ""] {
+            assert!(bare_name_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn strings() {
+        assert_eq!(string_problem("comment", "a b;#{}\\ $HOME", Some(128)), None);
+        assert!(string_problem("comment", "a\"b", Some(128)).is_some());
+        assert!(string_problem("log prefix", "a$b", None).is_some());
+        assert!(string_problem("comment", &"x".repeat(129), Some(128)).is_some());
+        assert_eq!(string_problem("comment", &"x".repeat(128), Some(128)), None);
+    }
+}

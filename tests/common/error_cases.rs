@@ -53,4 +53,12 @@ pub const CASES: &[(&str, &str, &str, usize, usize, &str)] = &[
     ("trailing comment in restore line", "*filter\n-A INPUT -j ACCEPT # why\nCOMMIT\n", "parse::unexpected-argument", 2, 20, "unexpected argument `#`"),
     ("malformed counters", "*filter\n[1:x] -A INPUT -j ACCEPT\nCOMMIT\n", "parse::bad-line", 2, 1, "malformed counters"),
     ("several namespaces", "ip netns exec a iptables -A INPUT -j ACCEPT\nip netns exec b iptables -A INPUT -j DROP\n", "apply::several-namespaces", 2, 1, "several namespaces"),
+    // Forms the grammar reads but iptables-restore 1.8.9 refuses (errors
+    // unless --lenient; see src/syntax/loadable.rs).
+    ("crlf line ends", "*filter\r\n:INPUT ACCEPT [0:0]\r\n-A INPUT -j ACCEPT\r\nCOMMIT\r\n", "load::crlf", 1, 1, "CRLF"),
+    ("crlf in a script", "iptables -A INPUT -j ACCEPT\r\n", "load::crlf", 1, 1, "CRLF"),
+    ("commit with a trailing blank", "*filter\n-A INPUT -j ACCEPT\nCOMMIT \n", "load::commit-blank", 3, 1, "exactly `COMMIT`"),
+    ("commit with a comment", "*filter\n-A INPUT -j ACCEPT\nCOMMIT # end\n", "load::commit-blank", 3, 1, "exactly `COMMIT`"),
+    ("old negation in a restore file", "*filter\n-A INPUT -d ! 10.0.0.1 -j ACCEPT\nCOMMIT\n", "parse::intrapositioned-negation", 2, 13, "refuses `!` after the option"),
+    ("old negation in a command", "iptables -A INPUT -i ! eth0 -j ACCEPT\n", "parse::intrapositioned-negation", 1, 22, "refuses `!` after the option"),
 ];
