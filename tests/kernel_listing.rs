@@ -161,6 +161,10 @@ fn ext_cases_list_like_the_kernel() {
         return;
     }
     let mut cases = read_all(Path::new("tests/ext"));
+    // An extension fwcheck does not model is listed by its words, not by
+    // the extension's own `-L` print, which fwcheck does not know: opaque.t
+    // checks parsing and saving only.
+    cases.retain(|c| c.file != "opaque.t");
     cases.extend(extra_cases());
     // FWCHECK_T=tcp.t,udp.t runs only those files (while working on them).
     if let Ok(only) = std::env::var("FWCHECK_T") {

@@ -339,7 +339,11 @@ pub fn icmp_to_nft(proto: &str, t: &IcmpType, ty: nft::Expr, cx: &mut RuleCx) ->
 
 impl crate::translate::ToNft for Icmp {
     fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
-        let Some(t) = &self.icmp_type else { return Ok(()) };
+        let Some(t) = &self.icmp_type else {
+            // No type: like `any`, no later fragment.
+            cx.push(nft::eq(nft::and(nft::payload("ip", "frag-off"), nft::n(0x1fff)), false, nft::n(0)));
+            return Ok(());
+        };
         if t.ty == 255 {
             if t.neg {
                 return Err(Untranslatable::new("`! --icmp-type any` never matches"));

@@ -380,6 +380,9 @@ use crate::translate::nft::{self as nft, RuleCx, TxResult, Untranslatable};
 /// never match and has no nft form.
 pub fn ports_to_nft(proto: &str, sport: &Option<PortRange>, dport: &Option<PortRange>, cx: &mut RuleCx) -> Result<bool, Untranslatable> {
     let mut any = false;
+    if sport.is_none() && dport.is_none() {
+        return Ok(false);
+    }
     for (field, p) in [("sport", sport), ("dport", dport)] {
         let Some(p) = p else { continue };
         if p.lo > p.hi {
@@ -434,9 +437,22 @@ impl crate::translate::ToNft for Tcp {
                 any = true;
             }
         }
-        if any {
-            cx.implies(6);
+        if !any {
+            first_fragment_only("tcp", cx);
         }
+        cx.implies(6);
         Ok(())
     }
+}
+
+/// What `-m tcp` / `-m udp` with no option still tests: the kernel's match
+/// never matches a later fragment (`tcp_mt`: `if (par->fragoff != 0)
+/// return false`), while `ip protocol tcp` does. A load of the transport
+/// header is nft's exact form of that: `nft_payload_eval` fails it on any
+/// packet with a fragment offset, in both families. `tcp dport 0-65535`
+/// is such a load that holds for every first fragment (nft keeps it as
+/// written; `iptables-translate` prints only `ip protocol tcp`, which is
+/// not exact).
+pub fn first_fragment_only(proto: &str, cx: &mut RuleCx) {
+    cx.push(nft::eq(nft::payload(proto, "dport"), false, nft::num_range(0, 65535)));
 }

@@ -164,9 +164,10 @@ mod tests {
 /// `udp sport 53`, `udp dport 137-138`.
 impl crate::translate::ToNft for Udp {
     fn to_nft(&self, cx: &mut crate::translate::nft::RuleCx) -> crate::translate::nft::TxResult {
-        if super::tcp::ports_to_nft("udp", &self.sport, &self.dport, cx)? {
-            cx.implies(17);
+        if !super::tcp::ports_to_nft("udp", &self.sport, &self.dport, cx)? {
+            super::tcp::first_fragment_only("udp", cx);
         }
+        cx.implies(17);
         Ok(())
     }
 }

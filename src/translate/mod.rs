@@ -401,10 +401,12 @@ fn inet_table(name: TableName, v4: Option<&Table>, v6: Option<&Table>, opts: &Op
         }
         base.policy = NfChainPolicy::Accept;
         let (fam, t) = if p4 == Policy::Drop { ("ipv4", v4) } else { ("ipv6", v6) };
-        // RETURN in a base chain goes to the policy, past our closing rule.
-        if let Some(r) = t.and_then(|t| t.chain(&cname)).and_then(|c| c.rules.iter().find(|r| r.target == Target::Return)) {
+        // RETURN in a base chain goes to the policy, past our closing rule;
+        // so does the end of a chain a base chain's `-g` went to.
+        if let Some(r) = t.and_then(|t| t.chain(&cname)).and_then(|c| c.rules.iter().find(|r| matches!(r.target, Target::Return | Target::Goto(_)))) {
+            let what = if r.target == Target::Return { "RETURN" } else { "a goto (whose chain ends at the policy)" };
             diags.push(
-                Diagnostic::error("translate::inet-policy", r.span, format!("RETURN in {cname}, whose IPv4 and IPv6 policies differ, has no inet form"))
+                Diagnostic::error("translate::inet-policy", r.span, format!("{what} in {cname}, whose IPv4 and IPv6 policies differ, has no inet form"))
                     .with_help("translate each family on its own (without --family inet), or give both families the same policy"),
             );
         }

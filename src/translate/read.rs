@@ -126,7 +126,15 @@ fn icmp_number(name: &str, v6: bool) -> Option<u32> {
     crate::translate::nft::icmp_type_number(v6, name).or(more).map(u32::from)
 }
 
-fn icmp_code_number(name: &str) -> Option<u32> {
+/// nft's names of ICMP codes (`icmp code port-unreachable`) and of ICMPv6
+/// codes, which are other numbers under some of the same names
+/// (`icmpv6 code port-unreachable` is 4, nft's icmpv6_code_tbl).
+fn icmp_code_number(v6: bool, name: &str) -> Option<u32> {
+    let v6_codes: &[(&str, u32)] =
+        &[("no-route", 0), ("admin-prohibited", 1), ("addr-unreachable", 3), ("port-unreachable", 4), ("policy-fail", 5), ("reject-route", 6)];
+    if v6 {
+        return name.parse().ok().or_else(|| v6_codes.iter().find(|(n, _)| *n == name).map(|(_, v)| *v));
+    }
     let codes: &[(&str, u32)] = &[
         ("net-unreachable", 0),
         ("host-unreachable", 1),
@@ -212,6 +220,7 @@ fn read_match(m: &nftables::stmt::Match, w: &mut Words, pending_code: &mut Optio
                     }
                 }
                 ("ip", "ttl") | ("ip6", "hoplimit") => {
+                    w.family = Some(if proto == "ip" { 4 } else { 6 });
                     let (mname, opt) = if proto == "ip" { ("ttl", "ttl") } else { ("hl", "hl") };
                     let (o, n) = match m.op {
                         Operator::EQ => ("eq", false),
@@ -261,7 +270,7 @@ fn read_match(m: &nftables::stmt::Match, w: &mut Words, pending_code: &mut Optio
                 ("icmp" | "icmpv6", "code") => {
                     // Attached to the type test before it (fwcheck writes
                     // type, then code).
-                    let code = icmp_code_number(&right_lit()?).ok_or_else(st)?;
+                    let code = icmp_code_number(proto == "icmpv6", &right_lit()?).ok_or_else(st)?;
                     let last = w.m.iter().rposition(|x| x.contains("-icmp-type") || x.contains("--icmpv6-type")).ok_or_else(st)?;
                     w.m[last].push_str(&format!("/{code}"));
                 }
@@ -356,6 +365,30 @@ fn one_flag_as_list(v: &mut serde_json::Value) {
             m.values_mut().for_each(one_flag_as_list);
         }
         Value::Array(items) => items.iter_mut().for_each(one_flag_as_list),
+        _ => {}
+    }
+}
+
+/// nft lists `tcp flags & (fin|syn|...) == 0` as the match `tcp flags !
+/// fin,syn,...` (JSON `"op": "!"`, nft's "none of these bits"), an
+/// operator the crate does not know. It is the same test as `&` then
+/// `== 0`, which the crate reads.
+fn negated_bits_as_and(v: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Object(mt)) = m.get_mut("match") {
+                if mt.get("op").and_then(Value::as_str) == Some("!") {
+                    let left = mt.remove("left").unwrap_or(Value::Null);
+                    let right = mt.remove("right").unwrap_or(Value::Null);
+                    mt.insert("op".into(), json!("=="));
+                    mt.insert("left".into(), json!({ "&": [left, right] }));
+                    mt.insert("right".into(), json!(0));
+                }
+            }
+            m.values_mut().for_each(negated_bits_as_and);
+        }
+        Value::Array(items) => items.iter_mut().for_each(negated_bits_as_and),
         _ => {}
     }
 }
@@ -518,6 +551,7 @@ fn read_stmt(st: &Statement, w: &mut Words, pending_code: &mut Option<String>) -
 pub fn from_json(text: &str) -> Result<Restore, Vec<String>> {
     let mut v: serde_json::Value = serde_json::from_str(text).map_err(|e| vec![format!("not JSON: {e}")])?;
     one_flag_as_list(&mut v);
+    negated_bits_as_and(&mut v);
     let nft: Nftables = serde_json::from_value(v).map_err(|e| vec![format!("not nft JSON (nft -j list ruleset): {e}")])?;
     // (nft family, table) -> (iptables table, chains in order)
     struct Chain {

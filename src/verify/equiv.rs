@@ -38,6 +38,7 @@ pub fn equiv(a: &Ruleset, b: &Ruleset, ipsets: Option<&Ipsets>) -> (Outcome, Vec
     fams.sort();
     fams.dedup();
     let mut diffs = Vec::new();
+    let mut unreal = Vec::new();
     for family in fams {
         let mut smt = Smt::new(family);
         smt.conntrack = conntrack_on(a) || conntrack_on(b);
@@ -65,13 +66,49 @@ pub fn equiv(a: &Ruleset, b: &Ruleset, ipsets: Option<&Ipsets>) -> (Outcome, Vec
                     Answer::Unsat => {}
                     Answer::Unknown(r) => return (Outcome::Unknown(format!("{} {}: {r}", family.command(), hook.as_str())), notes),
                     Answer::Sat(w) => {
-                        diffs.push(Difference { family, hook, verdict: cat.name(), witness: w });
+                        // A counterexample is one packet that the concrete
+                        // walk sends to different verdicts on the two sides;
+                        // one that does not replay so is an encoding bug,
+                        // and is never shown as a difference.
+                        if replays_differently(a, b, family, hook, &w) {
+                            diffs.push(Difference { family, hook, verdict: cat.name(), witness: w });
+                        } else {
+                            unreal.push(format!("{} {}: {}", family.command(), hook.as_str(), cat.name()));
+                        }
                         break;
                     }
                 }
             }
         }
     }
-    let o = if diffs.is_empty() { Outcome::Equivalent } else { Outcome::Differs(diffs) };
+    let o = if !diffs.is_empty() {
+        Outcome::Differs(diffs)
+    } else if !unreal.is_empty() {
+        Outcome::Unknown(format!(
+            "the solver's difference at {} does not replay as one (the walk gives both rule sets the same verdicts for its packet); no claim is made",
+            unreal.join(", ")
+        ))
+    } else {
+        Outcome::Equivalent
+    };
     (o, notes)
+}
+
+/// Whether the walk of `w`'s packet ends in different sets of verdicts in
+/// `a` and `b` (each set holds one verdict per course the free choices
+/// allow; a choice named alike on both sides splits both alike).
+fn replays_differently(a: &Ruleset, b: &Ruleset, family: Family, hook: Hook, w: &Witness) -> bool {
+    let verdicts = |rs: &Ruleset| {
+        crate::verify::replay::replay_arriving(rs, family, hook, &w.packet).map(|cs| {
+            let mut v: Vec<String> = cs.iter().map(|c| format!("{:?}", c.verdict)).collect();
+            v.sort();
+            v.dedup();
+            v
+        })
+    };
+    match (verdicts(a), verdicts(b)) {
+        (Ok(va), Ok(vb)) => va != vb,
+        // A walk that cannot be done cannot refute the solver.
+        _ => true,
+    }
 }

@@ -302,7 +302,14 @@ fn build_chain(t: &crate::ir::Table, c: &Chain, tm: &mut TableModel, smt: &mut S
         smt.scope = match naming {
             Naming::PerRule => format!("{}/{}/{}", t.name, c.name, i),
             Naming::ByText => {
-                let text = r.spec();
+                // By the free choices themselves (`limit: --limit 6/min`),
+                // counted per chain: the n-th rule of a chain with that
+                // rate limit is the same bucket in both rule sets even when
+                // the rest of the rule is written differently (`-m state`
+                // read back from nft as `-m conntrack --ctstate`).
+                let mut frees = Vec::new();
+                rule_pred(&r.ip, &r.matches, cx).frees(&mut frees);
+                let text = frees.join(" ; ");
                 let n = seen_text.entry(text.clone()).or_insert(0);
                 *n += 1;
                 format!("{}/{}/{}#{}", t.name, c.name, text, n)

@@ -244,6 +244,16 @@ impl Pred {
     }
 
     /// Whether the predicate holds a free choice anywhere.
+    /// The free choices of the predicate, in order.
+    pub fn frees(&self, out: &mut Vec<String>) {
+        match self {
+            Pred::Free(w) => out.push(w.clone()),
+            Pred::Not(p) => p.frees(out),
+            Pred::And(v) | Pred::Or(v) => v.iter().for_each(|p| p.frees(out)),
+            _ => {}
+        }
+    }
+
     pub fn has_free(&self) -> bool {
         match self {
             Pred::Free(_) => true,

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 pub mod error_cases;
+pub mod gen;
 pub mod netns;
 pub mod tcases;
 

@@ -1,0 +1,277 @@
+//! A seeded generator of iptables-restore rule sets shaped like the ones
+//! people and tools write: all five tables, user chains with any name
+//! iptables accepts (nft keywords such as `reject` and `log` among them,
+//! as OpenWrt's `reject` chain), jumps and gotos, the modelled matches with
+//! their options and negations, comments and log prefixes with awkward
+//! characters, and targets where the kernel allows them. The same seed
+//! always gives the same text, so a failure names a seed that reproduces
+//! it (`FWCHECK_SEED=N`).
+
+/// xorshift64*: small, seedable, and the same on every machine.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// 0..n
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+    pub fn pick<T: Copy>(&mut self, v: &[T]) -> T {
+        v[self.below(v.len())]
+    }
+}
+
+/// Chain names iptables accepts (at most 28 bytes, no blank, not starting
+/// with `-` or `!`, not a target's name), many of which nft's text syntax
+/// cannot write: its keywords, a leading digit, `:`, `@`, `$`, `#`.
+const CHAIN_NAMES: &[&str] = &[
+    "reject", "drop", "log", "limit", "tcp", "icmp", "mark", "counter", "accept", "input", "state", "filter", "fw-in", "wan.in", "a/b", "_x", "1abc",
+    "a:b", "a@b", "a$b", "a#b", "zone_lan_forward", "DOCKER-USER", "f2b-sshd", "ufw-before-input", "KUBE-SVC-ABCDEF0123456789", "syn_flood", "LOGDROP",
+];
+
+/// Comments and log prefixes with characters that need care: quotes, `$`,
+/// `#`, `;`, braces, backslashes, UTF-8.
+const STRINGS: &[&str] = &["plain", "two words", "a\"b", "cost $5", "#hash", "semi;colon", "{brace}", "back\\slash", "ünïcødé", "tab\there", "x,y:z/w", "!"];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Fam {
+    V4,
+    V6,
+}
+
+/// What a generated rule set holds that matters to its translation.
+pub struct Generated {
+    pub text: String,
+    pub family: Fam,
+}
+
+const TABLES: &[(&str, &[&str])] = &[
+    ("filter", &["INPUT", "FORWARD", "OUTPUT"]),
+    ("nat", &["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"]),
+    ("mangle", &["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]),
+    ("raw", &["PREROUTING", "OUTPUT"]),
+    ("security", &["INPUT", "FORWARD", "OUTPUT"]),
+];
+
+fn quoted(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o.push('"');
+    o
+}
+
+fn addr(r: &mut Rng, fam: Fam) -> String {
+    match fam {
+        Fam::V4 => {
+            let len = r.pick(&[8u8, 16, 24, 32, 32]);
+            let a = [10u8, r.below(4) as u8, r.below(4) as u8, 1 + r.below(4) as u8];
+            let v = u32::from_be_bytes(a) & if len == 0 { 0 } else { u32::MAX << (32 - len) };
+            format!("{}/{len}", std::net::Ipv4Addr::from(v))
+        }
+        Fam::V6 => {
+            let len = r.pick(&[32u8, 48, 64, 128]);
+            let v: u128 = (0x2001_0db8u128 << 96) | ((r.below(4) as u128) << 64) | (1 + r.below(4) as u128);
+            let v = v & (u128::MAX << (128 - len as u32));
+            format!("{}/{len}", std::net::Ipv6Addr::from(v))
+        }
+    }
+}
+
+fn iface(r: &mut Rng) -> &'static str {
+    r.pick(&["eth0", "eth1", "eth+", "wan", "br-lan", "veth+", "lo"])
+}
+
+fn port(r: &mut Rng) -> String {
+    if r.chance(30) {
+        let a = r.below(2000) as u16;
+        format!("{a}:{}", a + r.below(2000) as u16)
+    } else {
+        r.pick(&["22", "53", "80", "443", "8080", "123"]).to_string()
+    }
+}
+
+fn neg(r: &mut Rng, percent: usize) -> &'static str {
+    if r.chance(percent) {
+        "! "
+    } else {
+        ""
+    }
+}
+
+/// The matches of one rule, for a chain of `table` reached from `hooks`.
+fn matches(r: &mut Rng, fam: Fam, table: &str, hooks: &[&str]) -> String {
+    let mut m = String::new();
+    let has_in = hooks.iter().all(|h| matches!(*h, "PREROUTING" | "INPUT" | "FORWARD"));
+    let has_out = hooks.iter().all(|h| matches!(*h, "FORWARD" | "OUTPUT" | "POSTROUTING"));
+    if r.chance(35) {
+        m += &format!(" {}-s {}", neg(r, 15), addr(r, fam));
+    }
+    if r.chance(35) {
+        m += &format!(" {}-d {}", neg(r, 15), addr(r, fam));
+    }
+    if has_in && r.chance(25) {
+        m += &format!(" {}-i {}", neg(r, 15), iface(r));
+    }
+    if has_out && r.chance(25) {
+        m += &format!(" {}-o {}", neg(r, 15), iface(r));
+    }
+    let icmp = if fam == Fam::V4 { "icmp" } else { "ipv6-icmp" };
+    let proto = r.pick(&["", "", "tcp", "tcp", "udp", icmp]);
+    if !proto.is_empty() {
+        m += &format!(" -p {proto}");
+        match proto {
+            "tcp" | "udp" => {
+                let ext = proto;
+                match r.below(5) {
+                    0 => m += &format!(" -m {ext}"),
+                    1 => m += &format!(" -m {ext} {}--dport {}", neg(r, 15), port(r)),
+                    2 => m += &format!(" -m {ext} --sport {} --dport {}", port(r), port(r)),
+                    3 => m += &format!(" -m multiport {}--dports {},{}", neg(r, 10), port(r).replace(':', "-").split('-').next().unwrap_or("1"), r.pick(&["80", "443"])),
+                    _ if ext == "tcp" => m += &format!(" -m tcp {}", r.pick(&["--syn", "! --syn", "--tcp-flags SYN,ACK SYN", "--tcp-flags ALL NONE"])),
+                    _ => {}
+                }
+            }
+            // `! --icmp-type 8/0` has no nft form (translate says so).
+            _ if fam == Fam::V4 => {
+                let t = r.pick(&["echo-request", "echo-reply", "8/0", "any", "destination-unreachable"]);
+                let n = if t.contains('/') || t == "any" { "" } else { neg(r, 10) };
+                m += &format!(" -m icmp {n}--icmp-type {t}")
+            }
+            _ => m += &format!(" -m icmp6 --icmpv6-type {}", r.pick(&["echo-request", "128", "neighbour-solicitation", "1/4"])),
+        }
+    }
+    if r.chance(25) {
+        m += &format!(" -m conntrack {}--ctstate {}", neg(r, 10), r.pick(&["NEW", "ESTABLISHED,RELATED", "INVALID", "UNTRACKED", "NEW,ESTABLISHED"]));
+    }
+    if r.chance(8) {
+        m += &format!(" -m state --state {}", r.pick(&["NEW", "RELATED,ESTABLISHED"]));
+    }
+    if r.chance(12) {
+        m += &format!(" -m mark {}--mark {}", neg(r, 20), r.pick(&["0x1", "0x10/0xf0", "7"]));
+    }
+    if r.chance(10) {
+        m += &format!(" -m length --length {}", r.pick(&["0:100", "1400:65535", "84"]));
+    }
+    if r.chance(8) {
+        let ttl = if fam == Fam::V4 { "ttl --ttl-lt" } else { "hl --hl-lt" };
+        m += &format!(" -m {ttl} {}", r.pick(&["2", "64"]));
+    }
+    if r.chance(8) && has_in && table != "nat" && !hooks.contains(&"OUTPUT") {
+        m += " -m pkttype --pkt-type broadcast";
+    }
+    if r.chance(8) && fam == Fam::V4 {
+        m += &format!(" -m iprange --src-range 10.0.0.{}-10.0.0.{}", 1 + r.below(5), 10 + r.below(5));
+    }
+    if r.chance(8) {
+        m += &format!(" -m limit --limit {}/{}", 1 + r.below(10), r.pick(&["sec", "min", "hour"]));
+    }
+    if r.chance(15) {
+        m += &format!(" -m comment --comment {}", quoted(r.pick(STRINGS)));
+    }
+    m
+}
+
+/// A target for a rule of `chain` in `table`, with `callees` the user
+/// chains it may jump to (later in the order, so there is no loop).
+fn target(r: &mut Rng, fam: Fam, table: &str, hooks: &[&str], callees: &[String]) -> String {
+    if !callees.is_empty() && r.chance(25) {
+        let c = &callees[r.below(callees.len())];
+        return format!(" -{} {c}", if r.chance(20) { "g" } else { "j" });
+    }
+    let only = |h: &[&str]| !hooks.is_empty() && hooks.iter().all(|x| h.contains(x));
+    let mut pool: Vec<String> = vec![" -j ACCEPT".into(), " -j RETURN".into()];
+    if table != "nat" {
+        pool.push(" -j DROP".into());
+    }
+    pool.push(format!(" -j LOG --log-prefix {}", quoted(r.pick(&["fw: ", "drop \"x\" ", "in$ ", "a;b ", "plain"]))));
+    match table {
+        "filter" => {
+            let with = if fam == Fam::V4 { "icmp-port-unreachable" } else { "icmp6-port-unreachable" };
+            pool.push(format!(" -j REJECT --reject-with {with}"));
+            pool.push(" -j REJECT".into());
+        }
+        "mangle" => {
+            pool.push(format!(" -j MARK --set-mark 0x{:x}", 1 + r.below(16)));
+            pool.push(" -j CONNMARK --save-mark".into());
+        }
+        "raw" => pool.push(" -j NOTRACK".into()),
+        "nat" if only(&["PREROUTING", "OUTPUT"]) => {
+            let to = if fam == Fam::V4 { "10.9.0.1" } else { "2001:db8::99" };
+            pool.push(format!(" -j DNAT --to-destination {to}"));
+        }
+        "nat" if only(&["POSTROUTING"]) => pool.push(" -j MASQUERADE".into()),
+        _ => {}
+    }
+    pool[r.below(pool.len())].clone()
+}
+
+/// One rule set for `seed`.
+pub fn ruleset(seed: u64) -> Generated {
+    let mut r = Rng::new(seed);
+    let family = if r.chance(70) { Fam::V4 } else { Fam::V6 };
+    let mut text = String::new();
+    for (table, builtins) in TABLES {
+        if !r.chance(if *table == "filter" { 100 } else { 40 }) {
+            continue;
+        }
+        // User chains, each called from one base chain (so its hooks are
+        // known and its targets allowed there), in order: a chain only
+        // jumps to the ones after it.
+        let n_user = r.below(4);
+        let mut users: Vec<String> = Vec::new();
+        while users.len() < n_user {
+            let name = r.pick(CHAIN_NAMES).to_string();
+            if !users.contains(&name) {
+                users.push(name);
+            }
+        }
+        let home: Vec<&str> = users.iter().map(|_| r.pick(builtins)).collect();
+        text += &format!("*{table}\n");
+        for b in *builtins {
+            let policy = if *table == "filter" && r.chance(30) { "DROP" } else { "ACCEPT" };
+            text += &format!(":{b} {policy} [0:0]\n");
+        }
+        for u in &users {
+            text += &format!(":{u} - [0:0]\n");
+        }
+        for b in *builtins {
+            let callees: Vec<String> = users.iter().zip(&home).filter(|(_, h)| **h == *b).map(|(u, _)| u.clone()).collect();
+            let first_callee = callees.first().cloned();
+            for _ in 0..r.below(5) {
+                text += &format!("-A {b}{}{}\n", matches(&mut r, family, table, &[b]), target(&mut r, family, table, &[b], &callees[..callees.len().min(1)]));
+            }
+            // Every user chain of this base chain is reached.
+            for c in &callees {
+                text += &format!("-A {b}{} -j {c}\n", matches(&mut r, family, table, &[b]));
+            }
+            let _ = first_callee;
+        }
+        for (i, u) in users.iter().enumerate() {
+            let hooks = [home[i]];
+            let later: Vec<String> = users[i + 1..].iter().zip(&home[i + 1..]).filter(|(_, h)| **h == home[i]).map(|(u, _)| u.clone()).collect();
+            for _ in 0..1 + r.below(5) {
+                text += &format!("-A {u}{}{}\n", matches(&mut r, family, table, &hooks), target(&mut r, family, table, &hooks, &later));
+            }
+        }
+        text += "COMMIT\n";
+    }
+    Generated { text, family }
+}
