@@ -73,7 +73,12 @@ fn forms_iptables_restore_refuses_are_errors_unless_lenient() {
         ("commit with a comment", "*filter\n-A INPUT -j ACCEPT\nCOMMIT # done\n".into(), "load::commit-blank", 3),
         ("252 words", format!("*filter\n-A INPUT{many}\nCOMMIT\n"), "load::too-many-words", 2),
         ("a word of 1024 bytes", format!("*filter\n-A INPUT -m comment --comment {long_word}\nCOMMIT\n"), "load::word-too-long", 2),
-        ("a line of 10240 bytes", format!("*filter\n-A INPUT -m comment --comment {} -j ACCEPT\nCOMMIT\n", vec!["y".repeat(1000); 11].join(" -m comment --comment ")), "load::line-too-long", 2),
+        (
+            "a line of 10240 bytes",
+            format!("*filter\n-A INPUT -m comment --comment {} -j ACCEPT\nCOMMIT\n", vec!["y".repeat(1000); 11].join(" -m comment --comment ")),
+            "load::line-too-long",
+            2,
+        ),
     ];
     for (name, text, code, line) in cases {
         let (sources, loaded) = load_str("f.v4", &text, &LoadOptions::default());
@@ -87,8 +92,15 @@ fn forms_iptables_restore_refuses_are_errors_unless_lenient() {
     // The limits themselves load: 251 words, 1023-byte words, `*filter `.
     // `-A INPUT -p tcp --syn`, 61 comments, `-j ACCEPT`: 251 words.
     let ok_words: String = (0..61).map(|_| " -m comment --comment x").collect();
-    for text in [format!("*filter \n-A INPUT -p tcp --syn{ok_words} -j ACCEPT\nCOMMIT\n"), format!("*filter\n-A INPUT -m comment --comment {}\nCOMMIT\n", "x".repeat(1023))] {
+    for text in [
+        format!("*filter \n-A INPUT -p tcp --syn{ok_words} -j ACCEPT\nCOMMIT\n"),
+        format!("*filter\n-A INPUT -m comment --comment {}\nCOMMIT\n", "x".repeat(1023)),
+    ] {
         let (sources, loaded) = load_str("f.v4", &text, &LoadOptions::default());
-        assert!(!loaded.diagnostics.iter().any(|d| d.code.starts_with("load::")), "{:?}", loaded.diagnostics.iter().map(|d| d.short(&sources)).collect::<Vec<_>>());
+        assert!(
+            !loaded.diagnostics.iter().any(|d| d.code.starts_with("load::")),
+            "{:?}",
+            loaded.diagnostics.iter().map(|d| d.short(&sources)).collect::<Vec<_>>()
+        );
     }
 }

@@ -78,8 +78,18 @@ fn iptables_restore_limits_are_where_fwcheck_puts_them() {
     };
     let cases = [
         // (what, the limit, one past it, what iptables-restore says)
-        ("words", file(format!("-A INPUT -p tcp --syn{} -j ACCEPT", comments(61))), file(format!("-A INPUT{} -j ACCEPT", comments(62))), "Parser cannot handle more arguments"),
-        ("word bytes", file(format!("-A INPUT -m comment --comment {}", "x".repeat(1023))), file(format!("-A INPUT -m comment --comment {}", "x".repeat(1024))), "Parameter too long!"),
+        (
+            "words",
+            file(format!("-A INPUT -p tcp --syn{} -j ACCEPT", comments(61))),
+            file(format!("-A INPUT{} -j ACCEPT", comments(62))),
+            "Parser cannot handle more arguments",
+        ),
+        (
+            "word bytes",
+            file(format!("-A INPUT -m comment --comment {}", "x".repeat(1023))),
+            file(format!("-A INPUT -m comment --comment {}", "x".repeat(1024))),
+            "Parameter too long!",
+        ),
         ("line bytes", file(line_of(10239)), file(line_of(10240)), "Bad argument"),
     ];
     let mut bad = Vec::new();

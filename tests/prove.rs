@@ -226,7 +226,11 @@ fn catch_all_fires_before_rules_and_quiet_at_the_end() {
 fn deprecated_syntax_fires_for_old_negation_and_state() {
     // The old negation loads only under `--lenient` (an old dump read for
     // analysis), where the lint then says how to write it.
-    let (sources, loaded) = load_str("rules.v4", &restore("-A INPUT -s ! 10.0.0.1 -j DROP\n-A INPUT -m state --state NEW -j LOG\n"), &LoadOptions { lenient: true, ..LoadOptions::default() });
+    let (sources, loaded) = load_str(
+        "rules.v4",
+        &restore("-A INPUT -s ! 10.0.0.1 -j DROP\n-A INPUT -m state --state NEW -j LOG\n"),
+        &LoadOptions { lenient: true, ..LoadOptions::default() },
+    );
     let f = run(&loaded.ruleset.expect("loads under --lenient"), &sources, &Options { ipsets: None });
     assert_eq!(codes(&f).iter().filter(|c| **c == "FW107").count(), 2, "{:?}", codes(&f));
     let (_, f) = lint(&restore("-A INPUT ! -s 10.0.0.1 -j DROP\n-A INPUT -m conntrack --ctstate NEW -j LOG\n"));

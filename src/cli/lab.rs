@@ -218,7 +218,9 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
     // Labs of verify runs that were killed (SIGKILL leaves no chance to
     // clean up) are removed first: nothing else ever removes them.
     match lab::remove_stale() {
-        Ok(gone) if !gone.is_empty() => eprintln!("removed {} namespace{} left by killed fwcheck runs: {}", gone.len(), if gone.len() == 1 { "" } else { "s" }, gone.join(", ")),
+        Ok(gone) if !gone.is_empty() => {
+            eprintln!("removed {} namespace{} left by killed fwcheck runs: {}", gone.len(), if gone.len() == 1 { "" } else { "s" }, gone.join(", "))
+        }
         Ok(_) => {}
         Err(e) => eprintln!("warning: cannot look for labs of killed fwcheck runs: {e}"),
     }

@@ -144,7 +144,8 @@ fn read_all(sc: &Scenario, lab: &Lab, backend: Backend, fams: &[Family]) -> io::
         }
         for f in fams {
             let text = kernel::save(real, backend, *f)?;
-            let (sources, loaded) = load_str(&format!("{}-save -c in {}", f.command(), n.name), &text, &LoadOptions { save_family: Some(*f), netns: None, lenient: false });
+            let (sources, loaded) =
+                load_str(&format!("{}-save -c in {}", f.command(), n.name), &text, &LoadOptions { save_family: Some(*f), netns: None, lenient: false });
             let rs = loaded.ruleset.ok_or_else(|| {
                 let errs: Vec<String> = loaded.diagnostics.iter().map(|d| d.short(&sources)).collect();
                 io::Error::other(format!("fwcheck cannot read the kernel's rules back: {}", errs.join("; ")))

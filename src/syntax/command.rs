@@ -10,8 +10,8 @@
 
 use super::lexer::Word;
 use crate::diag::Diagnostic;
-use crate::ext::generic::{AddrMask, Iface, Neg};
 use crate::ext::catalog::{self, KnownOpt};
+use crate::ext::generic::{AddrMask, Iface, Neg};
 use crate::ext::{Arg, Cx, ExtError, IpMatch, Match, OpaqueMatch, OpaqueTarget, Opt, Target, TargetExt};
 use crate::ir::{Counters, Family, Rule, TableName};
 use crate::source::Span;
@@ -468,7 +468,8 @@ impl P<'_> {
                 self.i += 1;
             }
         } else if inline.is_some() {
-            self.diags.push(err("parse::unexpected-argument", w.span, format!("`--{}` takes no value", opt.name)).with_help(format!("write `--{}` alone", opt.name)));
+            self.diags
+                .push(err("parse::unexpected-argument", w.span, format!("`--{}` takes no value", opt.name)).with_help(format!("write `--{}` alone", opt.name)));
             return;
         }
         match at {
@@ -548,11 +549,14 @@ impl P<'_> {
         };
         self.i += 1;
         if next.text == "!" && invertible {
-            self.diags.push(Diagnostic::warning("parse::intrapositioned-negation", next.span, "iptables 1.8.9 refuses `!` after the option (the pre-1.4.3 form)").with_help(format!(
-                "write `! {} {}` instead (iptables-restore 1.8.9 says \"Bad argument\" for this form; --lenient reads it for analysis)",
-                w.text,
-                self.words.get(self.i).map_or("VALUE", |v| v.text.as_str())
-            )));
+            self.diags.push(
+                Diagnostic::warning("parse::intrapositioned-negation", next.span, "iptables 1.8.9 refuses `!` after the option (the pre-1.4.3 form)")
+                    .with_help(format!(
+                        "write `! {} {}` instead (iptables-restore 1.8.9 says \"Bad argument\" for this form; --lenient reads it for analysis)",
+                        w.text,
+                        self.words.get(self.i).map_or("VALUE", |v| v.text.as_str())
+                    )),
+            );
             if self.neg.replace(next.span).is_some() {
                 self.diags.push(err("parse::double-negation", next.span, "multiple `!` flags are not allowed"));
             }

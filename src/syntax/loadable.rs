@@ -30,7 +30,8 @@ const MAX_LINE: usize = 10239;
 /// caller asked for `--lenient`. (`load::commit-eof` and
 /// `load::counted-words` stay warnings: only one backend, or only
 /// `iptables-restore -c`, refuses those.)
-pub const CODES: &[&str] = &["load::crlf", "load::commit-blank", "load::too-many-words", "load::word-too-long", "load::line-too-long", "parse::intrapositioned-negation"];
+pub const CODES: &[&str] =
+    &["load::crlf", "load::commit-blank", "load::too-many-words", "load::word-too-long", "load::line-too-long", "parse::intrapositioned-negation"];
 
 /// The diagnostics for `lines`, lexed from the whole of `text`.
 pub fn check<'a>(file: FileId, text: &str, lines: impl Iterator<Item = &'a Line>, out: &mut Vec<Diagnostic>) {
@@ -58,14 +59,22 @@ pub fn check<'a>(file: FileId, text: &str, lines: impl Iterator<Item = &'a Line>
                 let raw = at(line.span);
                 if raw.len() > MAX_LINE {
                     out.push(
-                        Diagnostic::warning("load::line-too-long", line.span, format!("this line is {} bytes long; iptables-restore 1.8.9 reads lines of at most {MAX_LINE}", raw.len()))
-                            .with_help("split the rule: iptables-restore reads the rest of the line as a line of its own"),
+                        Diagnostic::warning(
+                            "load::line-too-long",
+                            line.span,
+                            format!("this line is {} bytes long; iptables-restore 1.8.9 reads lines of at most {MAX_LINE}", raw.len()),
+                        )
+                        .with_help("split the rule: iptables-restore reads the rest of the line as a line of its own"),
                     );
                 }
                 if words.len() > MAX_WORDS {
                     out.push(
-                        Diagnostic::warning("load::too-many-words", line.span, format!("this line has {} words; iptables-restore 1.8.9 takes at most {MAX_WORDS}", words.len()))
-                            .with_help("split the rule in two (it refuses this one with \"Parser cannot handle more arguments\")"),
+                        Diagnostic::warning(
+                            "load::too-many-words",
+                            line.span,
+                            format!("this line has {} words; iptables-restore 1.8.9 takes at most {MAX_WORDS}", words.len()),
+                        )
+                        .with_help("split the rule in two (it refuses this one with \"Parser cannot handle more arguments\")"),
                     );
                 } else if counters.is_some() && words.len() > MAX_WORDS_WITH_COUNTERS {
                     out.push(
@@ -79,8 +88,12 @@ pub fn check<'a>(file: FileId, text: &str, lines: impl Iterator<Item = &'a Line>
                 }
                 for w in words.iter().filter(|w| w.text.len() > MAX_WORD) {
                     out.push(
-                        Diagnostic::warning("load::word-too-long", w.span, format!("this word is {} bytes long; iptables-restore 1.8.9 takes words of at most {MAX_WORD}", w.text.len()))
-                            .with_help("shorten it (iptables-restore refuses it with \"Parameter too long!\")"),
+                        Diagnostic::warning(
+                            "load::word-too-long",
+                            w.span,
+                            format!("this word is {} bytes long; iptables-restore 1.8.9 takes words of at most {MAX_WORD}", w.text.len()),
+                        )
+                        .with_help("shorten it (iptables-restore refuses it with \"Parameter too long!\")"),
                     );
                 }
             }
@@ -98,8 +111,12 @@ fn crlf(file: FileId, text: &str, out: &mut Vec<Diagnostic>) {
     let line_start = text[..first].rfind('\n').map_or(0, |i| i + 1);
     let more = if n > 1 { format!(" (and {} more line{})", n - 1, if n == 2 { "" } else { "s" }) } else { String::new() };
     out.push(
-        Diagnostic::warning("load::crlf", Span::new(file, line_start, first + 1), format!("this line ends in CRLF{more}; iptables-restore 1.8.9 and the shell keep the CR as part of the line"))
-            .with_label("CR before the line end")
-            .with_help("convert the line ends: `sed -i 's/\\r$//' FILE` (iptables-restore refuses `*filter\\r` with \"table name 'filter\\r' invalid\")"),
+        Diagnostic::warning(
+            "load::crlf",
+            Span::new(file, line_start, first + 1),
+            format!("this line ends in CRLF{more}; iptables-restore 1.8.9 and the shell keep the CR as part of the line"),
+        )
+        .with_label("CR before the line end")
+        .with_help("convert the line ends: `sed -i 's/\\r$//' FILE` (iptables-restore refuses `*filter\\r` with \"table name 'filter\\r' invalid\")"),
     );
 }

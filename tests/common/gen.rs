@@ -38,8 +38,34 @@ impl Rng {
 /// with `-` or `!`, not a target's name), many of which nft's text syntax
 /// cannot write: its keywords, a leading digit, `:`, `@`, `$`, `#`.
 const CHAIN_NAMES: &[&str] = &[
-    "reject", "drop", "log", "limit", "tcp", "icmp", "mark", "counter", "accept", "input", "state", "filter", "fw-in", "wan.in", "a/b", "_x", "1abc",
-    "a:b", "a@b", "a$b", "a#b", "zone_lan_forward", "DOCKER-USER", "f2b-sshd", "ufw-before-input", "KUBE-SVC-ABCDEF0123456789", "syn_flood", "LOGDROP",
+    "reject",
+    "drop",
+    "log",
+    "limit",
+    "tcp",
+    "icmp",
+    "mark",
+    "counter",
+    "accept",
+    "input",
+    "state",
+    "filter",
+    "fw-in",
+    "wan.in",
+    "a/b",
+    "_x",
+    "1abc",
+    "a:b",
+    "a@b",
+    "a$b",
+    "a#b",
+    "zone_lan_forward",
+    "DOCKER-USER",
+    "f2b-sshd",
+    "ufw-before-input",
+    "KUBE-SVC-ABCDEF0123456789",
+    "syn_flood",
+    "LOGDROP",
 ];
 
 /// Comments and log prefixes with characters that need care: quotes, `$`,
@@ -144,7 +170,14 @@ fn matches(r: &mut Rng, fam: Fam, table: &str, hooks: &[&str]) -> String {
                     0 => m += &format!(" -m {ext}"),
                     1 => m += &format!(" -m {ext} {}--dport {}", neg(r, 15), port(r)),
                     2 => m += &format!(" -m {ext} --sport {} --dport {}", port(r), port(r)),
-                    3 => m += &format!(" -m multiport {}--dports {},{}", neg(r, 10), port(r).replace(':', "-").split('-').next().unwrap_or("1"), r.pick(&["80", "443"])),
+                    3 => {
+                        m += &format!(
+                            " -m multiport {}--dports {},{}",
+                            neg(r, 10),
+                            port(r).replace(':', "-").split('-').next().unwrap_or("1"),
+                            r.pick(&["80", "443"])
+                        )
+                    }
                     _ if ext == "tcp" => m += &format!(" -m tcp {}", r.pick(&["--syn", "! --syn", "--tcp-flags SYN,ACK SYN", "--tcp-flags ALL NONE"])),
                     _ => {}
                 }
