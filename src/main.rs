@@ -279,6 +279,8 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lenient = cli.lenient;
+    // The load options of a command that reads rule files, with `-6`.
+    let opts_for = |ipv6: bool| LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient };
     match cli.command {
         Command::Parse { files, format, ipv6, ipv4, netns, counters } => {
             let save_family = if ipv6 {
@@ -295,7 +297,7 @@ fn main() -> ExitCode {
                 Ok(i) => i,
                 Err(c) => return c,
             };
-            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient };
+            let opts = opts_for(ipv6);
             // (SPEC, whether it is a flow)
             let mut specs: Vec<(String, bool)> = packets.iter().map(|p| (p.clone(), false)).chain(flows.iter().map(|f| (f.clone(), true))).collect();
             if let Some(f) = &packets_file {
@@ -312,27 +314,25 @@ fn main() -> ExitCode {
             }
         }
         Command::Lab { action, scenario, prefix, stale } => cli::lab::lab(matches!(action, LabAction::Up), scenario.as_deref(), &prefix, stale),
-        Command::Apply { rules, netns, backend, ipv6 } => {
-            cli::lab::apply(&rules, netns.as_deref(), backend, LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient })
-        }
+        Command::Apply { rules, netns, backend, ipv6 } => cli::lab::apply(&rules, netns.as_deref(), backend, opts_for(ipv6)),
         Command::Verify { scenario, flows, backend, keep, prefix, trace } => cli::lab::verify(&scenario, &flows, backend, keep, prefix, trace),
         Command::Lint { rules, format, deny, ipsets, explain, ipv6 } => {
             if let Some(e) = explain {
                 return explain_lint(&e);
             }
-            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient };
+            let opts = opts_for(ipv6);
             lint(rules.unwrap_or_default(), format, deny, ipsets, opts)
         }
         Command::Equiv { a, b, ipsets, ipv6 } => {
-            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient };
+            let opts = opts_for(ipv6);
             equiv(a, b, ipsets, opts)
         }
         Command::Query { rules, shape, want, ipsets, ipv6 } => {
-            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient };
+            let opts = opts_for(ipv6);
             query(rules, shape, want, ipsets, ipv6, opts)
         }
         Command::Translate { rules, format, family, allow_partial, ipv6 } => {
-            let opts = LoadOptions { save_family: ipv6.then_some(Family::Ipv6), netns: None, lenient };
+            let opts = opts_for(ipv6);
             translate(rules, format, family, allow_partial, opts)
         }
     }
@@ -371,15 +371,8 @@ fn translate(rules: String, format: TranslateFormat, family: Option<TranslateFam
     if format == TranslateFormat::Nft {
         // nft 1.0.6's text syntax cannot write every name and string the
         // JSON form can: refuse rather than print a script nft refuses.
-        let problems = fwcheck::translate::text::text_problems(&script);
-        if !problems.is_empty() {
-            let diags: Vec<fwcheck::diag::Diagnostic> = problems
-                .iter()
-                .map(|(span, why)| {
-                    fwcheck::diag::Diagnostic::error("translate::no-text-form", span.unwrap_or_default(), format!("no nft text form: {why}"))
-                        .with_help("`--format json` writes it exactly (`nft -j -f` loads it); or rename the chain / change the string")
-                })
-                .collect();
+        let diags = fwcheck::translate::text::text_problems(&script);
+        if !diags.is_empty() {
             report_diagnostics(&sources, &diags);
             eprintln!("error: {} thing{} without a form in nft's text syntax; nothing printed", diags.len(), if diags.len() == 1 { "" } else { "s" });
             return ExitCode::from(2);

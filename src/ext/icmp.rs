@@ -339,19 +339,16 @@ pub fn icmp_to_nft(proto: &str, t: &IcmpType, ty: nft::Expr, cx: &mut RuleCx) ->
 
 impl crate::translate::ToNft for Icmp {
     fn to_nft(&self, cx: &mut RuleCx) -> TxResult {
-        let Some(t) = &self.icmp_type else {
-            // No type: like `any`, no later fragment.
-            cx.push(nft::eq(nft::and(nft::payload("ip", "frag-off"), nft::n(0x1fff)), false, nft::n(0)));
-            return Ok(());
-        };
-        if t.ty == 255 {
-            if t.neg {
-                return Err(Untranslatable::new("`! --icmp-type any` never matches"));
+        // No type, or `any`: like the xt match, no later fragment (it has
+        // no ICMP header).
+        let t = match &self.icmp_type {
+            Some(t) if t.ty == 255 && t.neg => return Err(Untranslatable::new("`! --icmp-type any` never matches")),
+            Some(t) if t.ty != 255 => t,
+            _ => {
+                cx.push(nft::eq(nft::and(nft::payload("ip", "frag-off"), nft::n(0x1fff)), false, nft::n(0)));
+                return Ok(());
             }
-            // Like the xt match, no later fragment (it has no ICMP header).
-            cx.push(nft::eq(nft::and(nft::payload("ip", "frag-off"), nft::n(0x1fff)), false, nft::n(0)));
-            return Ok(());
-        }
+        };
         icmp_to_nft("icmp", t, nft_icmp_type(t.ty), cx)?;
         cx.implies(1);
         Ok(())

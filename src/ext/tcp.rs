@@ -380,9 +380,6 @@ use crate::translate::nft::{self as nft, RuleCx, TxResult, Untranslatable};
 /// never match and has no nft form.
 pub fn ports_to_nft(proto: &str, sport: &Option<PortRange>, dport: &Option<PortRange>, cx: &mut RuleCx) -> Result<bool, Untranslatable> {
     let mut any = false;
-    if sport.is_none() && dport.is_none() {
-        return Ok(false);
-    }
     for (field, p) in [("sport", sport), ("dport", dport)] {
         let Some(p) = p else { continue };
         if p.lo > p.hi {

@@ -10,7 +10,7 @@ use super::validate;
 use super::{Chain, Origin, Policy, Rule, Ruleset, Table, TableName};
 use crate::diag::Diagnostic;
 use crate::ext::set::Ipsets;
-use crate::ext::{Match, OpaqueTarget, Target, TargetExt};
+use crate::ext::{Match, Target, TargetExt};
 use crate::source::Span;
 use crate::syntax::{Invocation, Name, Op, RuleSpec, Script, Stmt};
 
@@ -22,34 +22,6 @@ pub struct BuildOptions {
 
 /// Longest chain name: XT_EXTENSION_MAXNAMELEN (29) less the NUL.
 pub const MAX_CHAIN_NAME: usize = 28;
-
-/// Targets the kernel has that fwcheck does not model: `-j NAME` with one of
-/// these names and no chain of that name is kept as an opaque target rather
-/// than reported as a jump to a missing chain.
-const KERNEL_TARGETS: &[&str] = &[
-    "AUDIT",
-    "CHECKSUM",
-    "CLASSIFY",
-    "CLUSTERIP",
-    "CONNSECMARK",
-    "DSCP",
-    "ECN",
-    "HL",
-    "HMARK",
-    "IDLETIMER",
-    "LED",
-    "NETMAP",
-    "NFQUEUE",
-    "RATEEST",
-    "SECMARK",
-    "SET",
-    "SYNPROXY",
-    "TEE",
-    "TOS",
-    "TPROXY",
-    "TRACE",
-    "TTL",
-];
 
 /// Runs every statement of the scripts, in order.
 /// Takes the scripts by value: their rules move into the rule set.
@@ -337,21 +309,17 @@ fn nat_drop(span: Span) -> Fail {
 
 /// Resolves `-j NAME` now that the table's chains are known.
 fn resolve_target(t: &Table, spec: RuleSpec) -> Result<Rule, Fail> {
-    let mut rule = spec.rule;
+    let rule = spec.rule;
     let span = spec.target_span.unwrap_or(rule.span);
     if t.name == TableName::Nat && rule.target == Target::Drop {
         return Err(nat_drop(span));
     }
     if let Some(dest) = rule.target.chain().map(str::to_string) {
-        let goto = matches!(rule.target, Target::Goto(_));
         match t.chain(&dest) {
             Some(c) if c.is_builtin() => {
                 return Err(fail("apply::jump-to-builtin", span, format!("cannot jump to built-in chain `{dest}`"), "jumps and gotos go to user chains only"))
             }
             Some(_) => {}
-            None if !goto && KERNEL_TARGETS.contains(&dest.as_str()) => {
-                rule.target = Target::Ext(TargetExt::Opaque(OpaqueTarget { name: dest, words: vec![] }));
-            }
             None => {
                 let verdicts = ["ACCEPT", "DROP", "RETURN", "QUEUE"];
                 let candidates = t.chains.iter().filter(|c| !c.is_builtin()).map(|c| c.name.as_str()).chain(verdicts).chain(TargetExt::NAMES.iter().copied());

@@ -2,8 +2,8 @@
 //!
 //! fwcheck's grammar is forgiving, so that an old dump can still be read
 //! for analysis; but "will this file load?" is the first question before a
-//! deployment, so each form the real tools refuse is an error here (the
-//! `--lenient` flag of every command makes them warnings). Each message
+//! deployment, so each form the real tools refuse is an error (unless a
+//! command is given `--lenient`). Each message
 //! names the tool that refuses the form and says what it accepts; each
 //! case is recorded from iptables 1.8.9 in `tests/kernel_errors.rs`.
 
@@ -25,8 +25,8 @@ const MAX_WORD: usize = 1023;
 const MAX_LINE: usize = 10239;
 
 /// The codes of this module, and of the other forms the real tools refuse
-/// that the parser reports, for `--lenient` to make warnings.
-/// They are reported as warnings; `load` makes them errors unless the
+/// that the parser reports. They are reported as warnings, so that the
+/// parser still builds the rule; `load` makes them errors unless the
 /// caller asked for `--lenient`. (`load::commit-eof` and
 /// `load::counted-words` stay warnings: only one backend, or only
 /// `iptables-restore -c`, refuses those.)
@@ -48,7 +48,7 @@ pub fn check<'a>(file: FileId, text: &str, lines: impl Iterator<Item = &'a Line>
                             .with_label("blanks or a comment on the COMMIT line")
                             .with_help("write `COMMIT` alone on its line: iptables-restore refuses this one with \"Bad argument `COMMIT'\""),
                     );
-                } else if !text[line.span.end as usize..].starts_with('\n') && !text[line.span.end as usize..].starts_with("\r\n") {
+                } else if !text[line.span.end as usize..].starts_with(['\n', '\r']) {
                     out.push(
                         Diagnostic::warning("load::commit-eof", line.span, "iptables-legacy-restore 1.8.9 refuses a last COMMIT without a line end")
                             .with_help("end the file with a newline (iptables-nft-restore accepts it either way)"),

@@ -350,11 +350,17 @@ fn read_match(m: &nftables::stmt::Match, w: &mut Words, pending_code: &mut Optio
     Ok(())
 }
 
-/// nft lists one log flag as a string (`"flags": "tcp options"`), which the
-/// crate reads by the Rust variant's name and refuses; as a one-element list
-/// it is read by its JSON name.
-fn one_flag_as_list(v: &mut serde_json::Value) {
-    use serde_json::Value;
+/// Two forms nft lists that the crate cannot read, put into forms it reads
+/// that mean the same, in one walk over the document:
+/// - one log flag as a string (`"flags": "tcp options"`), which the crate
+///   reads by the Rust variant's name and refuses; as a one-element list it
+///   is read by its JSON name;
+/// - `tcp flags & (fin|syn|...) == 0`, listed as the match `tcp flags !
+///   fin,syn,...` (JSON `"op": "!"`, nft's "none of these bits"), an
+///   operator the crate does not know; it is the same test as `&` then
+///   `== 0`.
+fn crate_quirks(v: &mut serde_json::Value) {
+    use serde_json::{json, Value};
     match v {
         Value::Object(m) => {
             if let Some(Value::Object(log)) = m.get_mut("log") {
@@ -362,21 +368,6 @@ fn one_flag_as_list(v: &mut serde_json::Value) {
                     *f = Value::Array(vec![f.take()]);
                 }
             }
-            m.values_mut().for_each(one_flag_as_list);
-        }
-        Value::Array(items) => items.iter_mut().for_each(one_flag_as_list),
-        _ => {}
-    }
-}
-
-/// nft lists `tcp flags & (fin|syn|...) == 0` as the match `tcp flags !
-/// fin,syn,...` (JSON `"op": "!"`, nft's "none of these bits"), an
-/// operator the crate does not know. It is the same test as `&` then
-/// `== 0`, which the crate reads.
-fn negated_bits_as_and(v: &mut serde_json::Value) {
-    use serde_json::{json, Value};
-    match v {
-        Value::Object(m) => {
             if let Some(Value::Object(mt)) = m.get_mut("match") {
                 if mt.get("op").and_then(Value::as_str) == Some("!") {
                     let left = mt.remove("left").unwrap_or(Value::Null);
@@ -386,9 +377,9 @@ fn negated_bits_as_and(v: &mut serde_json::Value) {
                     mt.insert("right".into(), json!(0));
                 }
             }
-            m.values_mut().for_each(negated_bits_as_and);
+            m.values_mut().for_each(crate_quirks);
         }
-        Value::Array(items) => items.iter_mut().for_each(negated_bits_as_and),
+        Value::Array(items) => items.iter_mut().for_each(crate_quirks),
         _ => {}
     }
 }
@@ -550,8 +541,7 @@ fn read_stmt(st: &Statement, w: &mut Words, pending_code: &mut Option<String>) -
 /// Reads `nft -j list ruleset` output. Errors name the rule.
 pub fn from_json(text: &str) -> Result<Restore, Vec<String>> {
     let mut v: serde_json::Value = serde_json::from_str(text).map_err(|e| vec![format!("not JSON: {e}")])?;
-    one_flag_as_list(&mut v);
-    negated_bits_as_and(&mut v);
+    crate_quirks(&mut v);
     let nft: Nftables = serde_json::from_value(v).map_err(|e| vec![format!("not nft JSON (nft -j list ruleset): {e}")])?;
     // (nft family, table) -> (iptables table, chains in order)
     struct Chain {

@@ -654,10 +654,16 @@ pub fn string_problem(what: &str, v: &str, max: Option<usize>) -> Option<String>
 pub const TEXT_COMMENT_MAX: usize = 128;
 
 /// What of `script` has no form in nft's text syntax (the JSON form has
-/// every one): each with the rule it is in (`None` for a chain's own
-/// name), so the caller can point at the line a person wrote.
-pub fn text_problems(script: &super::Script) -> Vec<(Option<crate::source::Span>, String)> {
+/// every one), as errors at the rule each is in (a chain's own name at its
+/// first rule), so they point at the line a person wrote.
+pub fn text_problems(script: &super::Script) -> Vec<crate::diag::Diagnostic> {
     let mut out = Vec::new();
+    let mut push = |span: Option<crate::source::Span>, why: String| {
+        out.push(
+            crate::diag::Diagnostic::error("translate::no-text-form", span.unwrap_or_default(), format!("no nft text form: {why}"))
+                .with_help("`--format json` writes it exactly (`nft -j -f` loads it); or rename the chain / change the string"),
+        )
+    };
     for t in &script.tables {
         for c in &t.chains {
             let first = c.rules.iter().find_map(|r| match r {
@@ -665,23 +671,19 @@ pub fn text_problems(script: &super::Script) -> Vec<(Option<crate::source::Span>
                 super::NRule::Untranslated { span, .. } => Some(*span),
             });
             if let Some(why) = bare_name_problem(&c.name) {
-                out.push((first, format!("chain `{}` of table {}: {why}", c.name, t.name)));
+                push(first, format!("chain `{}` of table {}: {why}", c.name, t.name));
             }
             for r in &c.rules {
                 let super::NRule::Rule { stmts, comment, span } = r else { continue };
                 for st in stmts {
-                    let problem = match st {
-                        // A jump to a chain the chain check above reports.
-                        Statement::Jump(_) | Statement::Goto(_) => None,
-                        Statement::Log(Some(l)) => l.prefix.as_deref().and_then(|p| string_problem("log prefix", p, None)),
-                        _ => None,
-                    };
-                    if let Some(why) = problem {
-                        out.push((*span, why));
+                    if let Statement::Log(Some(l)) = st {
+                        if let Some(why) = l.prefix.as_deref().and_then(|p| string_problem("log prefix", p, None)) {
+                            push(*span, why);
+                        }
                     }
                 }
                 if let Some(why) = comment.as_deref().and_then(|c| string_problem("comment", c, Some(TEXT_COMMENT_MAX))) {
-                    out.push((*span, why));
+                    push(*span, why);
                 }
             }
         }

@@ -299,6 +299,7 @@ fn build_chain(t: &crate::ir::Table, c: &Chain, tm: &mut TableModel, smt: &mut S
     let mut rules = Vec::with_capacity(c.rules.len());
     let mut seen_text: HashMap<String, usize> = HashMap::new();
     for (i, r) in c.rules.iter().enumerate() {
+        let pred = rule_pred(&r.ip, &r.matches, cx);
         smt.scope = match naming {
             Naming::PerRule => format!("{}/{}/{}", t.name, c.name, i),
             Naming::ByText => {
@@ -308,21 +309,20 @@ fn build_chain(t: &crate::ir::Table, c: &Chain, tm: &mut TableModel, smt: &mut S
                 // the rest of the rule is written differently (`-m state`
                 // read back from nft as `-m conntrack --ctstate`).
                 let mut frees = Vec::new();
-                rule_pred(&r.ip, &r.matches, cx).frees(&mut frees);
+                pred.frees(&mut frees);
                 let text = frees.join(" ; ");
                 let n = seen_text.entry(text.clone()).or_insert(0);
                 *n += 1;
                 format!("{}/{}/{}#{}", t.name, c.name, text, n)
             }
         };
-        rules.push(rule_model(r, smt, tm, cx));
+        rules.push(rule_model(r, pred, smt, tm, cx));
     }
     let out = outcome(&rules, tm);
     tm.chains.insert(c.name.clone(), ChainModel { rules, out });
 }
 
-fn rule_model(r: &Rule, smt: &mut Smt, tm: &TableModel, cx: &PredCx) -> RuleModel {
-    let pred = rule_pred(&r.ip, &r.matches, cx);
+fn rule_model(r: &Rule, pred: Pred, smt: &mut Smt, tm: &TableModel, cx: &PredCx) -> RuleModel {
     let hull = Hull::of(&pred, cx.family);
     let m = smt.pred(&pred);
     let kind = kind_of(&r.target);
