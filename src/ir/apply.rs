@@ -251,7 +251,12 @@ fn check_chain_name(t: &Table, name: &Name) -> Result<(), Fail> {
     if n.chars().any(|c| c.is_whitespace()) {
         return bad(format!("chain name `{n}` contains white space"), "use `-` or `_` instead of spaces");
     }
-    if Target::verdict(n).is_some() || TargetExt::known(n, &crate::ext::Cx { family: t.family, table: t.name, proto: None }).is_some() {
+    // Also a target fwcheck does not model (`TRACE`): `-j NAME` reads it as
+    // that target (see syntax::command), as iptables does.
+    if Target::verdict(n).is_some()
+        || TargetExt::known(n, &crate::ext::Cx { family: t.family, table: t.name, proto: None }).is_some()
+        || crate::ext::catalog::target_options(n).is_some()
+    {
         return bad(format!("chain name `{n}` is the name of a target"), "choose a name that is not a target such as ACCEPT or LOG");
     }
     Ok(())

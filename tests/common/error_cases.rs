@@ -61,4 +61,5 @@ pub const CASES: &[(&str, &str, &str, usize, usize, &str)] = &[
     ("commit with a comment", "*filter\n-A INPUT -j ACCEPT\nCOMMIT # end\n", "load::commit-blank", 3, 1, "exactly `COMMIT`"),
     ("old negation in a restore file", "*filter\n-A INPUT -d ! 10.0.0.1 -j ACCEPT\nCOMMIT\n", "parse::intrapositioned-negation", 2, 13, "refuses `!` after the option"),
     ("old negation in a command", "iptables -A INPUT -i ! eth0 -j ACCEPT\n", "parse::intrapositioned-negation", 1, 22, "refuses `!` after the option"),
+    ("chain named like an unmodelled target", "iptables -N TRACE\n", "apply::bad-chain-name", 1, 13, "name of a target"),
 ];
