@@ -1,7 +1,7 @@
 //! `fwcheck lab`, `apply` and `verify`: the commands that use the kernel.
 
 use super::super::{load_with_sources, report_diagnostics, usage};
-use fwcheck::ir::save::{save, SaveOptions};
+use fwcheck::ir::save::SaveOptions;
 use fwcheck::ir::{Family, Ruleset};
 use fwcheck::load::LoadOptions;
 use fwcheck::netfilter::Backend;
@@ -138,10 +138,23 @@ pub fn apply(rules: &str, netns: Option<&str>, backend: Backend, opts: LoadOptio
             return ExitCode::from(2);
         }
     }
-    for f in rs.families().into_iter().filter(|_| backend != Backend::Nft) {
-        let text = save(&rs, f, SaveOptions { counters: false });
-        if let Err(e) = kernel::apply_atomic(ns, backend, f, &text) {
-            eprintln!("error: {e}");
+    if backend != Backend::Nft {
+        let mut texts = Vec::new();
+        let mut line_maps = Vec::new();
+        for f in rs.families() {
+            let (text, lines) = fwcheck::ir::save::save_with_lines(&rs, f, SaveOptions { counters: false });
+            texts.push((f, text));
+            line_maps.push(lines);
+        }
+        if let Err(e) = kernel::apply_all(ns, backend, &texts) {
+            // The restore program names lines of the text fwcheck gave it;
+            // say which line of the user's file each one is.
+            let msg = e.to_string();
+            let lines: Vec<Option<fwcheck::source::Span>> = match texts.iter().position(|(f, _)| msg.contains(&format!("{}-", f.command()))) {
+                Some(i) => line_maps[i].clone(),
+                None => Vec::new(),
+            };
+            eprintln!("error: {}", at_user_lines(&msg, &lines, &sources));
             eprintln!("the rules of namespace `{ns}` are as they were before");
             return ExitCode::from(2);
         }
@@ -149,6 +162,34 @@ pub fn apply(rules: &str, netns: Option<&str>, backend: Backend, opts: LoadOptio
     let n: usize = rs.tables.iter().flat_map(|t| &t.chains).map(|c| c.rules.len()).sum();
     eprintln!("applied {n} rule{} to namespace `{ns}` ({})", if n == 1 { "" } else { "s" }, backend_name(backend));
     ExitCode::SUCCESS
+}
+
+/// `msg` with each `line N` of the restore text followed by where that
+/// rule is in the user's file (`line 7 (rules.v4:13:1)`).
+fn at_user_lines(msg: &str, lines: &[Option<fwcheck::source::Span>], sources: &fwcheck::source::SourceMap) -> String {
+    let mut out = String::new();
+    let mut rest = msg;
+    while let Some(i) = rest.find("line") {
+        let (head, tail) = rest.split_at(i + 4);
+        out.push_str(head);
+        let after = tail.strip_prefix(": ").or_else(|| tail.strip_prefix(' '));
+        let digits = after.map_or(0, |a| a.bytes().take_while(u8::is_ascii_digit).count());
+        let Some(a) = after.filter(|_| digits > 0) else {
+            rest = tail;
+            continue;
+        };
+        let sep = &tail[..tail.len() - a.len()];
+        out.push_str(sep);
+        out.push_str(&a[..digits]);
+        if let Some(Some(span)) = a[..digits].parse::<usize>().ok().and_then(|n| lines.get(n.wrapping_sub(1))) {
+            let file = sources.get(span.file);
+            let (l, c) = file.line_col(span.start);
+            out.push_str(&format!(" ({}:{l}:{c})", file.name));
+        }
+        rest = &a[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn backend_name(b: Backend) -> &'static str {

@@ -77,9 +77,21 @@ pub fn listed_matches(matches: &[Match]) -> Vec<std::borrow::Cow<'_, Match>> {
 pub fn save(rs: &Ruleset, family: Family, opts: SaveOptions) -> String {
     let mut out = String::new();
     for t in rs.tables.iter().filter(|t| t.family == family) {
-        save_table(t, opts, &mut out);
+        save_table(t, opts, &mut out, None);
     }
     out
+}
+
+/// [`save`], and for each line of it the span of the rule that wrote it
+/// (`None` for header, chain and COMMIT lines), so that a line number the
+/// real iptables-restore reports can be given as the line a person wrote.
+pub fn save_with_lines(rs: &Ruleset, family: Family, opts: SaveOptions) -> (String, Vec<Option<crate::source::Span>>) {
+    let mut out = String::new();
+    let mut lines = Vec::new();
+    for t in rs.tables.iter().filter(|t| t.family == family) {
+        save_table(t, opts, &mut out, Some(&mut lines));
+    }
+    (out, lines)
 }
 
 fn counters(c: super::Counters, opts: SaveOptions) -> String {
@@ -90,7 +102,8 @@ fn counters(c: super::Counters, opts: SaveOptions) -> String {
     }
 }
 
-fn save_table(t: &Table, opts: SaveOptions, out: &mut String) {
+fn save_table(t: &Table, opts: SaveOptions, out: &mut String, mut lines: Option<&mut Vec<Option<crate::source::Span>>>) {
+    let before = out.len();
     out.push('*');
     out.push_str(t.name.as_str());
     out.push('\n');
@@ -108,9 +121,15 @@ fn save_table(t: &Table, opts: SaveOptions, out: &mut String) {
     for ch in &users {
         out.push_str(&format!(":{} - {}\n", ch.name, counters(ch.counters, opts)));
     }
+    if let Some(l) = lines.as_deref_mut() {
+        l.extend(std::iter::repeat_n(None, out[before..].bytes().filter(|&b| b == b'\n').count()));
+    }
     let chains = t.name.builtin_chains().iter().filter_map(|h| t.chain(h.as_str())).chain(users.iter().copied());
     for ch in chains {
         for r in &ch.rules {
+            if let Some(l) = lines.as_deref_mut() {
+                l.push(Some(r.span));
+            }
             if opts.counters {
                 out.push_str(&format!("[{}:{}] ", r.counters.packets, r.counters.bytes));
             }
@@ -121,6 +140,9 @@ fn save_table(t: &Table, opts: SaveOptions, out: &mut String) {
         }
     }
     out.push_str("COMMIT\n");
+    if let Some(l) = lines {
+        l.push(None);
+    }
 }
 
 /// User chains sorted by name, as both iptables-legacy-save (libiptc keeps

@@ -53,8 +53,15 @@ pub fn run(netns: &str, prog: &str, args: &[String], input: Option<&str>) -> io:
         }
         let out = child.wait_with_output()?;
         if !out.status.success() {
-            let shown = if args.len() > 8 { format!("{} …", args[..8].join(" ")) } else { args.join(" ") };
-            return Err(io::Error::other(format!("`{prog} {shown}` failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+            let mut shown = prog.clone();
+            for a in args.iter().take(8) {
+                shown.push(' ');
+                shown.push_str(a);
+            }
+            if args.len() > 8 {
+                shown.push_str(" …");
+            }
+            return Err(io::Error::other(format!("`{shown}` failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     })
@@ -81,41 +88,90 @@ pub fn save(netns: &str, backend: Backend, family: Family) -> io::Result<String>
     run(netns, &program(backend, family, Tool::Save)?, &["-c".to_string()], None)
 }
 
-/// Replaces the tables `text` names with its contents, all or nothing:
-/// iptables-restore commits table by table on the legacy backend, so on a
-/// failure the tables as they were before are restored (with their
-/// counters) before the error is returned.
-pub fn apply_atomic(netns: &str, backend: Backend, family: Family, text: &str) -> io::Result<()> {
-    let restore = program(backend, family, Tool::Restore)?;
-    // Both restores commit table by table (observed with iptables 1.8.9: a
-    // file whose second table the kernel refuses leaves its first table
-    // loaded), and each table all or nothing. So one table needs no
-    // snapshot to be undone, and is loaded without taking one.
-    if text.lines().filter(|l| l.starts_with('*')).count() <= 1 {
-        return run(netns, &restore, &[], Some(text)).map(|_| ());
+/// Replaces the tables each text names (one restore text per family) with
+/// its contents, all or nothing, for every family at once.
+///
+/// Both restores commit table by table (observed with iptables 1.8.9: a
+/// file whose second table the kernel refuses leaves its first table
+/// loaded), and each table all or nothing, so one table needs no more than
+/// the restore itself. For more, the texts are first loaded into a scratch
+/// namespace that holds a copy of the target's ipsets (the only state of a
+/// namespace a load depends on): what the kernel refuses there it refuses
+/// in the target, which is then never touched. Undoing a partial load
+/// afterwards could not be exact: a table it created (an empty `ip nat`)
+/// would stay behind, and iptables-legacy cannot remove one at all. Only
+/// if the target still refuses what the scratch namespace took (it changed
+/// meanwhile) are the tables put back from a snapshot, as closely as the
+/// tools allow, and the error says so.
+pub fn apply_all(netns: &str, backend: Backend, texts: &[(Family, String)]) -> io::Result<()> {
+    let tables: usize = texts.iter().map(|(_, t)| t.lines().filter(|l| l.starts_with('*')).count()).sum();
+    if tables <= 1 {
+        for (f, text) in texts {
+            run(netns, &program(backend, *f, Tool::Restore)?, &[], Some(text))?;
+        }
+        return Ok(());
     }
-    let before = save(netns, backend, family)?;
-    match run(netns, &restore, &[], Some(text)) {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            // Tables the failed file named but the namespace did not have
-            // before are flushed away, then the old ones come back.
-            let mut undo = String::new();
-            for line in text.lines() {
-                if let Some(t) = line.strip_prefix('*') {
-                    if !before.lines().any(|l| l == line) {
-                        undo.push_str(&empty_table(t));
-                    }
-                }
-            }
-            let r1 = if undo.is_empty() { Ok(String::new()) } else { run(netns, &restore, &[], Some(&undo)) };
-            let r2 = if before.trim().is_empty() { Ok(String::new()) } else { run(netns, &restore, &["-c".to_string()], Some(&before)) };
-            match r1.and(r2) {
-                Ok(_) => Err(e),
-                Err(e2) => Err(io::Error::other(format!("{e}; and restoring the rules as they were failed too: {e2}"))),
+    preflight(netns, backend, texts)?;
+    let mut before = Vec::new();
+    for (f, _) in texts {
+        before.push((*f, save(netns, backend, *f)?));
+    }
+    for (i, (f, text)) in texts.iter().enumerate() {
+        if let Err(e) = run(netns, &program(backend, *f, Tool::Restore)?, &[], Some(text)) {
+            let undo: io::Result<()> = texts[..=i].iter().zip(&before).try_for_each(|((f, text), (_, old))| put_back(netns, backend, *f, text, old));
+            let how = match undo {
+                Ok(()) => "the tables were put back from a snapshot (a table the load created may remain, empty)".to_string(),
+                Err(e2) => format!("and putting the tables back failed too: {e2}"),
+            };
+            return Err(io::Error::other(format!("{e}\n(the namespace refused what a scratch copy of it accepted; {how})")));
+        }
+    }
+    Ok(())
+}
+
+/// Loads `texts` into a new namespace with a copy of `netns`'s ipsets.
+fn preflight(netns: &str, backend: Backend, texts: &[(Family, String)]) -> io::Result<()> {
+    /// Removes the scratch namespace when dropped (named `fwck-PID-…`, so
+    /// `lab down --stale` finds it if the process is killed).
+    struct Scratch(String);
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = ns::delete(&self.0);
+        }
+    }
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!("fwck-{}-apply{}", std::process::id(), N.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    ns::create(&name)?;
+    let scratch = Scratch(name);
+    let sets = run(netns, "ipset", &["save".to_string()], None).unwrap_or_default();
+    if !sets.trim().is_empty() {
+        run(&scratch.0, "ipset", &["restore".to_string()], Some(&sets))?;
+    }
+    for (f, text) in texts {
+        run(&scratch.0, &program(backend, *f, Tool::Restore)?, &[], Some(text))?;
+    }
+    Ok(())
+}
+
+/// Puts family `f`'s tables that `text` names back as `old` (a save with
+/// counters) had them; a table `old` did not have is emptied.
+fn put_back(netns: &str, backend: Backend, f: Family, text: &str, old: &str) -> io::Result<()> {
+    let restore = program(backend, f, Tool::Restore)?;
+    let mut undo = String::new();
+    for line in text.lines() {
+        if let Some(t) = line.strip_prefix('*') {
+            if !old.lines().any(|l| l == line) {
+                undo.push_str(&empty_table(t));
             }
         }
     }
+    if !undo.is_empty() {
+        run(netns, &restore, &[], Some(&undo))?;
+    }
+    if !old.trim().is_empty() {
+        run(netns, &restore, &["-c".to_string()], Some(old))?;
+    }
+    Ok(())
 }
 
 /// A restore block that leaves `table` with empty built-in chains and
