@@ -278,6 +278,33 @@ fn read_match(m: &nftables::stmt::Match, w: &mut Words, pending_code: &mut Optio
                 _ => return Err(st()),
             }
         }
+        // `fib saddr type local`, `fib daddr . iif type { broadcast, multicast }`:
+        // what `-m addrtype` translates to (nft's type names are the
+        // kernel's RTN_* names, lower case; a number past them is one too).
+        Expression::Named(NamedExpression::Fib(f)) if f.result == nftables::expr::FibResult::Type => {
+            use nftables::expr::FibFlag;
+            let opt = match (f.flags.contains(&FibFlag::Saddr), f.flags.contains(&FibFlag::Daddr)) {
+                (true, false) => "--src-type",
+                (false, true) => "--dst-type",
+                _ => return Err(st()),
+            };
+            let limit = match (f.flags.contains(&FibFlag::Iif), f.flags.contains(&FibFlag::Oif), f.flags.contains(&FibFlag::Mark)) {
+                (false, false, false) => "",
+                (true, false, false) => " --limit-iface-in",
+                (false, true, false) => " --limit-iface-out",
+                _ => return Err(st()),
+            };
+            let names = list(&m.right).ok_or_else(st)?;
+            let types: Option<Vec<&str>> = names
+                .iter()
+                .map(|n| match n.parse::<usize>() {
+                    Ok(i) => crate::ext::addrtype::TYPES.get(i).copied(),
+                    Err(_) => crate::ext::addrtype::TYPES.iter().find(|t| t.eq_ignore_ascii_case(n)).copied(),
+                })
+                .collect();
+            let types = types.ok_or_else(st)?;
+            w.push(false, format!("-m addrtype {}{opt} {}{limit}", if neg { "! " } else { "" }, types.join(",")));
+        }
         Expression::Named(NamedExpression::CT(c)) => {
             let key = c.key.as_ref();
             match (key, c.dir) {
@@ -324,9 +351,13 @@ fn read_match(m: &nftables::stmt::Match, w: &mut Words, pending_code: &mut Optio
                 }
                 Expression::Named(NamedExpression::Payload(Payload::PayloadField(p))) if p.protocol == "ip" && p.field == "frag-off" => {
                     // `& 0x1fff != 0` is -f; `== 0` is ! -f.
+                    w.family = Some(4);
                     w.push(m.op == Operator::EQ, "-f");
                 }
                 Expression::Named(NamedExpression::Payload(Payload::PayloadField(p))) if matches!(p.field.as_ref(), "saddr" | "daddr") => {
+                    if matches!(p.protocol.as_ref(), "ip" | "ip6") {
+                        w.family = Some(if p.protocol == "ip" { 4 } else { 6 });
+                    }
                     let flag = if p.field == "saddr" { "-s" } else { "-d" };
                     w.push(neg, format!("{flag} {}/{}", right_lit()?, lit(mask).ok_or_else(st)?));
                 }
@@ -518,6 +549,10 @@ fn read_stmt(st: &Statement, w: &mut Words, pending_code: &mut Option<String>) -
         Statement::Mangle(mg) => {
             let target = match (&mg.key, &mg.value) {
                 (Expression::Named(NamedExpression::Meta(k)), Expression::Number(v)) if k.key == MetaKey::Mark => format!("-j MARK --set-mark {v:#x}"),
+                (Expression::Named(NamedExpression::Meta(k)), v @ Expression::BinaryOperation(_)) if k.key == MetaKey::Mark => {
+                    let (keep, flip) = mark_bits(v).ok_or_else(|| unsupported(st))?;
+                    format!("-j MARK --set-xmark {flip:#x}/{:#x}", !keep)
+                }
                 (Expression::Named(NamedExpression::CT(k)), Expression::Number(v)) if k.key == "mark" => format!("-j CONNMARK --set-mark {v:#x}"),
                 (Expression::Named(NamedExpression::CT(k)), Expression::Named(NamedExpression::Meta(v))) if k.key == "mark" && v.key == MetaKey::Mark => {
                     "-j CONNMARK --save-mark".into()
@@ -536,6 +571,30 @@ fn read_stmt(st: &Statement, w: &mut Words, pending_code: &mut Option<String>) -
         other => return Err(unsupported(other)),
     }
     Ok(())
+}
+
+/// `meta mark set meta mark & K ^ X` and the forms nft lists it in (`&`,
+/// `|` and `^` of the mark with numbers, such as `meta mark & 0xffffff02 |
+/// 0x2`) as the (K, X) of `mark & K ^ X`, which is MARK's `--set-xmark
+/// X/~K`: each `& c` keeps fewer bits, each `| c` sets bits (`y | c` is
+/// `y & ~c ^ c`), each `^ c` flips bits.
+fn mark_bits(e: &Expression) -> Option<(u32, u32)> {
+    match e {
+        Expression::Named(NamedExpression::Meta(m)) if m.key == MetaKey::Mark => Some((u32::MAX, 0)),
+        Expression::BinaryOperation(b) => match &**b {
+            BinaryOperation::AND(y, Expression::Number(c)) => mark_bits(y).map(|(k, x)| (k & c, x & c)),
+            BinaryOperation::XOR(y, Expression::Number(c)) => mark_bits(y).map(|(k, x)| (k, x ^ c)),
+            BinaryOperation::OR(items) => {
+                let (first, rest) = items.split_first()?;
+                rest.iter().try_fold(mark_bits(first)?, |(k, x), c| match c {
+                    Expression::Number(c) => Some((k & !c, (x & !c) ^ c)),
+                    _ => None,
+                })
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Reads `nft -j list ruleset` output. Errors name the rule.

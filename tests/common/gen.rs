@@ -216,10 +216,64 @@ fn matches(r: &mut Rng, fam: Fam, table: &str, hooks: &[&str]) -> String {
     if r.chance(8) {
         m += &format!(" -m limit --limit {}/{}", 1 + r.below(10), r.pick(&["sec", "min", "hour"]));
     }
+    if r.chance(8) {
+        let limit = if has_in && r.chance(30) {
+            " --limit-iface-in"
+        } else if has_out && r.chance(30) {
+            " --limit-iface-out"
+        } else {
+            ""
+        };
+        let dir = r.pick(&["--src-type", "--dst-type"]);
+        // The kernel refuses BROADCAST for IPv6, and fwcheck must too: a
+        // few such rule sets check that both refuse them.
+        let types: &[&str] = if fam == Fam::V4 {
+            &["LOCAL", "UNICAST", "BROADCAST,MULTICAST", "LOCAL,ANYCAST"]
+        } else {
+            &["LOCAL", "UNICAST", "MULTICAST", "LOCAL,ANYCAST", "LOCAL", "UNICAST", "MULTICAST", "BROADCAST"]
+        };
+        m += &format!(" -m addrtype {}{dir} {}{limit}", neg(r, 20), r.pick(types));
+    }
+    if r.chance(8) && hooks.iter().all(|h| matches!(*h, "PREROUTING" | "INPUT" | "FORWARD")) {
+        m += &format!(" -m mac {}--mac-source 02:f1:0c:00:00:0{}", neg(r, 20), r.below(4));
+    }
+    if r.chance(8) && hooks.iter().all(|h| matches!(*h, "OUTPUT" | "POSTROUTING")) {
+        m += &format!(" -m owner {}{}", neg(r, 20), r.pick(&["--uid-owner 0", "--uid-owner 1000-2000", "--gid-owner 100"]));
+    }
+    if r.chance(8) {
+        m += &format!(" -m connmark {}--mark {}", neg(r, 20), r.pick(&["0x1", "0x10/0xff"]));
+    }
+    if r.chance(5) && fam == Fam::V4 && proto.is_empty() {
+        m += &format!(" {}-f", neg(r, 50));
+    }
     if r.chance(15) {
         m += &format!(" -m comment --comment {}", quoted(r.pick(STRINGS)));
     }
     m
+}
+
+/// Whole rules for targets that need particular matches or chains, for
+/// base chain `chain` of `table`.
+fn special(r: &mut Rng, fam: Fam, table: &str, chain: &str) -> Option<String> {
+    let (src, dst) = if fam == Fam::V4 { ("10.9.0.2", "10.9.0.1") } else { ("2001:db8::98", "2001:db8::99") };
+    let rule = match (table, chain) {
+        ("mangle", "FORWARD" | "POSTROUTING") => r
+            .pick(&[" -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu", " -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1400"])
+            .to_string(),
+        ("mangle", _) => r.pick(&[" -j CONNMARK --restore-mark", " -j CONNMARK --set-mark 0x5", " -j MARK --set-xmark 0x2/0xff"]).to_string(),
+        ("nat", "POSTROUTING") => format!(" -o eth0 -j SNAT --to-source {src}"),
+        ("nat", "PREROUTING" | "OUTPUT") => {
+            if r.chance(50) {
+                " -p tcp -m tcp --dport 8080 -j REDIRECT --to-ports 80".to_string()
+            } else {
+                format!(" -p udp -m udp --dport 53 -j DNAT --to-destination {dst}")
+            }
+        }
+        ("raw", _) => " -p udp -m udp --dport 123 -j CT --notrack".to_string(),
+        ("filter", _) => format!(" -j NFLOG --nflog-group {} --nflog-prefix {}", r.below(4), quoted(r.pick(&["nf ", "a;b"]))),
+        _ => return None,
+    };
+    Some(rule)
 }
 
 /// A target for a rule of `chain` in `table`, with `callees` the user
@@ -290,6 +344,11 @@ pub fn ruleset(seed: u64) -> Generated {
             let first_callee = callees.first().cloned();
             for _ in 0..r.below(5) {
                 text += &format!("-A {b}{}{}\n", matches(&mut r, family, table, &[b]), target(&mut r, family, table, &[b], &callees[..callees.len().min(1)]));
+            }
+            if r.chance(30) {
+                if let Some(rule) = special(&mut r, family, table, b) {
+                    text += &format!("-A {b}{rule}\n");
+                }
             }
             // Every user chain of this base chain is reached.
             for c in &callees {
