@@ -299,6 +299,35 @@ fn a_difference_comes_with_a_packet_both_walks_confirm() {
     assert!(matches!(p.src, std::net::IpAddr::V4(v) if v.octets()[0] == 10));
 }
 
+/// `-m owner` is decided on the socket's IDs, fields of the packet, not
+/// free choices: two ways of writing the same owner rules are proved
+/// equivalent, and a real difference comes with a packet whose socket
+/// owner both walks use. (A Tails rule set with `--uid-owner 105` gave a
+/// counterexample assuming "uid-owner 105: no" and "yes" at once, whose
+/// walks ended alike.)
+#[test]
+fn owner_matches_are_decided_on_the_socket() {
+    let out = |rules: &str| format!("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n{rules}COMMIT\n");
+    let a = out("-A OUTPUT -m owner --uid-owner 105 -j ACCEPT\n-A OUTPUT -m owner ! --uid-owner 105 -j REJECT\n");
+    let b = out("-A OUTPUT -m owner ! --uid-owner 105 -j REJECT\n-A OUTPUT -m owner --uid-owner 105 -j ACCEPT\n");
+    assert!(matches!(equiv_of(&a, &b).2, Outcome::Equivalent));
+    // Without a socket (a reply the kernel makes) `! --uid-owner 105`
+    // matches and `--socket-exists` does not: the two differ only there.
+    let c = out("-A OUTPUT -m owner --uid-owner 105 -j ACCEPT\n-A OUTPUT -m owner --socket-exists -j REJECT\n");
+    let (ra, rc, o) = equiv_of(&a, &c);
+    let Outcome::Differs(d) = o else { panic!("they differ for a packet without a socket") };
+    let p = &d[0].witness.packet;
+    assert!(p.owner.is_none(), "{p:?}");
+    let va: Vec<Verdict> = replay(&ra, Family::Ipv4, Hook::Output, p).unwrap().into_iter().map(|c| c.verdict).collect();
+    let vc: Vec<Verdict> = replay(&rc, Family::Ipv4, Hook::Output, p).unwrap().into_iter().map(|c| c.verdict).collect();
+    assert_ne!(va, vc, "{p:?}");
+    let e = out("-A OUTPUT -m owner --uid-owner 105-200 -j ACCEPT\n-A OUTPUT -m owner --socket-exists -j REJECT\n");
+    let (_, _, o) = equiv_of(&c, &e);
+    let Outcome::Differs(d) = o else { panic!("they differ for uids 106 to 200") };
+    let uid = d[0].witness.packet.owner.as_ref().map(|o| o.uid);
+    assert!(matches!(uid, Some(106..=200)), "{:?}", d[0].witness.packet);
+}
+
 #[test]
 fn equivalence_reads_commands_and_save_files_alike() {
     let a = restore("-A INPUT -p tcp --dport 22 -j ACCEPT\n");

@@ -95,13 +95,37 @@ fn twice(opt: &str) -> ExtError {
     ExtError::new(format!("`--{opt}` given twice")).help("give each option once per match")
 }
 
-/// The match for the prover (see `verify::pred`): the sending socket, not a packet
-/// field, so a free choice.
+/// The match for the prover (see `verify::pred`), as [`MatchEval`] decides
+/// it on the socket fields (`Sock`, `Uid`, `Gid`): without a socket the
+/// match holds exactly when every option given is negated (and there is no
+/// `--suppl-groups`); with one, `! --socket-exists` fails and the ID ranges
+/// are tested. Only the supplementary groups of the socket's user are not
+/// a field (the packet does not carry them): a free choice.
 impl Owner {
     pub fn pred(&self, _: &crate::verify::pred::PredCx) -> crate::verify::pred::Pred {
-        let mut text = String::new();
-        super::Extension::save(self, &mut super::SaveWriter { out: &mut text });
-        crate::verify::pred::Pred::free(format!("{}:{text}", <Self as super::Extension>::NAME))
+        use crate::verify::pred::{Field, Pred};
+        let all_negated = self.uid.is_none_or(|r| r.neg) && self.gid.is_none_or(|r| r.neg) && self.socket_exists.is_none_or(|neg| neg) && !self.suppl_groups;
+        let mut with_sock = Vec::new();
+        if self.socket_exists == Some(true) {
+            with_sock.push(Pred::False);
+        }
+        if let Some(r) = self.uid {
+            with_sock.push(Pred::range(Field::Uid, r.lo as u128, r.hi as u128).negate_if(r.neg));
+        }
+        if let Some(r) = self.gid {
+            let primary = Pred::range(Field::Gid, r.lo as u128, r.hi as u128);
+            let any = if self.suppl_groups {
+                Pred::or(vec![primary, Pred::free(format!("owner: a supplementary group of the socket's user in {}-{}", r.lo, r.hi))])
+            } else {
+                primary
+            };
+            with_sock.push(any.negate_if(r.neg));
+        }
+        let sock = Pred::eq(Field::Sock, 1);
+        Pred::or(vec![
+            Pred::and(vec![sock.clone(), Pred::and(with_sock)]),
+            Pred::and(vec![sock.negate_if(true), if all_negated { Pred::True } else { Pred::False }]),
+        ])
     }
 }
 

@@ -137,6 +137,9 @@ pub fn candidates_with(h: &Hull, family: Family, conntrack: bool, hook: Option<H
             p.icmp_code = at(Field::IcmpCode, 0) as u8;
         }
         p.mark = at(Field::Mark, 0) as u32;
+        if matches!(hook, Some(Hook::Output | Hook::Postrouting)) {
+            p.owner = crate::verify::pred::owner_of(at(Field::Sock, 0), at(Field::Uid, 0), at(Field::Gid, 0));
+        }
         p.iif = name(h, Dir::In, Some("eth0"));
         p.oif = name(h, Dir::Out, None);
         if let Some(hook) = hook {

@@ -36,7 +36,16 @@ pub enum Field {
     PktType,
     /// 1 for a non-first fragment (`-f`).
     Fragment,
+    /// 1 when the packet has a local socket (`-m owner`): only locally
+    /// generated packets, at OUTPUT and POSTROUTING.
+    Sock,
+    /// The socket's user and primary group (meaningful when `Sock` is 1).
+    Uid,
+    Gid,
 }
+
+/// How many fields a packet has for the prover.
+pub const FIELDS: usize = Field::ALL.len();
 
 /// The packet type a value of [`Field::PktType`] stands for. The witness
 /// of a solver model and the concrete packets of a rule's box both turn
@@ -49,6 +58,12 @@ pub fn pkt_type_of(v: u128) -> crate::predict::PktType {
         3 => PktType::OtherHost,
         _ => PktType::Host,
     }
+}
+
+/// The socket owner for values of [`Field::Sock`], [`Field::Uid`] and
+/// [`Field::Gid`] (supplementary groups are not a field: none).
+pub fn owner_of(sock: u128, uid: u128, gid: u128) -> Option<Box<crate::predict::SocketOwner>> {
+    (sock == 1).then(|| Box::new(crate::predict::SocketOwner { uid: uid as u32, gid: gid as u32, groups: Vec::new() }))
 }
 
 /// `p`'s conntrack entry when [`Field::CtState`] has value `v`: the
@@ -75,7 +90,7 @@ pub fn ct_entry_of(v: u128, p: &crate::predict::Packet) -> Box<crate::predict::C
 }
 
 impl Field {
-    pub const ALL: [Field; 14] = [
+    pub const ALL: [Field; 17] = [
         Field::Src,
         Field::Dst,
         Field::Proto,
@@ -90,6 +105,9 @@ impl Field {
         Field::CtState,
         Field::PktType,
         Field::Fragment,
+        Field::Sock,
+        Field::Uid,
+        Field::Gid,
     ];
 
     /// Width in bits.
@@ -100,10 +118,10 @@ impl Field {
                 Family::Ipv6 => 128,
             },
             Field::Sport | Field::Dport | Field::Len => 16,
-            Field::Mark => 32,
+            Field::Mark | Field::Uid | Field::Gid => 32,
             Field::CtState => 3,
             Field::PktType => 2,
-            Field::Fragment => 1,
+            Field::Fragment | Field::Sock => 1,
             Field::Proto | Field::TcpFlags | Field::IcmpType | Field::IcmpCode | Field::Ttl => 8,
         }
     }
@@ -327,13 +345,13 @@ pub fn addr_bits(a: std::net::IpAddr) -> u128 {
 /// Not, Free and non-prefix masks leave a field whole.
 #[derive(Clone, Debug)]
 pub struct Hull {
-    lo: [u128; 14],
-    hi: [u128; 14],
+    lo: [u128; FIELDS],
+    hi: [u128; FIELDS],
     iface: [Option<(String, bool)>; 2],
     empty: bool,
     /// A non-prefix mask seen on a field (`--mark 0x3a/0xff`, TCP flags):
     /// not part of the box, a hint for where a packet of the box may be.
-    hint: [Option<(u128, u128)>; 14],
+    hint: [Option<(u128, u128)>; FIELDS],
 }
 
 fn field_ix(f: Field) -> usize {
@@ -369,11 +387,11 @@ fn meet(a: &(String, bool), b: &(String, bool)) -> Option<(String, bool)> {
 
 impl Hull {
     pub fn full(family: Family) -> Hull {
-        let mut hi = [0u128; 14];
+        let mut hi = [0u128; FIELDS];
         for f in Field::ALL {
             hi[field_ix(f)] = f.max_value(family);
         }
-        Hull { lo: [0; 14], hi, iface: [None, None], empty: false, hint: [None; 14] }
+        Hull { lo: [0; FIELDS], hi, iface: [None, None], empty: false, hint: [None; FIELDS] }
     }
 
     pub fn of(p: &Pred, family: Family) -> Hull {

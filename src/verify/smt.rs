@@ -211,6 +211,8 @@ impl Smt {
         if self.family == Family::Ipv6 {
             v.push(eq(Field::Fragment, 0));
         }
+        // A packet without a local socket has no owner IDs.
+        v.push(eq(Field::Sock, 0).implies(Bool::and(&[eq(Field::Uid, 0), eq(Field::Gid, 0)])));
         // Interface names: printable, NUL-terminated, zero-padded.
         for name in [&self.iif, &self.oif] {
             let byte = |i: u32| name.extract(127 - 8 * i, 120 - 8 * i);
@@ -249,6 +251,10 @@ impl Smt {
         v.push(if has_out { present(&self.oif) } else { present(&self.oif).not() });
         if hook == Hook::Output {
             v.push(self.field(Field::PktType).eq(BV::from_u64(0, 2)));
+        }
+        // Only a locally generated packet has a socket.
+        if !matches!(hook, Hook::Output | Hook::Postrouting) {
+            v.push(self.field(Field::Sock).eq(BV::from_u64(0, 1)));
         }
         F(Bool::and(&v))
     }
@@ -502,6 +508,7 @@ impl Smt {
         p.iif = name(&self.iif);
         p.oif = name(&self.oif);
         p.pkt_type = super::pred::pkt_type_of(f(Field::PktType));
+        p.owner = super::pred::owner_of(f(Field::Sock), f(Field::Uid), f(Field::Gid));
         if self.conntrack {
             p.ct = Some(super::pred::ct_entry_of(f(Field::CtState), &p));
         }
