@@ -299,7 +299,13 @@ fn build_chain(t: &crate::ir::Table, c: &Chain, tm: &mut TableModel, smt: &mut S
     let mut rules = Vec::with_capacity(c.rules.len());
     let mut seen_text: HashMap<String, usize> = HashMap::new();
     for (i, r) in c.rules.iter().enumerate() {
-        let pred = rule_pred(&r.ip, &r.matches, cx);
+        let mut pred = rule_pred(&r.ip, &r.matches, cx);
+        if t.name == TableName::Nat {
+            // The nat table sees only the first packet of a connection
+            // (ctstate NEW; `netfilter::walk` consults it for no other): a
+            // nat rule never meets another packet.
+            pred = Pred::and(vec![pred, Pred::eq(Field::CtState, 1)]);
+        }
         smt.scope = match naming {
             Naming::PerRule => format!("{}/{}/{}", t.name, c.name, i),
             Naming::ByText => {

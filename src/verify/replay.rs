@@ -24,6 +24,24 @@ pub fn replay(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> Result<Ve
     w.run(p)
 }
 
+/// [`replay`] with the nat table consulted as for the first packet of a
+/// connection: the walk of an example found in a nat chain.
+pub fn replay_with_nat(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> Result<Vec<Course>, String> {
+    let w = HookWalk {
+        rs,
+        family,
+        hook,
+        backend: Backend::IptablesNft,
+        nat: true,
+        cx: EvalCx { hook, local: &[] },
+        ifaces: &[],
+        trace: true,
+        compiled: None,
+        ipsets: None,
+    };
+    w.run(p)
+}
+
 /// Every course of `p` through `hook` as it arrives, the nat table included
 /// the way the prover composes it: for the first packet of a connection
 /// (conntrack on, state NEW), nat PREROUTING runs first for INPUT and
