@@ -82,6 +82,9 @@ pub enum Fam {
 pub struct Generated {
     pub text: String,
     pub family: Fam,
+    /// It uses a match fwcheck models but has no exact nft form for
+    /// (`-m recent`, `-m physdev`): translate must refuse it, naming it.
+    pub untranslatable: bool,
 }
 
 const TABLES: &[(&str, &[&str])] = &[
@@ -246,6 +249,14 @@ fn matches(r: &mut Rng, fam: Fam, table: &str, hooks: &[&str]) -> String {
     if r.chance(5) && fam == Fam::V4 && proto.is_empty() {
         m += &format!(" {}-f", neg(r, 50));
     }
+    // Rare, so that most rule sets still translate (one in ten or so).
+    if r.below(1000) < 4 {
+        m +=
+            &format!(" -m recent --name {} {}", r.pick(&["ssh", "DEFAULT"]), r.pick(&["--rcheck --seconds 60", "--update --seconds 60 --hitcount 4", "--set"]));
+    }
+    if r.below(1000) < 4 && hooks.iter().all(|h| matches!(*h, "PREROUTING" | "INPUT" | "FORWARD")) {
+        m += &format!(" -m physdev --physdev-in {}", r.pick(&["veth0", "eth+"]));
+    }
     if r.chance(15) {
         m += &format!(" -m comment --comment {}", quoted(r.pick(STRINGS)));
     }
@@ -365,5 +376,6 @@ pub fn ruleset(seed: u64) -> Generated {
         }
         text += "COMMIT\n";
     }
-    Generated { text, family }
+    let untranslatable = text.contains(" -m recent ") || text.contains(" -m physdev ");
+    Generated { text, family, untranslatable }
 }
