@@ -162,7 +162,11 @@ impl Act {
                 None => Act::General,
             },
             Target::Queue => Act::General,
-            Target::Ext(TargetExt::Log(_) | TargetExt::Nflog(_) | TargetExt::Tcpmss(_) | TargetExt::Ct(_) | TargetExt::Notrack(_)) => Act::Next,
+            Target::Ext(TargetExt::Log(_) | TargetExt::Nflog(_) | TargetExt::Tcpmss(_)) => Act::Next,
+            // Without --notrack, CT only sets up what fwcheck does not see
+            // (helpers, zones, events); NOTRACK changes the conntrack state,
+            // which the general walk keeps.
+            Target::Ext(TargetExt::Ct(c)) if !c.notrack => Act::Next,
             Target::Ext(TargetExt::Mark(m)) => match m.op {
                 Some(op) => Act::Mark { mask: op.mask, value: op.value },
                 None => Act::Next,

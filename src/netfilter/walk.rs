@@ -198,6 +198,14 @@ impl HookWalk<'_> {
             out.push(Course { verdict: Verdict::Accept, ..course });
             return Ok(());
         };
+        // An untracked packet (NOTRACK in raw, before) or an invalid one
+        // has no connection for nf_nat to bind: the nat table does not see
+        // it (nf_nat_inet_fn returns at once without a conntrack entry).
+        if tname == TableName::Nat
+            && course.packet.ct.as_ref().is_some_and(|c| matches!(c.state, crate::predict::CtState::Untracked | crate::predict::CtState::Invalid))
+        {
+            return self.tables(table_ix + 1, course, out);
+        }
         let table = self.rs.table(self.family, tname);
         let Some(chain) = table.and_then(|t| t.position(self.hook.as_str())) else {
             let mut course = course;
@@ -395,7 +403,17 @@ impl HookWalk<'_> {
                 }
                 None
             }
-            TargetExt::Ct(_) | TargetExt::Notrack(_) => None,
+            // The packet is not tracked (xt_CT attaches the untracked
+            // template before conntrack looks it up): its state is
+            // UNTRACKED from here on, no entry is made for it, and the nat
+            // table, which needs one, does not see it.
+            TargetExt::Ct(c) if !c.notrack => None,
+            TargetExt::Ct(_) | TargetExt::Notrack(_) => {
+                if let Some(ct) = p.ct.as_mut() {
+                    ct.state = crate::predict::CtState::Untracked;
+                }
+                None
+            }
             TargetExt::Reject(r) => Some(Step::End(Verdict::Reject { with: r.kind().to_string() })),
             TargetExt::Dnat(n) => Some(self.nat_step("DNAT", &n.0.range, st)),
             TargetExt::Snat(n) => Some(self.nat_step("SNAT", &n.0.range, st)),

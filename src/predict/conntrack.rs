@@ -73,7 +73,8 @@ impl Table {
             }
             return info(e, CtState::Established, CtDir::Reply, p.proto);
         }
-        CtInfo { state: CtState::New, dir: CtDir::Original, status: 0, mark: 0, proto: p.proto, orig: t, reply: reverse(t), expires: 0 }
+        let state = if starts_connection(p) { CtState::New } else { CtState::Invalid };
+        CtInfo { state, dir: CtDir::Original, status: 0, mark: 0, proto: p.proto, orig: t, reply: reverse(t), expires: 0 }
     }
 
     /// The tuple a later packet of a translated connection leaves with:
@@ -121,4 +122,18 @@ impl Table {
 fn info(e: &Entry, state: CtState, dir: CtDir, proto: u8) -> CtInfo {
     let status = CONFIRMED | if e.seen_reply { SEEN_REPLY } else { 0 };
     CtInfo { state, dir, status, mark: e.mark, proto, orig: e.orig, reply: e.reply, expires: 0 }
+}
+
+/// Whether a packet without an entry may start a connection. For ICMP only
+/// requests may: nf_conntrack_proto_icmp's `icmp_new` takes echo,
+/// timestamp, information and address mask requests (8, 13, 15, 17), and
+/// `icmpv6_new` echo requests and node information queries (128, 139);
+/// any other type (an echo reply nobody asked for) gets no entry, and the
+/// packet is INVALID.
+pub fn starts_connection(p: &Packet) -> bool {
+    match (p.family, p.proto) {
+        (crate::ir::Family::Ipv4, 1) => matches!(p.icmp_type, 8 | 13 | 15 | 17),
+        (crate::ir::Family::Ipv6, 58) => matches!(p.icmp_type, 128 | 139),
+        _ => true,
+    }
 }

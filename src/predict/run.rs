@@ -628,7 +628,8 @@ impl<'a> Run<'a> {
             });
             if matches!(fate, Fate::Delivered | Fate::Sent { .. }) {
                 if let Some(ct) = &p.ct {
-                    if ct.state != CtState::Untracked {
+                    // Neither an untracked nor an invalid packet makes an entry.
+                    if !matches!(ct.state, CtState::Untracked | CtState::Invalid) {
                         let out_t = conntrack::tuple(&p, icmp_id);
                         w.ct[node_ix].commit(&p, tuple, out_t, ct);
                     }
