@@ -10,10 +10,13 @@
 //! `libxt_*.so`, `libipt_*.so` and `libip6t_*.so` option arrays (newest
 //! revision, every family) and checked against `iptables -m NAME --help`.
 
+use super::Restrictions;
+use crate::ir::{Hook, HookMask, TableName};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("data/options.tsv");
+const RESTRICTIONS: &str = include_str!("data/restrictions.tsv");
 
 /// One option of an extension: its long name and whether it takes a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,10 +25,15 @@ pub struct KnownOpt {
     pub takes_value: bool,
 }
 
+type Limits = (Vec<TableName>, HookMask, Vec<u8>);
+
 #[derive(Default)]
 struct Catalog {
     matches: HashMap<&'static str, Vec<KnownOpt>>,
     targets: HashMap<&'static str, Vec<KnownOpt>>,
+    /// Name -> (tables, hooks, protocols) of matches ([0]) and targets
+    /// ([1]), empty lists for no restriction.
+    limits: [HashMap<&'static str, Limits>; 2],
 }
 
 fn catalog() -> &'static Catalog {
@@ -41,8 +49,32 @@ fn catalog() -> &'static Catalog {
                 opts.push(KnownOpt { name: opt, takes_value: arg != "none" });
             }
         }
+        for line in RESTRICTIONS.lines().filter(|l| !l.starts_with('#')) {
+            let [kind, name, tables, hooks, protos] = line.split('\t').collect::<Vec<_>>()[..] else { continue };
+            let list = |v: &'static str| v.split(',').filter(move |x| *x != "any");
+            let tables = list(tables).filter_map(TableName::parse).collect();
+            let hooks: Vec<Hook> = list(hooks).filter_map(|h| Hook::ALL.into_iter().find(|x| x.as_str() == h)).collect();
+            let hooks = if hooks.is_empty() { HookMask::ALL } else { HookMask::of(&hooks) };
+            let protos = list(protos).filter_map(|p| p.parse().ok()).collect();
+            c.limits[usize::from(kind == "target")].insert(name, (tables, hooks, protos));
+        }
         c
     })
+}
+
+/// The kernel's load-time restrictions of extension `name` (tables, hooks,
+/// a `-p` that must be given and not negated), from
+/// `data/restrictions.tsv`: none for an extension the table does not list.
+pub fn restrictions(target: bool, name: &str) -> Restrictions {
+    match catalog().limits[usize::from(target)].get(name) {
+        Some((tables, hooks, protos)) => Restrictions {
+            tables: (!tables.is_empty()).then_some(tables.as_slice()),
+            hooks: *hooks,
+            protos: (!protos.is_empty()).then_some(protos.as_slice()),
+            negated_proto_ok: false,
+        },
+        None => Restrictions::NONE,
+    }
 }
 
 /// The options of match extension `name`, if iptables ships it.
@@ -70,5 +102,15 @@ mod tests {
         // Matches and targets are apart: `mark` and `MARK` differ.
         assert!(match_options("MARK").is_none());
         assert!(target_options("MARK").unwrap().iter().any(|o| o.name == "set-xmark"));
+    }
+
+    #[test]
+    fn tproxy_is_mangle_prerouting_tcp_or_udp() {
+        let r = restrictions(true, "TPROXY");
+        assert_eq!(r.tables, Some(&[TableName::Mangle][..]));
+        assert_eq!(r.hooks, HookMask::of(&[Hook::Prerouting]));
+        assert_eq!(r.protos, Some(&[6u8, 17][..]));
+        assert_eq!(restrictions(true, "NFQUEUE").hooks, HookMask::ALL);
+        assert!(restrictions(false, "rpfilter").tables.is_some());
     }
 }

@@ -349,7 +349,7 @@ macro_rules! registry {
             pub fn restrictions(&self) -> Restrictions {
                 match self {
                     $($enum::$variant(e) => e.restrictions(),)*
-                    $enum::Opaque(_) => Restrictions::NONE,
+                    $enum::Opaque(o) => o.restrictions(),
                 }
             }
         }

@@ -34,6 +34,11 @@ fn save_words(words: &[String], w: &mut SaveWriter) {
 }
 
 impl OpaqueMatch {
+    /// What the kernel allows the match (fwcheck knows that much of it).
+    pub fn restrictions(&self) -> super::Restrictions {
+        super::catalog::restrictions(false, &self.name)
+    }
+
     /// iptables -L of an extension fwcheck does not model: its words.
     pub fn list(&self, out: &mut String) {
         for w in &self.words {
@@ -48,6 +53,11 @@ impl OpaqueMatch {
 }
 
 impl OpaqueTarget {
+    /// What the kernel allows the target (fwcheck knows that much of it).
+    pub fn restrictions(&self) -> super::Restrictions {
+        super::catalog::restrictions(true, &self.name)
+    }
+
     pub fn list(&self, out: &mut String) {
         for w in &self.words {
             out.push_str(w);

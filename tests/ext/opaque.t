@@ -14,3 +14,23 @@
 *raw
 :PREROUTING,OUTPUT
 -j TRACE;=;OK
+# The kernel's load-time restrictions of extensions fwcheck does not model
+# (src/ext/data/restrictions.tsv): TPROXY only in mangle PREROUTING with
+# -p tcp or -p udp, CHECKSUM only in mangle, rpfilter only in raw or mangle
+# PREROUTING, sctp only with -p sctp.
+*mangle
+:OUTPUT
+-p tcp -j TPROXY --on-port 1 --on-ip 1.2.3.4;;FAIL
+:PREROUTING
+-j TPROXY --on-port 1 --on-ip 1.2.3.4;;FAIL
+! -p tcp -j TPROXY --on-port 1 --on-ip 1.2.3.4;;FAIL
+-m rpfilter;=;OK
+*raw
+:PREROUTING
+-m rpfilter --invert;=;OK
+*filter
+:INPUT
+-p udp -j CHECKSUM --checksum-fill;;FAIL
+-m rpfilter;;FAIL
+-m sctp --dport 5;;FAIL
+-p sctp -m sctp --dport 5;=;OK
