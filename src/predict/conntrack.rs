@@ -17,9 +17,62 @@ use std::net::IpAddr;
 /// as both ports, as the kernel's ICMP tuple does.
 pub type Tuple = (IpAddr, IpAddr, u16, u16);
 
+/// What besides the tuple tells connections apart: the protocol, and for
+/// ICMP the query it is (echo, timestamp …) and its direction. The kernel's
+/// ICMP tuple holds the type, and its reply tuple the reply type
+/// (`icmp_invert_tuple`): an echo request from B to A after one from A to B
+/// with the same identifier starts a connection of its own; only an echo
+/// reply is the other's reply.
+type Key = u32;
+
+/// The query a request or reply type belongs to (named by its request
+/// type) and whether it is the reply: ICMP 8/0, 13/14, 15/16, 17/18;
+/// ICMPv6 128/129, 139/140. Other types are their own.
+fn icmp_query(v6: bool, ty: u8) -> (u8, bool) {
+    let pairs: &[(u8, u8)] = if v6 { &[(128, 129), (139, 140)] } else { &[(8, 0), (13, 14), (15, 16), (17, 18)] };
+    for &(req, rep) in pairs {
+        if ty == req {
+            return (req, false);
+        }
+        if ty == rep {
+            return (req, true);
+        }
+    }
+    (ty, false)
+}
+
+/// The key of `p`'s own direction.
+fn key(p: &Packet) -> Key {
+    let icmp = match (p.family, p.proto) {
+        (crate::ir::Family::Ipv4, 1) => Some(false),
+        (crate::ir::Family::Ipv6, 58) => Some(true),
+        _ => None,
+    };
+    match icmp {
+        Some(v6) => {
+            let (query, reply) = icmp_query(v6, p.icmp_type);
+            p.proto as u32 | (query as u32) << 8 | (reply as u32) << 16
+        }
+        None => p.proto as u32,
+    }
+}
+
+/// The key of the other direction: an ICMP request's is its reply's.
+fn flip(k: Key) -> Key {
+    let (proto, query) = (k & 0xff, (k >> 8) & 0xff);
+    let paired = matches!((proto, query), (1, 8 | 13 | 15 | 17) | (58, 128 | 139));
+    if paired {
+        k ^ 1 << 16
+    } else {
+        k
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Entry {
     proto: u8,
+    /// The key of the original direction.
+    key: Key,
     orig: Tuple,
     reply: Tuple,
     seen_reply: bool,
@@ -29,9 +82,9 @@ struct Entry {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
     entries: Vec<Entry>,
-    /// (protocol, tuple of either direction) -> entry, so a lookup does not
+    /// (key, tuple of either direction) -> entry, so a lookup does not
     /// scan every connection.
-    index: rustc_hash::FxHashMap<(u8, Tuple), usize>,
+    index: rustc_hash::FxHashMap<(Key, Tuple), usize>,
 }
 
 /// The tuple the kernel keys a packet by: addresses and ports, or for an
@@ -65,9 +118,9 @@ impl Table {
             // packet's own entry, so the reply is RELATED all the same.
             return CtInfo { state: CtState::Related, dir: CtDir::Original, status: 0, mark: 0, proto: p.proto, orig: t, reply: reverse(t), expires: 0 };
         }
-        if let Some(&i) = self.index.get(&(p.proto, t)) {
+        if let Some(&i) = self.index.get(&(key(p), t)) {
             let e = &self.entries[i];
-            if e.orig == t {
+            if e.orig == t && e.key == key(p) {
                 let state = if e.seen_reply { CtState::Established } else { CtState::New };
                 return info(e, state, CtDir::Original, p.proto);
             }
@@ -81,7 +134,7 @@ impl Table {
     /// conntrack applies the connection's NAT to every packet, although
     /// only the first one sees the nat table. `None` without translation.
     pub fn translation(&self, p: &Packet, t: Tuple) -> Option<Tuple> {
-        let e = &self.entries[*self.index.get(&(p.proto, t))?];
+        let e = &self.entries[*self.index.get(&(key(p), t))?];
         if e.orig == reverse(e.reply) {
             return None;
         }
@@ -91,7 +144,7 @@ impl Table {
     /// Whether the packet starts a connection (no entry yet): only then
     /// does the nat table see it.
     pub fn is_first(&self, p: &Packet, t: Tuple) -> bool {
-        !self.index.contains_key(&(p.proto, t))
+        !self.index.contains_key(&(key(p), t))
     }
 
     /// The packet made it through the host: confirm a new entry, note a
@@ -102,9 +155,10 @@ impl Table {
         if ct.state == CtState::Related {
             return;
         }
-        if let Some(&i) = self.index.get(&(p.proto, t)) {
+        let k = key(p);
+        if let Some(&i) = self.index.get(&(k, t)) {
             let e = &mut self.entries[i];
-            if e.reply == t {
+            if e.reply == t && (e.orig != t || e.key != k) {
                 e.seen_reply = true;
             }
             e.mark = ct.mark;
@@ -112,9 +166,9 @@ impl Table {
         }
         // A NAT translation changes the reply tuple: replies come back to
         // the translated addresses.
-        let e = Entry { proto: p.proto, orig: t, reply: reverse(out), seen_reply: false, mark: ct.mark };
-        self.index.insert((e.proto, e.orig), self.entries.len());
-        self.index.insert((e.proto, e.reply), self.entries.len());
+        let e = Entry { proto: p.proto, key: k, orig: t, reply: reverse(out), seen_reply: false, mark: ct.mark };
+        self.index.insert((k, e.orig), self.entries.len());
+        self.index.insert((flip(k), e.reply), self.entries.len());
         self.entries.push(e);
     }
 }
