@@ -22,13 +22,18 @@ pub struct OpaqueTarget {
     pub words: Vec<String>,
 }
 
+/// The words as iptables-save prints an extension's values: most raw
+/// (`--hashlimit-upto 1/sec`, `--set-tos 0x10/0x3f`), a string only quoted
+/// where iptables-restore would otherwise cut it (a blank, a quote, a
+/// backslash, nothing at all).
 fn save_words(words: &[String], w: &mut SaveWriter) {
     for word in words {
         w.out.push(' ');
-        if word.starts_with('-') || word == "!" {
-            w.out.push_str(word);
-        } else {
+        let needs_quotes = word.is_empty() || word.bytes().any(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\\' | b'\''));
+        if needs_quotes {
             super::push_save_string(w.out, word);
+        } else {
+            w.out.push_str(word);
         }
     }
 }
