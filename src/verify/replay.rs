@@ -9,37 +9,19 @@ use crate::predict::{EvalCx, Packet};
 
 /// Every course of `p` through `hook` (nat aside, as the prover sees it).
 pub fn replay(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> Result<Vec<Course>, String> {
-    let w = HookWalk {
-        rs,
-        family,
-        hook,
-        backend: Backend::IptablesNft,
-        nat: false,
-        cx: EvalCx { hook, local: &[] },
-        ifaces: &[],
-        trace: true,
-        compiled: None,
-        ipsets: None,
-    };
-    w.run(p)
+    walk(rs, family, hook, false, p)
 }
 
 /// [`replay`] with the nat table consulted as for the first packet of a
 /// connection: the walk of an example found in a nat chain.
 pub fn replay_with_nat(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> Result<Vec<Course>, String> {
-    let w = HookWalk {
-        rs,
-        family,
-        hook,
-        backend: Backend::IptablesNft,
-        nat: true,
-        cx: EvalCx { hook, local: &[] },
-        ifaces: &[],
-        trace: true,
-        compiled: None,
-        ipsets: None,
-    };
-    w.run(p)
+    walk(rs, family, hook, true, p)
+}
+
+/// One hook's walk with its trace, the nat table consulted if `nat`.
+fn walk(rs: &Ruleset, family: Family, hook: Hook, nat: bool, p: &Packet) -> Result<Vec<Course>, String> {
+    HookWalk { rs, family, hook, backend: Backend::IptablesNft, nat, cx: EvalCx { hook, local: &[] }, ifaces: &[], trace: true, compiled: None, ipsets: None }
+        .run(p)
 }
 
 /// Every course of `p` through `hook` as it arrives, the nat table included
@@ -49,21 +31,7 @@ pub fn replay_with_nat(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> 
 /// within OUTPUT.
 pub fn replay_arriving(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> Result<Vec<Course>, String> {
     let first = crate::netfilter::conntrack_on(rs) && p.ct.as_ref().is_some_and(|c| c.state == crate::predict::CtState::New);
-    let walk = |hook: Hook, nat: bool, p: &Packet| {
-        HookWalk {
-            rs,
-            family,
-            hook,
-            backend: Backend::IptablesNft,
-            nat,
-            cx: EvalCx { hook, local: &[] },
-            ifaces: &[],
-            trace: true,
-            compiled: None,
-            ipsets: None,
-        }
-        .run(p)
-    };
+    let walk = |hook: Hook, nat: bool, p: &Packet| walk(rs, family, hook, nat, p);
     let has_pre = rs.table(family, TableName::Nat).and_then(|t| t.chain("PREROUTING")).is_some();
     match hook {
         Hook::Input | Hook::Forward if first && has_pre => {

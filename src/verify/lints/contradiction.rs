@@ -20,30 +20,27 @@ pub fn check(an: &mut Analysis, out: &mut Vec<Finding>) {
         // excludes every packet, not the rule's own matches.
         let nat_only = t == TableName::Nat
             && an.rs.table(an.family, t).and_then(|tb| tb.chain(&c)).and_then(|ch| ch.rules.get(i)).is_some_and(|rule| only_not_new(rule, an.family));
-        if nat_only {
-            out.push(Finding {
-                code: LINT.code,
-                lint: LINT.name,
-                severity: LINT.severity,
-                message: format!("{} can never match: the nat table sees only the first packet of a connection (ctstate NEW), and the rule matches none", super::rule_name(&r)),
-                span: r.span,
-                rule: Some(r),
-                related: vec![],
-                example: None,
-                help: Some("match the connection's later packets in another table (filter, mangle); the nat table's verdict for the first packet holds for the whole connection".into()),
-            });
-            continue;
-        }
+        let (message, help) = if nat_only {
+            (
+                format!("{} can never match: the nat table sees only the first packet of a connection (ctstate NEW), and the rule matches none", super::rule_name(&r)),
+                "match the connection's later packets in another table (filter, mangle); the nat table's verdict for the first packet holds for the whole connection",
+            )
+        } else {
+            (
+                format!("{} can never match: its matches contradict each other", super::rule_name(&r)),
+                "check the addresses, ports and protocols of the rule: no packet has all of them",
+            )
+        };
         out.push(Finding {
             code: LINT.code,
             lint: LINT.name,
             severity: LINT.severity,
-            message: format!("{} can never match: its matches contradict each other", super::rule_name(&r)),
+            message,
             span: r.span,
             rule: Some(r),
             related: vec![],
             example: None,
-            help: Some("check the addresses, ports and protocols of the rule: no packet has all of them".into()),
+            help: Some(help.into()),
         });
     }
 }
