@@ -77,6 +77,31 @@ pub fn restrictions(target: bool, name: &str) -> Restrictions {
     }
 }
 
+/// Targets fwcheck does not model that let the walk go on (they return
+/// XT_CONTINUE) and change nothing a modelled match reads: checksums,
+/// priority (CLASSIFY), TOS/DSCP and the ECN bits, security marks, audit
+/// records, timers, LEDs, rate estimators, tracing. Rules after them are
+/// then walked as the kernel walks them. TTL, HL, HMARK, SET, TCPOPTSTRIP,
+/// DNPT and SNPT also continue but change what later rules may read (the
+/// TTL, the mark, ipsets, TCP options, addresses), so they stay unknown.
+const CONTINUES: &[&str] = &["AUDIT", "CHECKSUM", "CLASSIFY", "CONNSECMARK", "DSCP", "ECN", "IDLETIMER", "LED", "RATEEST", "SECMARK", "TOS", "TRACE"];
+
+/// Whether target `name`, which fwcheck does not model, continues the walk
+/// without changing anything fwcheck's matches read.
+pub fn target_continues(name: &str) -> bool {
+    CONTINUES.contains(&name)
+}
+
+/// Unmodelled extensions whose kernel module needs connection tracking
+/// (they call nf_ct_netns_get on load), so that loading them switches it
+/// on in the namespace, as a conntrack match does.
+const NEED_CONNTRACK: [&[&str]; 2] = [&["helper", "connbytes", "connlabel", "connlimit", "cluster"], &["CONNSECMARK", "NETMAP", "SYNPROXY"]];
+
+/// Whether the extension (a target if `target`) switches conntrack on.
+pub fn needs_conntrack(target: bool, name: &str) -> bool {
+    NEED_CONNTRACK[usize::from(target)].contains(&name)
+}
+
 /// The options of match extension `name`, if iptables ships it.
 pub fn match_options(name: &str) -> Option<&'static [KnownOpt]> {
     catalog().matches.get(name).map(Vec::as_slice)

@@ -507,7 +507,17 @@ fn run(t: &mut Table, inv: &mut Invocation, origin: Origin) -> Result<(), Fail> 
                 return Err(nat_drop(policy.span));
             }
             match t.chain_mut(&chain.text) {
-                Some(c) => c.policy = Some(p),
+                Some(c) => {
+                    c.policy = Some(p);
+                    // iptables-nft sets a policy by replacing the base chain
+                    // with one that has a counter, as `-Z` does: from then
+                    // on its policy counts, even if `-A` created it
+                    // (observed with iptables 1.8.9 on Linux 6.18;
+                    // corpus/scenarios/continuing-targets.toml).
+                    if c.origin == Origin::Implicit {
+                        c.origin = Origin::Command;
+                    }
+                }
                 None => {
                     let o = if origin == Origin::Restore { Origin::Restore } else { Origin::Command };
                     insert_chain(

@@ -172,6 +172,7 @@ impl Act {
                 None => Act::Next,
             },
             Target::Ext(TargetExt::Reject(r)) => Act::Reject(r.kind()),
+            Target::Ext(TargetExt::Opaque(o)) if crate::ext::catalog::target_continues(&o.name) => Act::Next,
             Target::Ext(_) => Act::General,
         }
     }

@@ -89,7 +89,11 @@ pub fn policy_counts(backend: Backend, chain: &Chain) -> bool {
 /// staying at 0 under ping.
 pub fn conntrack_on(rs: &Ruleset) -> bool {
     rs.tables.iter().flat_map(|t| &t.chains).flat_map(|c| &c.rules).any(|r| {
-        r.matches.iter().any(|m| matches!(m, Match::State(_) | Match::Conntrack(_) | Match::Connmark(_)))
+        r.matches.iter().any(|m| match m {
+            Match::State(_) | Match::Conntrack(_) | Match::Connmark(_) => true,
+            Match::Opaque(o) => crate::ext::catalog::needs_conntrack(false, &o.name),
+            _ => false,
+        }) || matches!(&r.target, Target::Ext(TargetExt::Opaque(o)) if crate::ext::catalog::needs_conntrack(true, &o.name))
             || matches!(
                 &r.target,
                 Target::Ext(

@@ -425,6 +425,9 @@ impl HookWalk<'_> {
                 Ok(a) => self.nat_step("DNAT", &NatRange { addrs: Some((a, a)), ..r.0.range.clone() }, st),
                 Err(reason) => Step::End(Verdict::Unknown { reason }),
             }),
+            // A target that only continues (CHECKSUM, CLASSIFY …; see
+            // ext::catalog) changes nothing the later rules read.
+            TargetExt::Opaque(o) if crate::ext::catalog::target_continues(&o.name) => None,
             TargetExt::Opaque(o) => Some(Step::End(Verdict::Unknown { reason: format!("fwcheck does not model the {} target", o.name) })),
         }
     }

@@ -125,6 +125,7 @@ pub fn kind_of(t: &Target) -> Kind {
             TargetExt::Reject(r) => Kind::Verdict(Cat::Reject(r.kind().to_string())),
             // NAT targets accept the packet for the nat table.
             TargetExt::Dnat(_) | TargetExt::Snat(_) | TargetExt::Masquerade(_) | TargetExt::Redirect(_) => Kind::Verdict(Cat::Accept),
+            TargetExt::Opaque(o) if crate::ext::catalog::target_continues(&o.name) => Kind::Continue,
             TargetExt::Opaque(o) => Kind::Maybe(Cat::Other(o.name.clone())),
         },
     }
