@@ -573,6 +573,23 @@ impl<'a> Run<'a> {
             p.ct = Some(Box::new(ct_table.lookup(&p, tuple, rel)));
         }
         let nat = node.ct_on && first;
+        // A RELATED packet carries the connection of the packet it is
+        // about, and nf_nat_inet_fn treats it by that connection: an ICMP
+        // error is translated with it and never meets the nat table; the
+        // RST REJECT sends meets only the nat hooks that connection has not
+        // passed yet. The rejected packet passed the destination-NAT hook
+        // (nat PREROUTING or OUTPUT, before the filter table) but not the
+        // source-NAT one (nat INPUT or POSTROUTING, after it): so the RST
+        // meets nat POSTROUTING only (observed: MASQUERADE counts the RST,
+        // nat OUTPUT does not; corpus/scenarios/reject-nat.toml).
+        let related_to = p.ct.as_ref().filter(|c| c.state == CtState::Related).map(|_| p.proto == 1 || p.proto == 58);
+        let nat_at = |hook: Hook| {
+            nat && match related_to {
+                Some(true) => false,
+                Some(false) => matches!(hook, Hook::Input | Hook::Postrouting),
+                None => true,
+            }
+        };
         // A later packet of a translated connection: its destination is
         // rewritten where the nat table would be (before routing), its
         // source at the end of POSTROUTING or INPUT.
@@ -686,7 +703,7 @@ impl<'a> Run<'a> {
                     family,
                     hook,
                     backend: node.backend,
-                    nat,
+                    nat: nat_at(hook),
                     cx: EvalCx { hook, local },
                     ifaces: &host.ifaces,
                     trace: self.trace,
