@@ -15,6 +15,7 @@ use crate::predict::spec::Spec;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -44,7 +45,7 @@ pub fn send(spec: &Spec, owner: &dyn Owner, server: Option<(String, IpAddr, u16)
             let (src, dst, sport, dport, data) = (*src, *dst, *sport, *dport, *data);
             with_server(
                 sns,
-                move |ready: mpsc::Sender<()>| tcp_server(listen, ready),
+                move |ready: mpsc::Sender<()>, done: &AtomicBool| tcp_server(listen, ready, done),
                 move || ns::run_in(&client_ns, move || tcp_client(SocketAddr::new(src, sport), SocketAddr::new(dst, dport), data)),
             )
         }
@@ -54,7 +55,7 @@ pub fn send(spec: &Spec, owner: &dyn Owner, server: Option<(String, IpAddr, u16)
             let (src, dst, sport, dport, size, reply) = (*src, *dst, *sport, *dport, *size, *reply);
             with_server(
                 sns,
-                move |ready: mpsc::Sender<()>| udp_server(listen, reply, ready),
+                move |ready: mpsc::Sender<()>, _: &AtomicBool| udp_server(listen, reply, ready),
                 move || ns::run_in(&client_ns, move || udp_client(SocketAddr::new(src, sport), SocketAddr::new(dst, dport), size, reply)),
             )
         }
@@ -75,21 +76,25 @@ fn listener(closed: bool, owner: &dyn Owner, server: Option<(String, IpAddr, u16
 }
 
 /// Runs `server` in its namespace (if any) until it is ready, then
-/// `client`, then waits for the server to finish.
+/// `client`, then waits for the server to finish; `done` tells the server
+/// that the client has finished.
 fn with_server(
     server_ns: Option<String>,
-    server: impl FnOnce(mpsc::Sender<()>) -> io::Result<()> + Send,
+    server: impl FnOnce(mpsc::Sender<()>, &AtomicBool) -> io::Result<()> + Send,
     client: impl FnOnce() -> io::Result<()> + Send,
 ) -> io::Result<()> {
     let Some(sns) = server_ns else { return client() };
+    let done = AtomicBool::new(false);
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::channel();
-        let h = s.spawn(move || ns::run_in(&sns, move || server(tx)));
+        let done = &done;
+        let h = s.spawn(move || ns::run_in(&sns, move || server(tx, done)));
         // The server says when it listens; if it fails first, report that.
         if rx.recv_timeout(Duration::from_secs(5)).is_err() {
             return h.join().unwrap_or_else(|_| Err(io::Error::other("server thread panicked"))).and(Err(io::Error::other("the server did not start")));
         }
         let c = client();
+        done.store(true, Ordering::SeqCst);
         let sr = h.join().unwrap_or_else(|_| Err(io::Error::other("server thread panicked")));
         c.and(sr)
     })
@@ -150,7 +155,13 @@ fn ping(src: IpAddr, dst: IpAddr, count: u32, size: u32) -> io::Result<()> {
     Ok(())
 }
 
-fn tcp_server(addr: SocketAddr, ready: mpsc::Sender<()>) -> io::Result<()> {
+/// Accepts the one connection, if it gets through, and reads it to the end.
+/// Once the client has given up (its connect timed out or was refused) and
+/// no connection is waiting, the listener closes at once: a half-open
+/// connection (the SYN-ACK was dropped) must not live on to send the SYN-ACK
+/// again after the kernel's 1 s retransmission timeout, an attempt
+/// `predict` does not count (it counts the first attempt of a flow).
+fn tcp_server(addr: SocketAddr, ready: mpsc::Sender<()>, client_done: &AtomicBool) -> io::Result<()> {
     let sock = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     sock.set_reuse_address(true)?;
     sock.bind(&addr.into())?;
@@ -162,6 +173,7 @@ fn tcp_server(addr: SocketAddr, ready: mpsc::Sender<()>) -> io::Result<()> {
     let (conn, _) = loop {
         match sock.accept() {
             Ok(c) => break c,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && client_done.load(Ordering::SeqCst) => return Ok(()),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock && Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
             Err(e) => return Err(e),
