@@ -127,7 +127,11 @@ impl MatchEval for Mac {
     fn eval(&self, p: &Packet, _: &EvalCx) -> Tri {
         match (&self.source, p.src_mac) {
             (None, _) => Tri::Yes,
-            (Some(_), None) => Tri::No,
+            // mac_mt: no Ethernet header (loopback) never matches; on any
+            // other interface the packet has a source MAC, which nobody
+            // gave: never decided by default.
+            (Some(_), None) if p.iif.as_deref() == Some("lo") => Tri::No,
+            (Some(_), None) => Tri::unknown("the packet's source MAC is not given (write `mac 02:00:00:00:00:01` in its SPEC)"),
             (Some(m), Some(have)) => Tri::from_bool(have == m.value).negate_if(m.neg),
         }
     }
@@ -173,13 +177,18 @@ mod tests {
         }
     }
 
-    fn eval(spec: &str, mac: Option<[u8; 6]>) -> Tri {
+    fn eval_on(spec: &str, mac: Option<[u8; 6]>, iif: &str) -> Tri {
         use crate::ir::{Family, Hook};
         use crate::predict::packet::rule_matches;
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
         let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
         p.src_mac = mac;
+        p.iif = Some(iif.into());
         m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+    }
+
+    fn eval(spec: &str, mac: Option<[u8; 6]>) -> Tri {
+        eval_on(spec, mac, "eth0")
     }
 
     #[test]
@@ -191,10 +200,14 @@ mod tests {
         assert_eq!(eval("-m mac ! --mac-source 00:11:22:33:44:56", mac), Tri::Yes);
     }
 
+    /// Loopback has no Ethernet header: never a match. On an Ethernet
+    /// interface a packet whose MAC nobody gave is not decided.
     #[test]
-    fn no_ethernet_header_never_matches() {
-        assert_eq!(eval("-m mac --mac-source 00:11:22:33:44:55", None), Tri::No);
-        assert_eq!(eval("-m mac ! --mac-source 00:11:22:33:44:55", None), Tri::No);
+    fn no_ethernet_header_never_matches_and_an_unknown_mac_is_not_decided() {
+        assert_eq!(eval_on("-m mac --mac-source 00:11:22:33:44:55", None, "lo"), Tri::No);
+        assert_eq!(eval_on("-m mac ! --mac-source 00:11:22:33:44:55", None, "lo"), Tri::No);
+        assert!(matches!(eval("-m mac --mac-source 00:11:22:33:44:55", None), Tri::Unknown(_)));
+        assert!(matches!(eval("-m mac ! --mac-source 00:11:22:33:44:55", None), Tri::Unknown(_)));
     }
 }
 

@@ -116,6 +116,10 @@ pub fn parse_as(spec: &str, flow: bool) -> Result<Spec, String> {
     let mut data = 0;
     let mut closed = false;
     let mut reply = false;
+    let mut mac = None;
+    let mut ttl = None;
+    let mut fragment = false;
+    let mut payload = None;
     let num = |v: Option<&&str>, what: &str| -> Result<u32, String> {
         v.and_then(|v| crate::ext::value::parse_uint(v, u32::MAX as u64)).map(|v| v as u32).ok_or_else(|| format!("`{spec}`: `{what}` needs a number"))
     };
@@ -125,8 +129,16 @@ pub fn parse_as(spec: &str, flow: bool) -> Result<Spec, String> {
             "out" => oif = opts.next().map(|s| s.to_string()),
             "mark" => mark = num(opts.next(), "mark")?,
             "count" => count = num(opts.next(), "count")?,
+            "size" if *kind == "tcp" && !flow => payload = Some(num(opts.next(), "size")?),
             "size" => size = num(opts.next(), "size")?,
             "data" if flow => data = num(opts.next(), "data")?,
+            "data" if *kind == "tcp" => payload = Some(num(opts.next(), "data")?),
+            "mac" if !flow => {
+                let v = opts.next().ok_or_else(|| format!("`{spec}`: `mac` needs a MAC address"))?;
+                mac = Some(crate::ext::mac::parse_mac(v).map_err(|e| format!("`{spec}`: {}", e.message))?);
+            }
+            "ttl" | "hl" if !flow => ttl = Some(num(opts.next(), "ttl")?.min(255) as u8),
+            "frag" if !flow && f == Family::Ipv4 => fragment = true,
             "closed" if flow => closed = true,
             "reply" if flow => reply = true,
             "syn" => flags |= SYN,
@@ -166,7 +178,7 @@ pub fn parse_as(spec: &str, flow: bool) -> Result<Spec, String> {
             // window scale: 20 bytes); other segments carry timestamps (12).
             let f2 = if flags == 0 { SYN } else { flags };
             let opts_len = if f2 & SYN != 0 { 20 } else { 12 };
-            let mut p = bare(s, d, 6, h + 20 + opts_len);
+            let mut p = bare(s, d, 6, h + 20 + opts_len + payload.unwrap_or(0).min(65000));
             p.tcp_flags = f2;
             p.tcp_options = if f2 & SYN != 0 { vec![2, 4, 8, 1, 3] } else { vec![1, 1, 8] };
             p.sport = sport.unwrap_or(40000);
@@ -192,6 +204,12 @@ pub fn parse_as(spec: &str, flow: bool) -> Result<Spec, String> {
     p.iif = iif;
     p.oif = oif;
     p.mark = mark;
+    p.src_mac = mac;
+    if let Some(t) = ttl {
+        p.ttl = t;
+    }
+    // A later fragment: no transport header for the rules to read.
+    p.fragment = fragment;
     Ok(Spec::Packet { packet: p })
 }
 
@@ -210,6 +228,14 @@ mod tests {
         let Ok(Spec::Packet { packet }) = parse("tcp 10.0.0.1:40000 -> 10.0.0.2:22 syn in eth0") else { panic!() };
         assert_eq!((packet.sport, packet.dport, packet.tcp_flags, packet.iif.as_deref(), packet.len), (40000, 22, SYN, Some("eth0"), 60));
         assert!(parse("tcp 10.0.0.1 -> 10.0.0.2").is_err());
+        // A SYN with payload, a source MAC, a TTL, a later fragment.
+        let Ok(Spec::Packet { packet }) = parse("tcp 10.0.0.1:40000 -> 10.0.0.2:22 syn data 100 mac 02:00:00:00:00:07 ttl 3") else { panic!() };
+        assert_eq!((packet.len, packet.src_mac, packet.ttl), (160, Some([2, 0, 0, 0, 0, 7]), 3));
+        let Ok(Spec::Packet { packet }) = parse("tcp 10.0.0.1:40000 -> 10.0.0.2:22 size 10") else { panic!() };
+        assert_eq!(packet.len, 70);
+        let Ok(Spec::Packet { packet }) = parse("udp 10.0.0.1:5 -> 10.0.0.2:53 frag") else { panic!() };
+        assert!(packet.fragment);
+        assert!(parse("tcp 10.0.0.1:40000 -> 10.0.0.2:22 mac 02:00").is_err());
         assert!(parse("ping 10.0.0.1 -> ::1").is_err());
     }
 }
