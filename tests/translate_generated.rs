@@ -162,8 +162,8 @@ fn generated_rule_sets_translate_load_and_prove_equivalent() {
         seeds.len(),
         failures.len()
     );
+    assert!(failures.is_empty(), "{} of {} seeds failed:\n\n{}", failures.len(), seeds.len(), failures.join("\n\n"));
     // Most generated rule sets must go all the way, or the checks above
     // test little.
     assert!(translated * 2 >= seeds.len(), "only {translated} of {} generated rule sets were translated and proved", seeds.len());
-    assert!(failures.is_empty(), "{} of {} seeds failed:\n\n{}", failures.len(), seeds.len(), failures.join("\n\n"));
 }

@@ -130,12 +130,19 @@ pub fn apply(rules: &str, netns: Option<&str>, backend: Backend, opts: LoadOptio
         };
         // This command exits once the batch is in.
         fwcheck::netns::nfnl::socket::close_at_exit();
-        if let Err(e) = fwcheck::netns::nfnl::load_script(ns, &script, Some(&sources)) {
-            for line in e.to_string().lines() {
-                eprintln!("error: {line}");
+        match fwcheck::netns::nfnl::load_script(ns, &script, Some(&sources)) {
+            Ok(fwcheck::netns::nfnl::Path::Netlink) => {}
+            // Slower, and worth knowing: say why.
+            Ok(fwcheck::netns::nfnl::Path::Nft(why)) => {
+                eprintln!("note: loaded through `nft -j -f`, not fwcheck's own netlink batch: its encoder does not know {why}")
             }
-            eprintln!("the rules of namespace `{ns}` are as they were before (the kernel commits a batch whole or not at all)");
-            return ExitCode::from(2);
+            Err(e) => {
+                for line in e.to_string().lines() {
+                    eprintln!("error: {line}");
+                }
+                eprintln!("the rules of namespace `{ns}` are as they were before (the kernel commits a batch whole or not at all)");
+                return ExitCode::from(2);
+            }
         }
     }
     if backend != Backend::Nft {
