@@ -154,6 +154,9 @@ enum Test {
     /// `== addr/bits` (or `!=`), bits not a whole field.
     Prefix(u32, Vec<u8>, u32),
     Range(u32, Vec<u8>, Vec<u8>),
+    /// A range of a host-order 32-bit field (`meta length 0-100`): nft turns
+    /// the register to network order first, then compares big-endian bounds.
+    HostRange(u32, u32, u32),
     Lookup(AnonSet),
     /// `in` flags: some bit of the mask is set.
     AnyBit(Vec<u8>),
@@ -204,6 +207,7 @@ enum Dep {
 
 fn meta_field(k: MetaKey) -> R<(u32, Kind)> {
     Ok(match k {
+        MetaKey::Length => (0, Kind::Host32),
         MetaKey::Mark => (3, Kind::Host32),
         MetaKey::Iifname => (6, Kind::Ifname),
         MetaKey::Oifname => (7, Kind::Ifname),
@@ -420,6 +424,13 @@ impl Cx {
                     return no("prefix length");
                 }
                 Test::Prefix(if m.op == Operator::EQ { EQ } else { NEQ }, addr, p.len)
+            }
+            (None, Operator::EQ | Operator::NEQ, Expression::Range(r)) if kind == Kind::Host32 => {
+                let bound = |e: &Expression| match e {
+                    Expression::Number(n) => Ok(*n),
+                    _ => no("range bound"),
+                };
+                Test::HostRange(if m.op == Operator::EQ { EQ } else { NEQ }, bound(&r.range[0])?, bound(&r.range[1])?)
             }
             (None, Operator::EQ, Expression::Range(r)) => {
                 if !matches!(kind, Kind::Ipv4 | Kind::Ipv6 | Kind::Be16) {
@@ -873,6 +884,18 @@ pub fn rule(family: NfFamily, stmts: &[Statement], next_set: &mut u32) -> R<(Vec
                     out.push(load_expr(&load));
                     out.push(cmp(GTE, lo));
                     out.push(cmp(LTE, hi));
+                }
+                Test::HostRange(op, lo, hi) => {
+                    out.push(load_expr(&load));
+                    // byteorder: sreg, dreg, op (hton), len, size.
+                    out.push(Expr { name: "byteorder", attrs: vec![A::U32(1, REG_1), A::U32(2, REG_1), A::U32(3, 1), A::U32(4, 4), A::U32(5, 4)] });
+                    let (lo, hi) = (lo.to_be_bytes().to_vec(), hi.to_be_bytes().to_vec());
+                    if op == EQ {
+                        out.push(cmp(GTE, lo));
+                        out.push(cmp(LTE, hi));
+                    } else {
+                        out.push(Expr { name: "range", attrs: vec![A::U32(1, REG_1), A::U32(2, op), A::Data(3, lo), A::Data(4, hi)] });
+                    }
                 }
                 Test::Range(op, lo, hi) => {
                     out.push(load_expr(&load));
