@@ -197,6 +197,8 @@ iptables -A INPUT -m length --length 100:200 -j DROP
 iptables -A INPUT -m length ! --length 0:100 -j DROP
 iptables -A INPUT -m length --length 84 -j ACCEPT
 iptables -A INPUT -m addrtype --dst-type LOCAL -j ACCEPT
+iptables -A INPUT -m addrtype ! --src-type BROADCAST --limit-iface-in -j DROP
+iptables -A INPUT -m addrtype --src-type BROADCAST,MULTICAST -j DROP
 iptables -A INPUT -m conntrack --ctorigsrc 10.0.0.1 -j ACCEPT
 iptables -A INPUT -m state --state RELATED -j ACCEPT
 iptables -A INPUT -p tcp --syn -j ACCEPT
@@ -237,7 +239,7 @@ iptables -A FORWARD -m physdev --physdev-in veth0 -j ACCEPT
 }
 
 const EXPECTED_THROUGH_NFT: &[&str] = &[
-    "iptables -A INPUT -m addrtype --dst-type LOCAL -j ACCEPT",
+    "iptables -A INPUT -m addrtype --src-type BROADCAST,MULTICAST -j DROP",
     "iptables -A INPUT -m conntrack --ctorigsrc 10.0.0.1 -j ACCEPT",
     "iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j SNAT --to-source 192.0.2.1-192.0.2.9",
 ];

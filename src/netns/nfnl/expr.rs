@@ -146,6 +146,9 @@ enum Load {
     },
     Meta(u32),
     Ct(u32),
+    /// `fib FLAGS type`: the NFTA_FIB_F_* bits (saddr 1, daddr 2, iif 8,
+    /// oif 16) of an address-type lookup.
+    FibType(u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -391,6 +394,32 @@ impl Cx {
                 "mark" => (Load::Ct(3), Kind::Host32, None),
                 k => return no(format!("ct {k}")),
             },
+            // One address type (`fib daddr type local`); a set of them
+            // (`{ broadcast, multicast }`) is left to nft.
+            Expression::Named(NamedExpression::Fib(fib)) if fib.result == nftables::expr::FibResult::Type && mask.is_none() => {
+                use nftables::expr::FibFlag;
+                let bit = |f: FibFlag| match f {
+                    FibFlag::Saddr => 1,
+                    FibFlag::Daddr => 2,
+                    FibFlag::Mark => 4,
+                    FibFlag::Iif => 8,
+                    FibFlag::Oif => 16,
+                };
+                let flags = fib.flags.iter().map(|f| bit(*f)).sum();
+                const TYPES: [&str; 9] = ["unspec", "unicast", "local", "broadcast", "anycast", "multicast", "blackhole", "unreachable", "prohibit"];
+                let ty = match &m.right {
+                    Expression::String(t) => TYPES.iter().position(|x| x == t).map(|i| i as u32).ok_or_else(|| Unsupported(format!("fib type {t}")))?,
+                    Expression::Number(n) => *n,
+                    _ => return no("fib type set"),
+                };
+                let op = match m.op {
+                    Operator::EQ => EQ,
+                    Operator::NEQ => NEQ,
+                    _ => return no("fib operator"),
+                };
+                self.items.push(Item::Match(Load::FibType(flags), Test::Cmp(op, ty.to_ne_bytes().to_vec())));
+                return Ok(());
+            }
             other => return no(format!("match on {other:?}")),
         };
         self.depend(dep)?;
@@ -746,6 +775,9 @@ fn load_expr(l: &Load) -> Expr {
         Load::Payload { base, off, len, .. } => Expr { name: "payload", attrs: vec![A::U32(1, REG_1), A::U32(2, *base), A::U32(3, *off), A::U32(4, *len)] },
         Load::Meta(k) => Expr { name: "meta", attrs: vec![A::U32(2, *k), A::U32(1, REG_1)] },
         Load::Ct(k) => Expr { name: "ct", attrs: vec![A::U32(2, *k), A::U32(1, REG_1)] },
+        // NFTA_FIB_DREG 1, NFTA_FIB_RESULT 2 (NFT_FIB_RESULT_ADDRTYPE 3),
+        // NFTA_FIB_FLAGS 3.
+        Load::FibType(flags) => Expr { name: "fib", attrs: vec![A::U32(1, REG_1), A::U32(2, 3), A::U32(3, *flags)] },
     }
 }
 
