@@ -173,6 +173,7 @@ iptables -A INPUT -p tcp --sport 1000 --dport 2000 -j ACCEPT
 iptables -A INPUT -s 172.16.0.0/12 -d 192.168.128.0/17 -j ACCEPT
 iptables -A INPUT -m iprange ! --dst-range 10.0.0.5-10.0.0.7 -j DROP
 iptables -A INPUT -p udp -m multiport --sports 53,123 -j ACCEPT
+iptables -A INPUT -p tcp -m multiport ! --dports 22,80 -j DROP
 iptables -A INPUT -m conntrack ! --ctstate NEW,INVALID -j ACCEPT
 iptables -A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT
 iptables -A INPUT -m mark ! --mark 0x10/0xf0 -j ACCEPT
@@ -184,6 +185,11 @@ iptables -A INPUT -m limit --limit 2/hour -j LOG --log-level debug --log-tcp-seq
 iptables -A OUTPUT -m owner --gid-owner 100 -j REJECT --reject-with icmp-net-unreachable
 iptables -A OUTPUT -o wg+ -j NFLOG --nflog-group 5
 iptables -t mangle -A PREROUTING -j MARK --set-mark 0x20
+iptables -t mangle -A PREROUTING -j MARK --set-xmark 0x2/0xff
+iptables -t mangle -A PREROUTING -j MARK --xor-mark 0x4
+iptables -t mangle -A PREROUTING -j MARK --and-mark 0xf0
+iptables -t mangle -A PREROUTING -j MARK --or-mark 0x8
+iptables -A INPUT -p udp ! --sport 1:1023 -j ACCEPT
 iptables -t mangle -A PREROUTING -j CONNMARK --save-mark
 iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1400
 iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE --random

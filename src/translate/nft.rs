@@ -205,3 +205,27 @@ pub fn flags(left: Expr, neg: bool, names: Vec<&str>) -> Stmt {
 pub const LESS: Operator = Operator::GT;
 /// The operator that serializes as `>`.
 pub const GREATER: Operator = Operator::LT;
+
+/// `meta mark set meta mark & K ^ X` and the forms nft lists it in (`&`,
+/// `|` and `^` of the mark with numbers, such as `meta mark & 0xffffff02 |
+/// 0x2`) as the (K, X) of `mark & K ^ X`, which is MARK's `--set-xmark
+/// X/~K`: each `& c` keeps fewer bits, each `| c` sets bits (`y | c` is
+/// `y & ~c ^ c`), each `^ c` flips bits.
+pub fn mark_bits(e: &Expression) -> Option<(u32, u32)> {
+    match e {
+        Expression::Named(NamedExpression::Meta(m)) if m.key == nftables::expr::MetaKey::Mark => Some((u32::MAX, 0)),
+        Expression::BinaryOperation(b) => match &**b {
+            nftables::expr::BinaryOperation::AND(y, Expression::Number(c)) => mark_bits(y).map(|(k, x)| (k & c, x & c)),
+            nftables::expr::BinaryOperation::XOR(y, Expression::Number(c)) => mark_bits(y).map(|(k, x)| (k, x ^ c)),
+            nftables::expr::BinaryOperation::OR(items) => {
+                let (first, rest) = items.split_first()?;
+                rest.iter().try_fold(mark_bits(first)?, |(k, x), c| match c {
+                    Expression::Number(c) => Some((k & !c, (x & !c) ^ c)),
+                    _ => None,
+                })
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}

@@ -550,7 +550,7 @@ fn read_stmt(st: &Statement, w: &mut Words, pending_code: &mut Option<String>) -
             let target = match (&mg.key, &mg.value) {
                 (Expression::Named(NamedExpression::Meta(k)), Expression::Number(v)) if k.key == MetaKey::Mark => format!("-j MARK --set-mark {v:#x}"),
                 (Expression::Named(NamedExpression::Meta(k)), v @ Expression::BinaryOperation(_)) if k.key == MetaKey::Mark => {
-                    let (keep, flip) = mark_bits(v).ok_or_else(|| unsupported(st))?;
+                    let (keep, flip) = crate::translate::nft::mark_bits(v).ok_or_else(|| unsupported(st))?;
                     format!("-j MARK --set-xmark {flip:#x}/{:#x}", !keep)
                 }
                 (Expression::Named(NamedExpression::CT(k)), Expression::Number(v)) if k.key == "mark" => format!("-j CONNMARK --set-mark {v:#x}"),
@@ -571,30 +571,6 @@ fn read_stmt(st: &Statement, w: &mut Words, pending_code: &mut Option<String>) -
         other => return Err(unsupported(other)),
     }
     Ok(())
-}
-
-/// `meta mark set meta mark & K ^ X` and the forms nft lists it in (`&`,
-/// `|` and `^` of the mark with numbers, such as `meta mark & 0xffffff02 |
-/// 0x2`) as the (K, X) of `mark & K ^ X`, which is MARK's `--set-xmark
-/// X/~K`: each `& c` keeps fewer bits, each `| c` sets bits (`y | c` is
-/// `y & ~c ^ c`), each `^ c` flips bits.
-fn mark_bits(e: &Expression) -> Option<(u32, u32)> {
-    match e {
-        Expression::Named(NamedExpression::Meta(m)) if m.key == MetaKey::Mark => Some((u32::MAX, 0)),
-        Expression::BinaryOperation(b) => match &**b {
-            BinaryOperation::AND(y, Expression::Number(c)) => mark_bits(y).map(|(k, x)| (k & c, x & c)),
-            BinaryOperation::XOR(y, Expression::Number(c)) => mark_bits(y).map(|(k, x)| (k, x ^ c)),
-            BinaryOperation::OR(items) => {
-                let (first, rest) = items.split_first()?;
-                rest.iter().try_fold(mark_bits(first)?, |(k, x), c| match c {
-                    Expression::Number(c) => Some((k & !c, (x & !c) ^ c)),
-                    _ => None,
-                })
-            }
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 /// Reads `nft -j list ruleset` output. Errors name the rule.

@@ -160,7 +160,8 @@ enum Test {
     /// A range of a host-order 32-bit field (`meta length 0-100`): nft turns
     /// the register to network order first, then compares big-endian bounds.
     HostRange(u32, u32, u32),
-    Lookup(AnonSet),
+    /// A lookup in an anonymous set; `true`: not in it (`!= { … }`).
+    Lookup(AnonSet, bool),
     /// `in` flags: some bit of the mask is set.
     AnyBit(Vec<u8>),
     /// `& mask OP value`.
@@ -468,12 +469,12 @@ impl Cx {
                 Test::Range(EQ, value(kind, &r.range[0])?, value(kind, &r.range[1])?)
             }
             (None, Operator::NEQ, Expression::Range(r)) => {
-                if !matches!(kind, Kind::Ipv4 | Kind::Ipv6) {
+                if !matches!(kind, Kind::Ipv4 | Kind::Ipv6 | Kind::Be16) {
                     return no("negated range of this field");
                 }
                 Test::Range(NEQ, value(kind, &r.range[0])?, value(kind, &r.range[1])?)
             }
-            (None, Operator::EQ, Expression::Named(NamedExpression::Set(items))) => {
+            (None, Operator::EQ | Operator::NEQ, Expression::Named(NamedExpression::Set(items))) => {
                 // Ports only: nft's set key is inet_service with the
                 // payload's typeof description.
                 let (desc, tmpl) = match inner {
@@ -505,7 +506,7 @@ impl Cx {
                 let mut ud = Vec::new();
                 udata(&mut ud, 0, &2u32.to_ne_bytes()); // key byte order: big endian
                 udata(&mut ud, 3, &key_typeof);
-                Test::Lookup(AnonSet { id: 0, key_type: 13, key_len: 2, udata: ud, elems })
+                Test::Lookup(AnonSet { id: 0, key_type: 13, key_len: 2, udata: ud, elems }, m.op == Operator::NEQ)
             }
             (None, Operator::EQ | Operator::NEQ, right @ (Expression::String(_) | Expression::Number(_))) => {
                 let v = value(kind, right)?;
@@ -736,6 +737,26 @@ impl Cx {
                 (Expression::Named(NamedExpression::Meta(m)), v @ Expression::Number(_)) if m.key == MetaKey::Mark => {
                     self.other(vec![immediate(REG_1, value(Kind::Host32, v)?), Expr { name: "meta", attrs: vec![A::U32(2, 3), A::U32(3, REG_1)] }]);
                 }
+                // `meta mark set meta mark & K ^ X` (MARK --set-xmark): the
+                // mark loaded, one bitwise (mask K, xor X, host order), set.
+                (Expression::Named(NamedExpression::Meta(m)), v @ Expression::BinaryOperation(_)) if m.key == MetaKey::Mark => {
+                    let (keep, flip) = crate::translate::nft::mark_bits(v).ok_or_else(|| Unsupported("mark expression".into()))?;
+                    self.other(vec![
+                        Expr { name: "meta", attrs: vec![A::U32(2, 3), A::U32(1, REG_1)] },
+                        Expr {
+                            name: "bitwise",
+                            attrs: vec![
+                                A::U32(1, REG_1),
+                                A::U32(2, REG_1),
+                                A::U32(6, 0),
+                                A::U32(3, 4),
+                                A::Data(4, keep.to_ne_bytes().to_vec()),
+                                A::Data(5, flip.to_ne_bytes().to_vec()),
+                            ],
+                        },
+                        Expr { name: "meta", attrs: vec![A::U32(2, 3), A::U32(3, REG_1)] },
+                    ]);
+                }
                 _ => return no("mangle form"),
             },
             other => return no(format!("statement {other:?}")),
@@ -933,11 +954,16 @@ pub fn rule(family: NfFamily, stmts: &[Statement], next_set: &mut u32) -> R<(Vec
                     out.push(load_expr(&load));
                     out.push(Expr { name: "range", attrs: vec![A::U32(1, REG_1), A::U32(2, op), A::Data(3, lo), A::Data(4, hi)] });
                 }
-                Test::Lookup(mut set) => {
+                Test::Lookup(mut set, inverted) => {
                     set.id = *next_set;
                     *next_set += 1;
                     out.push(load_expr(&load));
-                    out.push(Expr { name: "lookup", attrs: vec![A::U32(2, REG_1), A::Str(1, ANON_SET.into()), A::U32(4, set.id)] });
+                    let mut attrs = vec![A::U32(2, REG_1), A::Str(1, ANON_SET.into()), A::U32(4, set.id)];
+                    if inverted {
+                        // NFTA_LOOKUP_FLAGS: NFT_LOOKUP_F_INV.
+                        attrs.push(A::U32(5, 1));
+                    }
+                    out.push(Expr { name: "lookup", attrs });
                     sets.push(set);
                 }
                 Test::AnyBit(mask) => {
