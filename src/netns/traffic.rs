@@ -35,9 +35,11 @@ pub trait Owner: Sync {
 pub fn send(spec: &Spec, owner: &dyn Owner, server: Option<(String, IpAddr, u16)>) -> io::Result<()> {
     let src_ns = |a: IpAddr| owner.netns_of(a).ok_or_else(|| io::Error::other(format!("no namespace has the address {a}")));
     match spec {
-        Spec::Ping { src, dst, count, size } => {
+        Spec::Ping { src, dst, count, size, id } => {
+            // One identifier for the run's pings unless the SPEC gives one.
+            let id = id.unwrap_or((std::process::id() as u16) ^ 0x5a5a);
             let (src, dst, count, size) = (*src, *dst, *count, *size);
-            ns::run_in(&src_ns(src)?, move || ping(src, dst, count, size))
+            ns::run_in(&src_ns(src)?, move || ping(src, dst, count, size, id))
         }
         Spec::Tcp { src, dst, sport, dport, data, closed } => {
             let (sns, listen) = listener(*closed, owner, server, *dst, *dport);
@@ -113,12 +115,11 @@ fn checksum(b: &[u8]) -> u16 {
 
 /// `count` echo requests of `size` data bytes from `src`, each waiting up
 /// to [`WAIT`] for its reply.
-fn ping(src: IpAddr, dst: IpAddr, count: u32, size: u32) -> io::Result<()> {
+fn ping(src: IpAddr, dst: IpAddr, count: u32, size: u32, id: u16) -> io::Result<()> {
     let v6 = dst.is_ipv6();
     let (dom, proto, req_type, rep_type) = if v6 { (Domain::IPV6, Protocol::ICMPV6, 128u8, 129u8) } else { (Domain::IPV4, Protocol::ICMPV4, 8, 0) };
     let sock = Socket::new(dom, Type::RAW, Some(proto))?;
     sock.bind(&SockAddr::from(SocketAddr::new(src, 0)))?;
-    let id: u16 = (std::process::id() as u16) ^ 0x5a5a;
     for seq in 1..=count as u16 {
         let mut pkt = vec![req_type, 0, 0, 0];
         pkt.extend_from_slice(&id.to_be_bytes());

@@ -230,12 +230,13 @@ impl<'a> Run<'a> {
             Spec::Packet { packet } => self.packet(w, packet.clone(), &|| describe(packet), None),
             Spec::Tcp { src, dst, sport, dport, data, closed } => self.tcp_flow(w, (*src, *dst, *sport, *dport), *data, *closed),
             Spec::Udp { src, dst, sport, dport, size, closed, reply } => self.udp_flow(w, (*src, *dst, *sport, *dport), *size, *closed, *reply),
-            Spec::Ping { src, dst, count, size } => {
+            Spec::Ping { src, dst, count, size, id } => {
+                let id = id.unwrap_or(PING_ID);
                 let mut worlds = vec![w];
                 for i in 1..=*count {
                     let mut next = Vec::new();
                     for w in worlds {
-                        next.extend(self.ping_once(w, *src, *dst, *size, i)?);
+                        next.extend(self.ping_once(w, *src, *dst, *size, i, id)?);
                     }
                     worlds = next;
                 }
@@ -426,13 +427,13 @@ impl<'a> Run<'a> {
     }
 
     /// One echo request and, if it arrives and is answered, its reply.
-    fn ping_once(&self, w: World, src: IpAddr, dst: IpAddr, size: u32, seq: u32) -> Result<Vec<World>, String> {
+    fn ping_once(&self, w: World, src: IpAddr, dst: IpAddr, size: u32, seq: u32, id: u16) -> Result<Vec<World>, String> {
         let v6 = !src.is_ipv4();
         let len = super::spec::ip_header(if v6 { Family::Ipv6 } else { Family::Ipv4 }) + 8 + size;
         let mut req = super::spec::bare(src, dst, if v6 { 58 } else { 1 }, len);
         req.icmp_type = if v6 { 128 } else { 8 };
         let mut out = Vec::new();
-        for w in self.packet(w, req, &|| format!("ping #{seq} echo request {src} -> {dst}"), Some(PING_ID))? {
+        for w in self.packet(w, req, &|| format!("ping #{seq} echo request {src} -> {dst}"), Some(id))? {
             // Who answers: the host the request was delivered to (unless it
             // ignores echo requests), or the peer outside the model the
             // request was sent to (fwcheck assumes it answers).
@@ -449,7 +450,7 @@ impl<'a> Run<'a> {
             let (rdst, rsrc) = delivered_at(&w).map_or((src, dst), |d| (d.0, d.1));
             let mut rep = super::spec::bare(rsrc, rdst, if v6 { 58 } else { 1 }, len);
             rep.icmp_type = if v6 { 129 } else { 0 };
-            out.extend(self.send(w, rep, &|| format!("ping #{seq} echo reply {rsrc} -> {rdst}"), Some(PING_ID), None, from)?);
+            out.extend(self.send(w, rep, &|| format!("ping #{seq} echo reply {rsrc} -> {rdst}"), Some(id), None, from)?);
         }
         Ok(out)
     }

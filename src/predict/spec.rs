@@ -26,6 +26,10 @@ pub enum Spec {
         dst: IpAddr,
         count: u32,
         size: u32,
+        /// The echo identifier (`id N`); conntrack tells pings apart by
+        /// it. `None`: one identifier for every ping of the run, as one
+        /// ping program would use for its requests.
+        id: Option<u16>,
     },
     /// `tcp A[:P] -> B:Q [data N] [closed]` as a flow: a client connects,
     /// sends N bytes, and closes first.
@@ -120,6 +124,7 @@ pub fn parse_as(spec: &str, flow: bool) -> Result<Spec, String> {
     let mut ttl = None;
     let mut fragment = false;
     let mut payload = None;
+    let mut ping_id = None;
     let num = |v: Option<&&str>, what: &str| -> Result<u32, String> {
         v.and_then(|v| crate::ext::value::parse_uint(v, u32::MAX as u64)).map(|v| v as u32).ok_or_else(|| format!("`{spec}`: `{what}` needs a number"))
     };
@@ -129,6 +134,7 @@ pub fn parse_as(spec: &str, flow: bool) -> Result<Spec, String> {
             "out" => oif = opts.next().map(|s| s.to_string()),
             "mark" => mark = num(opts.next(), "mark")?,
             "count" => count = num(opts.next(), "count")?,
+            "id" if *kind == "ping" => ping_id = Some(u16::try_from(num(opts.next(), "id")?).map_err(|_| format!("`{spec}`: `id` is 0 to 65535"))?),
             "size" if *kind == "tcp" && !flow => payload = Some(num(opts.next(), "size")?),
             "size" => size = num(opts.next(), "size")?,
             "data" if flow => data = num(opts.next(), "data")?,
@@ -172,7 +178,7 @@ pub fn parse_as(spec: &str, flow: bool) -> Result<Spec, String> {
         return Ok(Spec::Udp { src: s, dst: d, sport: sport.unwrap_or(40000), dport: port(dport, "53")?, size, closed, reply });
     }
     let mut p = match *kind {
-        "ping" => return Ok(Spec::Ping { src: s, dst: d, count, size }),
+        "ping" => return Ok(Spec::Ping { src: s, dst: d, count, size, id: ping_id }),
         "tcp" => {
             // A SYN carries the options Linux sends (MSS, SACK, timestamps,
             // window scale: 20 bytes); other segments carry timestamps (12).
@@ -224,7 +230,8 @@ mod tests {
 
     #[test]
     fn specs() {
-        let Ok(Spec::Ping { count: 3, size: 56, .. }) = parse("ping 192.168.1.1 -> 192.168.2.1 count 3") else { panic!() };
+        let Ok(Spec::Ping { count: 3, size: 56, id: None, .. }) = parse("ping 192.168.1.1 -> 192.168.2.1 count 3") else { panic!() };
+        let Ok(Spec::Ping { id: Some(7), .. }) = parse("ping 192.168.1.1 -> 192.168.2.1 id 7") else { panic!() };
         let Ok(Spec::Packet { packet }) = parse("tcp 10.0.0.1:40000 -> 10.0.0.2:22 syn in eth0") else { panic!() };
         assert_eq!((packet.sport, packet.dport, packet.tcp_flags, packet.iif.as_deref(), packet.len), (40000, 22, SYN, Some("eth0"), 60));
         assert!(parse("tcp 10.0.0.1 -> 10.0.0.2").is_err());

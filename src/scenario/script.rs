@@ -263,7 +263,7 @@ impl Reader<'_> {
         for (ns, dst, count, size, span) in std::mem::take(&mut self.pings) {
             let ix = self.sc.namespaces.iter().position(|n| n.name == ns).expect("ping checked the namespace");
             match hosts[ix].addr_toward(dst) {
-                Some(src) => self.sc.traffic.push((Spec::Ping { src, dst, count, size }, span)),
+                Some(src) => self.sc.traffic.push((Spec::Ping { src, dst, count, size, id: None }, span)),
                 None => self.err(span, format!("namespace `{ns}` has no address to ping {dst} from"), "give it an address with `ip addr add`"),
             }
         }
