@@ -205,6 +205,7 @@ iptables -A INPUT -m length --length 84 -j ACCEPT
 iptables -A INPUT -m addrtype --dst-type LOCAL -j ACCEPT
 iptables -A INPUT -m addrtype ! --src-type BROADCAST --limit-iface-in -j DROP
 iptables -A INPUT -m addrtype --src-type BROADCAST,MULTICAST -j DROP
+iptables -A INPUT -m addrtype ! --dst-type LOCAL,ANYCAST --limit-iface-in -j DROP
 iptables -A INPUT -m conntrack --ctorigsrc 10.0.0.1 -j ACCEPT
 iptables -A INPUT -m state --state RELATED -j ACCEPT
 iptables -A INPUT -p tcp --syn -j ACCEPT
@@ -244,11 +245,8 @@ iptables -A FORWARD -m physdev --physdev-in veth0 -j ACCEPT
     assert_eq!(left, EXPECTED_THROUGH_NFT, "{through_nft:#?}");
 }
 
-const EXPECTED_THROUGH_NFT: &[&str] = &[
-    "iptables -A INPUT -m addrtype --src-type BROADCAST,MULTICAST -j DROP",
-    "iptables -A INPUT -m conntrack --ctorigsrc 10.0.0.1 -j ACCEPT",
-    "iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j SNAT --to-source 192.0.2.1-192.0.2.9",
-];
+const EXPECTED_THROUGH_NFT: &[&str] =
+    &["iptables -A INPUT -m conntrack --ctorigsrc 10.0.0.1 -j ACCEPT", "iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j SNAT --to-source 192.0.2.1-192.0.2.9"];
 
 /// Rules of `text` (a command script) translated.
 fn translated(name: &str, text: &str) -> (Script, SourceMap) {

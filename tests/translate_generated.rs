@@ -7,7 +7,8 @@
 //! lists reads back through fwcheck's nft reader, and `fwcheck equiv`
 //! proves the original and the kernel's listing equivalent (each
 //! counterexample it would print is replayed on both sides by equiv
-//! itself). Also with `--family inet`.
+//! itself). Also with `--family inet`. And `apply --backend nft` loads the
+//! same through fwcheck's own netlink batch, never falling back to nft.
 //!
 //! CI runs `FWCHECK_SEEDS` seeds (default 48) from `FWCHECK_SEED_BASE`
 //! (default 0); by hand, `FWCHECK_SEEDS=1000 cargo test --test
@@ -106,6 +107,19 @@ fn check_seed(seed: u64, ns: &Netns, dir: &std::path::Path) -> Result<Seen, Stri
         let (out, err, code) = common::fwcheck(&["equiv", f, listed.to_str().unwrap_or_default()], None);
         if code != 0 {
             return fail(&format!("the kernel's listing of the JSON translation ({family:?}) is not proved equivalent"), &format!("{out}\n{err}"));
+        }
+        // apply --backend nft sends fwcheck's own netlink batch, never the
+        // `nft -j -f` fallback, for a translation of its own, and the
+        // namespace then lists exactly what `nft -j -f` of the JSON gave.
+        if family.is_none() {
+            let (_, err, code) = common::fwcheck(&["apply", f, "--netns", &ns.name, "--backend", "nft"], None);
+            if code != 0 || err.contains("nft -j -f") {
+                return fail("apply --backend nft failed or fell back to `nft -j -f`", &err);
+            }
+            let now = ns.run("nft", &["list", "ruleset"], None);
+            if String::from_utf8_lossy(&now.stdout).trim_end() != json_listing.trim_end() {
+                return fail("apply --backend nft loads otherwise than nft -j -f of the translation", &err);
+            }
         }
         // The text form: loads, or refuses naming what has no text form.
         let mut args = vec!["translate", f];

@@ -408,17 +408,44 @@ impl Cx {
                 };
                 let flags = fib.flags.iter().map(|f| bit(*f)).sum();
                 const TYPES: [&str; 9] = ["unspec", "unicast", "local", "broadcast", "anycast", "multicast", "blackhole", "unreachable", "prohibit"];
-                let ty = match &m.right {
-                    Expression::String(t) => TYPES.iter().position(|x| x == t).map(|i| i as u32).ok_or_else(|| Unsupported(format!("fib type {t}")))?,
-                    Expression::Number(n) => *n,
-                    _ => return no("fib type set"),
+                let ty = |e: &Expression| match e {
+                    Expression::String(t) => TYPES.iter().position(|x| x == t).map(|i| i as u32).ok_or_else(|| Unsupported(format!("fib type {t}"))),
+                    Expression::Number(n) => Ok(*n),
+                    _ => no("fib type"),
                 };
                 let op = match m.op {
                     Operator::EQ => EQ,
                     Operator::NEQ => NEQ,
                     _ => return no("fib operator"),
                 };
-                self.items.push(Item::Match(Load::FibType(flags), Test::Cmp(op, ty.to_ne_bytes().to_vec())));
+                let test = match &m.right {
+                    // `{ broadcast, multicast }`: an anonymous set of the
+                    // fib_addrtype datatype (38), host order, whose udata
+                    // says so and names the expression it is typeof (as nft
+                    // sends it: byte order, then EXPR_FIB 26 with the result
+                    // and flags).
+                    Expression::Named(NamedExpression::Set(items)) => {
+                        let mut elems = Vec::new();
+                        for i in items {
+                            match i {
+                                SetItem::Element(e) => elems.push(ty(e)?.to_ne_bytes().to_vec()),
+                                _ => return no("fib set element"),
+                            }
+                        }
+                        let mut typeof_data = Vec::new();
+                        udata(&mut typeof_data, 0, &3u32.to_ne_bytes());
+                        udata(&mut typeof_data, 1, &(flags as u32).to_ne_bytes());
+                        let mut key_typeof = Vec::new();
+                        udata(&mut key_typeof, 0, &26u32.to_ne_bytes()); // EXPR_FIB
+                        udata(&mut key_typeof, 1, &typeof_data);
+                        let mut ud = Vec::new();
+                        udata(&mut ud, 0, &1u32.to_ne_bytes()); // key byte order: host
+                        udata(&mut ud, 3, &key_typeof);
+                        Test::Lookup(AnonSet { id: 0, key_type: 38, key_len: 4, udata: ud, elems }, op == NEQ)
+                    }
+                    single => Test::Cmp(op, ty(single)?.to_ne_bytes().to_vec()),
+                };
+                self.items.push(Item::Match(Load::FibType(flags), test));
                 return Ok(());
             }
             other => return no(format!("match on {other:?}")),
