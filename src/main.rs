@@ -137,6 +137,14 @@ enum Command {
         /// More traffic: `ping 192.168.1.1 -> 192.168.2.1 count 3`.
         #[arg(long = "flow", value_name = "SPEC")]
         flows: Vec<String>,
+        /// A crafted packet, sent as these bytes on a raw socket from the
+        /// namespace that owns its source: `tcp 10.0.0.1:4 -> 10.0.0.2:22 syn`.
+        #[arg(long = "packet", value_name = "SPEC")]
+        packets: Vec<String>,
+        /// A file of packet SPECs, one per line (`#` comments and blank
+        /// lines are skipped), sent after the --packet and --flow ones.
+        #[arg(long = "packets", value_name = "FILE")]
+        packets_file: Option<String>,
         #[arg(long, value_enum, default_value_t = fwcheck::netfilter::Backend::IptablesNft)]
         backend: fwcheck::netfilter::Backend,
         /// Leave the lab up afterwards, for inspection.
@@ -298,14 +306,10 @@ fn main() -> ExitCode {
                 Err(c) => return c,
             };
             let opts = opts_for(ipv6);
-            // (SPEC, whether it is a flow)
-            let mut specs: Vec<(String, bool)> = packets.iter().map(|p| (p.clone(), false)).chain(flows.iter().map(|f| (f.clone(), true))).collect();
-            if let Some(f) = &packets_file {
-                match std::fs::read_to_string(f) {
-                    Ok(t) => specs.extend(t.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| (l.to_string(), false))),
-                    Err(e) => return usage(format!("cannot read {f}: {e}")),
-                }
-            }
+            let specs = match specs_of(&packets, &flows, &packets_file) {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
             let trace = trace || packets_file.is_none();
             match (scenario, rules) {
                 (Some(sc), _) => cli::lab::predict(&sc, &specs, backend, matches!(format, PredictFormat::Json), trace, ipsets.as_ref()),
@@ -315,7 +319,10 @@ fn main() -> ExitCode {
         }
         Command::Lab { action, scenario, prefix, stale } => cli::lab::lab(matches!(action, LabAction::Up), scenario.as_deref(), &prefix, stale),
         Command::Apply { rules, netns, backend, ipv6 } => cli::lab::apply(&rules, netns.as_deref(), backend, opts_for(ipv6)),
-        Command::Verify { scenario, flows, backend, keep, prefix, trace } => cli::lab::verify(&scenario, &flows, backend, keep, prefix, trace),
+        Command::Verify { scenario, flows, packets, packets_file, backend, keep, prefix, trace } => match specs_of(&packets, &flows, &packets_file) {
+            Ok(specs) => cli::lab::verify(&scenario, &specs, backend, keep, prefix, trace),
+            Err(c) => c,
+        },
         Command::Lint { rules, format, deny, ipsets, explain, ipv6 } => {
             if let Some(e) = explain {
                 return explain_lint(&e);
@@ -578,6 +585,19 @@ fn load_with_sources(files: &[String], opts: &LoadOptions) -> Result<(fwcheck::i
             Err(ExitCode::from(2))
         }
     }
+}
+
+/// The SPECs of --packet, --flow and --packets FILE, in that order, each
+/// with whether it is a flow.
+fn specs_of(packets: &[String], flows: &[String], file: &Option<String>) -> Result<Vec<(String, bool)>, ExitCode> {
+    let mut specs: Vec<(String, bool)> = packets.iter().map(|p| (p.clone(), false)).chain(flows.iter().map(|f| (f.clone(), true))).collect();
+    if let Some(f) = file {
+        match std::fs::read_to_string(f) {
+            Ok(t) => specs.extend(t.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| (l.to_string(), false))),
+            Err(e) => return Err(usage(format!("cannot read {f}: {e}"))),
+        }
+    }
+    Ok(specs)
 }
 
 fn read_ipsets(file: &Option<String>) -> Result<Option<fwcheck::verify::ipsets::Ipsets>, ExitCode> {

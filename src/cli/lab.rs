@@ -21,9 +21,10 @@ fn root_or_exit(what: &str) -> Result<(), ExitCode> {
     Err(ExitCode::from(2))
 }
 
-/// Reads a scenario: TOML, or a lab script (anything else). `flows` are
-/// added to its traffic.
-pub fn read_scenario(path: &str, flows: &[String]) -> Result<Scenario, ExitCode> {
+/// Reads a scenario: TOML, or a lab script (anything else). `extra` SPECs
+/// (with whether each is a flow) are added to its traffic; each must be
+/// sent from a namespace of the scenario.
+pub fn read_scenario(path: &str, extra: &[(String, bool)]) -> Result<Scenario, ExitCode> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => return Err(usage(format!("cannot read {path}: {e}"))),
@@ -42,16 +43,17 @@ pub fn read_scenario(path: &str, flows: &[String]) -> Result<Scenario, ExitCode>
         eprintln!("error: {n} error{} in the scenario; nothing was built", if n == 1 { "" } else { "s" });
         return Err(ExitCode::from(2));
     };
-    for f in flows {
-        match fwcheck::predict::spec::parse_as(f, true) {
+    for (f, flow) in extra {
+        let opt = if *flow { "--flow" } else { "--packet" };
+        match fwcheck::predict::spec::parse_as(f, *flow) {
             Ok(s) => {
                 if !sc.has_sender(&s) {
                     let src = scenario::spec_src(&s);
-                    return Err(usage(format!("--flow `{f}`: no namespace of the scenario has the address {src}; traffic is sent from inside a namespace")));
+                    return Err(usage(format!("{opt} `{f}`: no namespace of the scenario has the address {src}; traffic is sent from inside a namespace")));
                 }
                 sc.traffic.push((s, fwcheck::source::Span::new(0, 0, 0)))
             }
-            Err(e) => return Err(usage(format!("--flow: {e}"))),
+            Err(e) => return Err(usage(format!("{opt}: {e}"))),
         }
     }
     Ok(sc)
@@ -247,13 +249,13 @@ fn traces(sc: &Scenario, w: &World) -> String {
     out
 }
 
-pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix: Option<String>, trace: bool) -> ExitCode {
-    let sc = match read_scenario(path, flows) {
+pub fn verify(path: &str, extra: &[(String, bool)], backend: Backend, keep: bool, prefix: Option<String>, trace: bool) -> ExitCode {
+    let sc = match read_scenario(path, extra) {
         Ok(s) => s,
         Err(c) => return c,
     };
     if sc.traffic.is_empty() {
-        return usage("the scenario sends no traffic: add `traffic = [...]` or give --flow SPEC".into());
+        return usage("the scenario sends no traffic: add `traffic = [...]` or give --flow, --packet or --packets".into());
     }
     if !sc.backends.is_empty() && !sc.backends.contains(&backend) {
         let names: Vec<&str> = sc.backends.iter().map(|b| backend_name(*b)).collect();
@@ -283,7 +285,7 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
     let predicted: Vec<String> = v.worlds.iter().map(|w| listings(&sc, &fams, Some(w), &v.kernel)).collect();
     let mut out = std::io::stdout().lock();
     let n = sc.traffic.len();
-    let what = format!("backend {}, {n} flow{}", backend_name(backend), if n == 1 { "" } else { "s" });
+    let what = format!("backend {}, {n} flow{} or packet{}", backend_name(backend), if n == 1 { "" } else { "s" }, if n == 1 { "" } else { "s" });
     if let Some(w) = predicted.iter().position(|p| *p == kernel) {
         if trace {
             let _ = out.write_all(traces(&sc, &v.worlds[w]).as_bytes());
@@ -327,16 +329,10 @@ pub fn verify(path: &str, flows: &[String], backend: Backend, keep: bool, prefix
 /// `fwcheck predict --scenario FILE`: the scenario's hosts, rules and
 /// traffic (plus `extra` SPECs), predicted without building anything.
 pub fn predict(path: &str, extra: &[(String, bool)], backend: Backend, json: bool, trace: bool, ipsets: Option<&fwcheck::verify::ipsets::Ipsets>) -> ExitCode {
-    let mut sc = match read_scenario(path, &[]) {
+    let sc = match read_scenario(path, extra) {
         Ok(s) => s,
         Err(c) => return c,
     };
-    for (s, flow) in extra {
-        match fwcheck::predict::spec::parse_as(s, *flow) {
-            Ok(spec) => sc.traffic.push((spec, fwcheck::source::Span::new(0, 0, 0))),
-            Err(e) => return usage(e),
-        }
-    }
     if sc.traffic.is_empty() {
         return usage("the scenario sends no traffic: give --flow or --packet".into());
     }

@@ -6,6 +6,7 @@
 //! touches the host namespace: every operation names a namespace, and code
 //! runs inside one on a thread of its own.
 
+pub mod craft;
 pub mod kernel;
 pub mod lab;
 pub mod link;

@@ -61,10 +61,41 @@ pub fn send(spec: &Spec, owner: &dyn Owner, server: Option<(String, IpAddr, u16)
                 move || ns::run_in(&client_ns, move || udp_client(SocketAddr::new(src, sport), SocketAddr::new(dst, dport), size, reply)),
             )
         }
-        Spec::Packet { .. } => Err(io::Error::other(
-            "verify sends flows (ping, tcp, udp); a single crafted packet (`--packet`) is not sent: write it as a flow, or use `fwcheck predict`",
-        )),
+        Spec::Packet { packet } => {
+            let ns = src_ns(packet.src)?;
+            let p = packet.clone();
+            ns::run_in(&ns, move || send_crafted(&[&p]))
+        }
     }
+}
+
+/// How long verify leaves between two crafted packets: the receiving
+/// stack has answered the first (a reset, an ICMP error) long before.
+pub const CRAFTED_GAP: Duration = Duration::from_micros(300);
+
+/// Sends crafted packets in order from the current namespace, each as the
+/// bytes [`super::craft::ip_packet`] makes, on a raw socket that includes
+/// the IP header: they leave through this namespace's OUTPUT and
+/// POSTROUTING hooks and its routes, as predict has them leave, with any
+/// source address the SPEC gives. `out IFACE` binds the socket to it.
+pub fn send_crafted(packets: &[&crate::predict::packet::Packet]) -> io::Result<()> {
+    let (mut v4, mut v6): (Option<Socket>, Option<Socket>) = (None, None);
+    for p in packets {
+        let slot = if p.src.is_ipv4() { &mut v4 } else { &mut v6 };
+        if slot.is_none() {
+            let dom = if p.src.is_ipv4() { Domain::IPV4 } else { Domain::IPV6 };
+            // IPPROTO_RAW: the header is the caller's (IP_HDRINCL, and its
+            // IPv6 counterpart since Linux 4.5).
+            *slot = Some(Socket::new(dom, Type::RAW, Some(Protocol::from(255)))?);
+        }
+        let sock = slot.as_ref().expect("just made");
+        sock.bind_device(p.oif.as_deref().map(str::as_bytes))?;
+        let bytes = super::craft::ip_packet(p);
+        sock.send_to(&bytes, &SockAddr::from(SocketAddr::new(p.dst, 0)))
+            .map_err(|e| io::Error::new(e.kind(), format!("sending the crafted packet {} -> {}: {e}", p.src, p.dst)))?;
+        std::thread::sleep(CRAFTED_GAP);
+    }
+    Ok(())
 }
 
 /// The namespace and address a server listens on; no namespace for a

@@ -5,12 +5,14 @@
 //! caller's (a listing is a report).
 
 use super::kernel;
+use super::ns;
 use super::lab::{mac_of, Lab};
 use super::traffic::{self, Owner};
 use crate::ir::{Family, Ruleset};
 use crate::load::{load_str, LoadOptions};
 use crate::netfilter::Backend;
 use crate::predict::run::World;
+use crate::predict::spec::Spec;
 use crate::scenario::{spec_src, Scenario};
 use std::io;
 use std::net::IpAddr;
@@ -81,7 +83,25 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
     // zeroed base chain a policy counter it did not have).
     let before = read_all(sc, &lab, backend, &fams)?;
     let run = sc.run(&hosts, &empty, backend, true);
-    for s in &specs {
+    let owner = ByAddress { hosts: &hosts, lab: &lab };
+    let mut i = 0;
+    while i < specs.len() {
+        // Crafted packets in a row from one namespace go out in one batch.
+        if let Spec::Packet { packet } = &specs[i] {
+            let ns = owner.netns_of(packet.src).ok_or_else(|| io::Error::other(format!("no namespace has the address {}", packet.src)))?;
+            let mut batch = Vec::new();
+            while let Some(Spec::Packet { packet: p }) = specs.get(i) {
+                if owner.netns_of(p.src).as_ref() != Some(&ns) {
+                    break;
+                }
+                batch.push(p.clone());
+                i += 1;
+            }
+            ns::run_in(&ns, move || traffic::send_crafted(&batch.iter().collect::<Vec<_>>()))?;
+            continue;
+        }
+        let s = &specs[i];
+        i += 1;
         // Where the flow's first packet is delivered, as predicted: the
         // server listens there (after a DNAT that is not the address the
         // client sends to).
@@ -93,7 +113,7 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
             let r = w.packets.into_iter().take_while(|r| r.sent == sent).find(|r| r.fate == crate::predict::run::Fate::Delivered)?;
             Some((lab.names.get(r.node)?.1.clone(), r.packet.dst, r.packet.dport))
         });
-        traffic::send(s, &ByAddress { hosts: &hosts, lab: &lab }, first)?;
+        traffic::send(s, &owner, first)?;
     }
     // Packets still on the wire (a last ACK) land before the counters are read.
     std::thread::sleep(Duration::from_millis(50));

@@ -180,6 +180,12 @@ pub struct Run<'a> {
     /// The counters one hook moved, kept between packets so that a large
     /// run does not allocate it for each.
     pub hits: std::cell::Cell<Vec<Hit>>,
+    /// A crafted packet (`Spec::Packet`) delivered to a host is answered by
+    /// that host's stack as one with no sockets open answers it (see
+    /// [`Run::stack_answer`]). True for scenarios, whose namespaces run no
+    /// programs besides the ones a flow starts; false for a single host,
+    /// whose programs fwcheck does not know.
+    pub answer_packets: bool,
 }
 
 /// Where a packet enters the model.
@@ -200,7 +206,7 @@ pub const MAX_WORLDS: usize = 64;
 impl<'a> Run<'a> {
     /// One host and the rest of the world outside it.
     pub fn single(rs: &'a Ruleset, host: &'a Host, backend: Backend, trace: bool) -> Run<'a> {
-        Run { nodes: vec![Node::new("host", rs, host, backend)], wires: Vec::new(), trace, ipsets: None, hits: Default::default() }
+        Run { nodes: vec![Node::new("host", rs, host, backend)], wires: Vec::new(), trace, ipsets: None, hits: Default::default(), answer_packets: false }
     }
 
     /// All possible outcomes of sending `specs` in order.
@@ -227,7 +233,17 @@ impl<'a> Run<'a> {
 
     fn spec(&self, w: World, spec: &Spec) -> Result<Vec<World>, String> {
         match spec {
-            Spec::Packet { packet } => self.packet(w, packet.clone(), &|| describe(packet), None),
+            Spec::Packet { packet } => {
+                let worlds = self.packet(w, packet.clone(), &|| describe(packet), None)?;
+                if !self.answer_packets {
+                    return Ok(worlds);
+                }
+                let mut out = Vec::new();
+                for w in worlds {
+                    out.extend(self.stack_answer(w)?);
+                }
+                Ok(out)
+            }
             Spec::Tcp { src, dst, sport, dport, data, closed } => self.tcp_flow(w, (*src, *dst, *sport, *dport), *data, *closed),
             Spec::Udp { src, dst, sport, dport, size, closed, reply } => self.udp_flow(w, (*src, *dst, *sport, *dport), *size, *closed, *reply),
             Spec::Ping { src, dst, count, size, id } => {
@@ -367,6 +383,41 @@ impl<'a> Run<'a> {
             }
         }
         Ok(out)
+    }
+
+    /// What a host's stack sends back for a crafted packet delivered to it
+    /// when no socket is open (Linux 6.x): a TCP segment other than a reset
+    /// gets a reset (RST with the segment's ACK number if it had ACK set,
+    /// else RST-ACK; 40 bytes, 60 over IPv6); a UDP datagram gets ICMP
+    /// port unreachable; an echo request gets its echo reply (unless the
+    /// host ignores them); anything else gets nothing. A later fragment is
+    /// never delivered alone, so it is never answered.
+    fn stack_answer(&self, w: World) -> Result<Vec<World>, String> {
+        use crate::ext::tcp::{ACK, RST};
+        let Some((n, Fate::Delivered)) = last_fate(&w) else { return Ok(vec![w]) };
+        let Some(got) = w.packets.last().map(|r| r.packet.clone()) else { return Ok(vec![w]) };
+        if got.fragment {
+            return Ok(vec![w]);
+        }
+        let v6 = !got.src.is_ipv4();
+        match got.proto {
+            6 if got.tcp_flags & RST == 0 => {
+                let mut r = super::spec::bare(got.dst, got.src, 6, if v6 { 60 } else { 40 });
+                r.sport = got.dport;
+                r.dport = got.sport;
+                r.tcp_flags = if got.tcp_flags & ACK != 0 { RST } else { RST | ACK };
+                let (src, dst) = (got.dst, got.src);
+                self.send(w, r, &|| format!("tcp reset {src} -> {dst} (no socket)"), None, None, From::Node(n))
+            }
+            17 => self.icmp_error(w, &got, PORT_UNREACHABLE, From::Node(n)),
+            1 | 58 if got.icmp_type == if v6 { 128 } else { 8 } && !self.nodes[n].host.icmp_echo_ignore_all => {
+                let mut r = super::spec::bare(got.dst, got.src, got.proto, got.len);
+                r.icmp_type = if v6 { 129 } else { 0 };
+                let (src, dst) = (got.dst, got.src);
+                self.send(w, r, &|| format!("echo reply {src} -> {dst}"), None, None, From::Node(n))
+            }
+            _ => Ok(vec![w]),
+        }
     }
 
     /// What REJECT on host `node` sends back: a 40-byte RST (RST-ACK when

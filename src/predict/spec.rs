@@ -219,6 +219,15 @@ pub fn parse_as(spec: &str, flow: bool) -> Result<Spec, String> {
     Ok(Spec::Packet { packet: p })
 }
 
+/// Parses one line of a scenario's `traffic`: a flow SPEC, or `packet`
+/// and a packet SPEC (sent crafted, as `verify --packet` sends it).
+pub fn parse_traffic(line: &str) -> Result<Spec, String> {
+    match line.trim_start().strip_prefix("packet ") {
+        Some(rest) => parse_as(rest, false),
+        None => parse_as(line, true),
+    }
+}
+
 /// Parses one `--packet` SPEC.
 pub fn parse(spec: &str) -> Result<Spec, String> {
     parse_as(spec, false)

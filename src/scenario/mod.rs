@@ -155,7 +155,7 @@ impl Scenario {
                 node
             })
             .collect();
-        Run { nodes, wires: self.wires(), trace, ipsets: None, hits: Default::default() }
+        Run { nodes, wires: self.wires(), trace, ipsets: None, hits: Default::default(), answer_packets: true }
     }
 
     /// Whether a namespace of the scenario owns `spec`'s source address:

@@ -182,7 +182,7 @@ pub fn from_toml(sources: &mut SourceMap, src: Source, dir: &str, read: ReadFile
     }
     for t in &f.traffic {
         let span = find(&text, file, t);
-        match crate::predict::spec::parse_as(t, true) {
+        match crate::predict::spec::parse_traffic(t) {
             Ok(s) => sc.traffic.push((s, span)),
             Err(e) => diags.push(Diagnostic::error("scenario::traffic", span, e).with_help("see the SPEC syntax in `fwcheck predict --help`")),
         }
