@@ -32,6 +32,7 @@ fn predict(c: &mut Criterion) {
         icmp_echo_ignore_all: false,
         ip_forward: false,
         assumed: false,
+        routes_complete: false,
         routes: Vec::new(),
     };
     let specs = packets();

@@ -15,6 +15,7 @@ fn seed_host(ignore_echo: bool) -> Host {
         icmp_echo_ignore_all: ignore_echo,
         ip_forward: false,
         assumed: false,
+        routes_complete: false,
         routes: Vec::new(),
     }
 }
@@ -93,6 +94,7 @@ fn router(forward: bool) -> Host {
         icmp_echo_ignore_all: false,
         ip_forward: forward,
         assumed: false,
+        routes_complete: false,
         routes: Vec::new(),
     }
 }
@@ -155,6 +157,7 @@ fn server() -> Host {
         icmp_echo_ignore_all: false,
         ip_forward: false,
         assumed: false,
+        routes_complete: false,
         routes: Vec::new(),
     }
 }

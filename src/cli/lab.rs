@@ -284,8 +284,15 @@ pub fn verify(path: &str, extra: &[(String, bool)], backend: Backend, keep: bool
     let kernel = listings(&sc, &fams, None, &v.kernel);
     let predicted: Vec<String> = v.worlds.iter().map(|w| listings(&sc, &fams, Some(w), &v.kernel)).collect();
     let mut out = std::io::stdout().lock();
-    let n = sc.traffic.len();
-    let what = format!("backend {}, {n} flow{} or packet{}", backend_name(backend), if n == 1 { "" } else { "s" }, if n == 1 { "" } else { "s" });
+    let packets = sc.traffic.iter().filter(|(s, _)| matches!(s, fwcheck::predict::spec::Spec::Packet { .. })).count();
+    let flows = sc.traffic.len() - packets;
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let sent = match (flows, packets) {
+        (f, 0) => plural(f, "flow"),
+        (0, p) => plural(p, "packet"),
+        (f, p) => format!("{}, {}", plural(f, "flow"), plural(p, "packet")),
+    };
+    let what = format!("backend {}, {sent}", backend_name(backend));
     if let Some(w) = predicted.iter().position(|p| *p == kernel) {
         if trace {
             let _ = out.write_all(traces(&sc, &v.worlds[w]).as_bytes());

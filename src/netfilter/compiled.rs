@@ -312,7 +312,14 @@ impl HookWalk<'_> {
     pub fn run_compiled(&self, p: &mut Packet, hits: &mut Vec<Hit>) -> Option<Verdict> {
         let c = self.compiled.filter(|_| !self.trace)?;
         let (mark, n) = (p.mark, hits.len());
-        let v = self.compiled_tables(c, p, hits);
+        // The raw table's hooks run before conntrack's (priority -300 to
+        // -200): there the packet has no entry yet. The walk ends on the
+        // rest of the hook's tables, each of which sees it again.
+        let held = if tables_at(self.hook).first() == Some(&TableName::Raw) { p.ct.take() } else { None };
+        let v = self.compiled_tables(c, p, hits, held.as_ref());
+        if p.ct.is_none() {
+            p.ct = held;
+        }
         if v.is_none() {
             p.mark = mark;
             hits.truncate(n);
@@ -320,7 +327,9 @@ impl HookWalk<'_> {
         v
     }
 
-    fn compiled_tables(&self, c: &Compiled, p: &mut Packet, hits: &mut Vec<Hit>) -> Option<Verdict> {
+    /// `held`: the packet's conntrack entry, taken off it while the raw
+    /// table is walked and put back for the tables after it.
+    fn compiled_tables(&self, c: &Compiled, p: &mut Packet, hits: &mut Vec<Hit>, held: Option<&Box<crate::predict::packet::CtInfo>>) -> Option<Verdict> {
         // A packet of the other family than the walk's (only tests make
         // one) is left to the general walk.
         if p.src.is_ipv4() != (self.family == Family::Ipv4) {
@@ -332,6 +341,9 @@ impl HookWalk<'_> {
         // Return points of jumps: (chain, next rule).
         let mut stack = [(0u32, 0u32); MAX_DEPTH];
         'tables: for &tname in tables_at(self.hook) {
+            if tname != TableName::Raw && p.ct.is_none() {
+                p.ct = held.cloned();
+            }
             if tname == TableName::Nat && !self.nat {
                 continue;
             }

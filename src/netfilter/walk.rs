@@ -10,6 +10,7 @@ use super::{policy_counts, tables_at, Backend};
 use crate::ext::t_nat::NatRange;
 use crate::ext::{Target, TargetExt};
 use crate::ir::{Family, Hook, Policy, Rule, Ruleset, TableName};
+use crate::predict::packet::CtInfo;
 use crate::predict::{EvalCx, Packet, Tri};
 use serde::Serialize;
 use std::net::IpAddr;
@@ -180,10 +181,19 @@ impl HookWalk<'_> {
 
     /// The general walk alone, for a caller that has already tried
     /// [`HookWalk::run_compiled`] on `p`.
-    pub fn run_general(&self, p: Packet) -> Result<Vec<Course>, String> {
+    pub fn run_general(&self, mut p: Packet) -> Result<Vec<Course>, String> {
         let mut out = Vec::new();
+        // The raw table's hooks run before conntrack's (priority -300 to
+        // -200): there the packet has no entry yet (and NOTRACK gives it the
+        // untracked one). The tables after raw see the entry again.
+        let held = if self.table_at(0) == Some(TableName::Raw) { p.ct.take() } else { None };
         let start = Course { verdict: Verdict::Accept, hits: vec![], trace: vec![], packet: p, nat: None, assumed: 0 };
-        self.tables(0, start, &mut out)?;
+        self.tables(0, start, &mut out, held.as_ref())?;
+        for c in &mut out {
+            if c.packet.ct.is_none() {
+                c.packet.ct = held.clone();
+            }
+        }
         Ok(out)
     }
 
@@ -192,8 +202,12 @@ impl HookWalk<'_> {
         tables_at(self.hook).iter().copied().filter(|t| *t != TableName::Nat || self.nat).nth(ix)
     }
 
-    /// Walks the tables from `table_ix` on.
-    fn tables(&self, table_ix: usize, course: Course, out: &mut Vec<Course>) -> Result<(), String> {
+    /// Walks the tables from `table_ix` on; `held` is the entry raw does
+    /// not see (see [`HookWalk::run_general`]).
+    fn tables(&self, table_ix: usize, mut course: Course, out: &mut Vec<Course>, held: Option<&Box<CtInfo>>) -> Result<(), String> {
+        if table_ix > 0 && course.packet.ct.is_none() {
+            course.packet.ct = held.cloned();
+        }
         let Some(tname) = self.table_at(table_ix) else {
             out.push(Course { verdict: Verdict::Accept, ..course });
             return Ok(());
@@ -204,7 +218,7 @@ impl HookWalk<'_> {
         if tname == TableName::Nat
             && course.packet.ct.as_ref().is_some_and(|c| matches!(c.state, crate::predict::CtState::Untracked | crate::predict::CtState::Invalid))
         {
-            return self.tables(table_ix + 1, course, out);
+            return self.tables(table_ix + 1, course, out, held);
         }
         let table = self.rs.table(self.family, tname);
         let Some(chain) = table.and_then(|t| t.position(self.hook.as_str())) else {
@@ -219,13 +233,13 @@ impl HookWalk<'_> {
                 }
                 course.hits.push(Hit::Policy { table: tname, chain: ChainRef::Missing(self.hook) });
             }
-            return self.tables(table_ix + 1, course, out);
+            return self.tables(table_ix + 1, course, out, held);
         };
         let st = State { table_ix, chain, rule: 0, stack: vec![], course: Box::new(course) };
-        self.chain(st, out)
+        self.chain(st, out, held)
     }
 
-    fn chain(&self, mut st: State, out: &mut Vec<Course>) -> Result<(), String> {
+    fn chain(&self, mut st: State, out: &mut Vec<Course>, held: Option<&Box<CtInfo>>) -> Result<(), String> {
         let tname = self.table_at(st.table_ix).expect("walked tables exist");
         let table = self.rs.table(self.family, tname).expect("walked tables exist");
         // Looked up once per chain entered, not per rule.
@@ -269,7 +283,7 @@ impl HookWalk<'_> {
                     st.course.hits.push(Hit::Policy { table: tname, chain: ChainRef::At(base_ix as u32) });
                 }
                 return match policy {
-                    Policy::Accept => self.tables(st.table_ix + 1, *st.course, out),
+                    Policy::Accept => self.tables(st.table_ix + 1, *st.course, out, held),
                     Policy::Drop => {
                         out.push(Course { verdict: Verdict::Drop, ..*st.course });
                         Ok(())
@@ -303,7 +317,7 @@ impl HookWalk<'_> {
                     if self.trace {
                         with.course.trace.push(Event::Assumed { table: tname, chain: name(st.chain), index, matched: true, reason: reason.to_string() });
                     }
-                    self.matched(with, rule, out)?;
+                    self.matched(with, rule, out, held)?;
                     st.course.assumed += 1;
                     if self.trace {
                         st.course.trace.push(Event::Assumed { table: tname, chain: name(st.chain), index, matched: false, reason: reason.to_string() });
@@ -311,7 +325,7 @@ impl HookWalk<'_> {
                     st.rule += 1;
                     continue;
                 }
-                Tri::Yes => return self.matched(st, rule, out),
+                Tri::Yes => return self.matched(st, rule, out, held),
             }
         }
     }
@@ -327,7 +341,7 @@ impl HookWalk<'_> {
     }
 
     /// The rule at `st` matched: count it and run its target.
-    fn matched(&self, mut st: State, rule: &Rule, out: &mut Vec<Course>) -> Result<(), String> {
+    fn matched(&self, mut st: State, rule: &Rule, out: &mut Vec<Course>, held: Option<&Box<CtInfo>>) -> Result<(), String> {
         let tname = self.table_at(st.table_ix).expect("walked tables exist");
         let table = self.rs.table(self.family, tname).expect("walked tables exist");
         st.course.hits.push(Hit::Rule { table: tname, chain: ChainRef::At(st.chain as u32), index: st.rule });
@@ -348,27 +362,27 @@ impl HookWalk<'_> {
                     // RETURN in a built-in chain: the policy decides.
                     None => st.rule = usize::MAX,
                 }
-                return self.chain(st, out);
+                return self.chain(st, out, held);
             }
             Target::Jump(c) => {
                 st.stack.push((st.chain, st.rule + 1));
                 st.chain = table.position(c).expect("jump targets exist");
                 st.rule = 0;
-                return self.chain(st, out);
+                return self.chain(st, out, held);
             }
             Target::Goto(c) => {
                 st.chain = table.position(c).expect("goto targets exist");
                 st.rule = 0;
-                return self.chain(st, out);
+                return self.chain(st, out, held);
             }
             Target::Ext(t) => self.target(t, &mut st),
         };
         match step {
             None => {
                 st.rule += 1;
-                self.chain(st, out)
+                self.chain(st, out, held)
             }
-            Some(Step::NextTable) => self.tables(st.table_ix + 1, *st.course, out),
+            Some(Step::NextTable) => self.tables(st.table_ix + 1, *st.course, out, held),
             Some(Step::End(v)) => {
                 out.push(Course { verdict: v, ..*st.course });
                 Ok(())
@@ -409,9 +423,21 @@ impl HookWalk<'_> {
             // table, which needs one, does not see it.
             TargetExt::Ct(c) if !c.notrack => None,
             TargetExt::Ct(_) | TargetExt::Notrack(_) => {
-                if let Some(ct) = p.ct.as_mut() {
-                    ct.state = crate::predict::CtState::Untracked;
-                }
+                // In raw (before conntrack) the packet has no entry yet.
+                let t = (p.src, p.dst, p.sport, p.dport);
+                let ct = p.ct.get_or_insert_with(|| {
+                    Box::new(CtInfo {
+                        state: crate::predict::CtState::Untracked,
+                        dir: crate::predict::CtDir::Original,
+                        status: 0,
+                        mark: 0,
+                        proto: p.proto,
+                        orig: t,
+                        reply: (t.1, t.0, t.3, t.2),
+                        expires: 0,
+                    })
+                });
+                ct.state = crate::predict::CtState::Untracked;
                 None
             }
             TargetExt::Reject(r) => Some(Step::End(Verdict::Reject { with: r.kind().to_string() })),

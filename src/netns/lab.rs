@@ -90,7 +90,9 @@ impl Lab {
                 // counts when many packets go to closed ports; the lab's
                 // namespaces have none. A scenario's sysctls come later
                 // and may set them back.
-                for (path, v) in [("/proc/sys/net/ipv4/icmp_ratemask", "0"), ("/proc/sys/net/ipv6/icmp/ratelimit", "0"), ("/proc/sys/net/ipv6/icmp/ratemask", "255")] {
+                for (path, v) in
+                    [("/proc/sys/net/ipv4/icmp_ratemask", "0"), ("/proc/sys/net/ipv6/icmp/ratelimit", "0"), ("/proc/sys/net/ipv6/icmp/ratemask", "255")]
+                {
                     match std::fs::write(path, v) {
                         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(io::Error::new(e.kind(), format!("{path}: {e}"))),
                         _ => {}

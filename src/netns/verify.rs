@@ -5,8 +5,8 @@
 //! caller's (a listing is a report).
 
 use super::kernel;
-use super::ns;
 use super::lab::{mac_of, Lab};
+use super::ns;
 use super::traffic::{self, Owner};
 use crate::ir::{Family, Ruleset};
 use crate::load::{load_str, LoadOptions};

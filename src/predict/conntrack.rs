@@ -79,6 +79,31 @@ struct Entry {
     mark: u32,
 }
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tcp_first_segments() {
+        use crate::ext::tcp::{ACK, FIN, PSH, RST, SYN, URG};
+        for (flags, starts) in [
+            (SYN, true),
+            (SYN | URG, true),
+            (ACK, true),
+            (PSH | ACK, true),
+            (ACK | URG, true),
+            (SYN | ACK, false),
+            (FIN | ACK, false),
+            (RST, false),
+            (RST | ACK, false),
+            (FIN, false),
+            (SYN | FIN, false),
+            (0, false),
+            (PSH, false),
+        ] {
+            assert_eq!(super::tcp_starts(flags), starts, "flags {flags:#x}");
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
     entries: Vec<Entry>,
@@ -107,16 +132,19 @@ const CONFIRMED: u32 = 8;
 impl Table {
     /// The conntrack information the packet gets, looking it up as the
     /// kernel does at PREROUTING/OUTPUT. `related` is the tuple (in its
-    /// original direction) of the connection an ICMP error is about.
-    pub fn lookup(&self, p: &Packet, t: Tuple, related: Option<Tuple>) -> CtInfo {
-        if let Some(r) = related {
+    /// original direction) of the connection an ICMP error is about, and
+    /// whether the host attached that packet's entry to it.
+    pub fn lookup(&self, p: &Packet, t: Tuple, related: Option<(Tuple, bool)>) -> CtInfo {
+        if let Some((r, attached)) = related {
             if let Some(e) = self.entries.iter().find(|e| e.orig == r || e.reply == r || e.orig == reverse(r) || e.reply == reverse(r)) {
                 return info(e, CtState::Related, CtDir::Original, p.proto);
             }
-            // A reply REJECT sends about a packet whose connection was never
-            // confirmed (the rejected first packet): nf_reject attaches that
-            // packet's own entry, so the reply is RELATED all the same.
-            return CtInfo { state: CtState::Related, dir: CtDir::Original, status: 0, mark: 0, proto: p.proto, orig: t, reply: reverse(t), expires: 0 };
+            // A reply the host makes about a packet whose connection was
+            // never confirmed (a rejected first packet): nf_ct_attach gives
+            // it that packet's own entry, so it is RELATED all the same.
+            if attached {
+                return CtInfo { state: CtState::Related, dir: CtDir::Original, status: 0, mark: 0, proto: p.proto, orig: t, reply: reverse(t), expires: 0 };
+            }
         }
         if let Some(&i) = self.index.get(&(key(p), t)) {
             let e = &self.entries[i];
@@ -139,6 +167,24 @@ impl Table {
             return None;
         }
         Some(if e.orig == t { reverse(e.reply) } else { reverse(e.orig) })
+    }
+
+    /// The addresses an ICMP error with outer addresses `outer` leaves
+    /// with when it is about the connection of tuple `r` and that
+    /// connection is translated: the addresses the connection's own
+    /// packets in the error's direction get. `None` when nothing changes.
+    pub fn related_translation(&self, r: Tuple, outer: (IpAddr, IpAddr)) -> Option<(IpAddr, IpAddr)> {
+        let e = self.entries.iter().find(|e| e.orig == r || e.reply == r || e.orig == reverse(r) || e.reply == reverse(r))?;
+        if e.orig == reverse(e.reply) {
+            return None;
+        }
+        if outer == (e.reply.0, e.reply.1) {
+            Some((e.orig.1, e.orig.0))
+        } else if outer == (e.orig.0, e.orig.1) {
+            Some((e.reply.1, e.reply.0))
+        } else {
+            None
+        }
     }
 
     /// Whether the packet starts a connection (no entry yet): only then
@@ -183,11 +229,27 @@ fn info(e: &Entry, state: CtState, dir: CtDir, proto: u8) -> CtInfo {
 /// timestamp, information and address mask requests (8, 13, 15, 17), and
 /// `icmpv6_new` echo requests and node information queries (128, 139);
 /// any other type (an echo reply nobody asked for) gets no entry, and the
-/// packet is INVALID.
+/// packet is INVALID. For TCP see [`tcp_starts`].
 pub fn starts_connection(p: &Packet) -> bool {
     match (p.family, p.proto) {
         (crate::ir::Family::Ipv4, 1) => matches!(p.icmp_type, 8 | 13 | 15 | 17),
         (crate::ir::Family::Ipv6, 58) => matches!(p.icmp_type, 128 | 139),
+        (_, 6) if !p.fragment => tcp_starts(p.tcp_flags),
         _ => true,
     }
+}
+
+/// Whether a TCP segment without an entry gets one (nf_conntrack_proto_tcp
+/// with its defaults). `tcp_error` first refuses flag combinations no TCP
+/// sends (`tcp_valid_flags`, PSH, ECE and CWR aside: no flags, FIN alone,
+/// SYN with FIN or RST …); then `tcp_new` takes a SYN (SYN_SENT) and, as
+/// `nf_conntrack_tcp_loose` is 1, picks up a connection from a bare ACK
+/// (ESTABLISHED); a SYN-ACK, a FIN-ACK or a reset without an entry is
+/// invalid. An invalid packet has no entry: its state is INVALID and the
+/// nat table never sees it.
+pub fn tcp_starts(flags: u8) -> bool {
+    use crate::ext::tcp::{ACK, FIN, RST, SYN, URG};
+    let f = flags & (FIN | SYN | RST | ACK | URG);
+    let valid = matches!(f, x if x == SYN || x == SYN | URG || x == SYN | ACK || x == RST || x == RST | ACK || x == FIN | ACK || x == FIN | ACK | URG || x == ACK || x == ACK | URG);
+    valid && (f & (SYN | ACK) == SYN || f & (SYN | FIN | RST) == 0)
 }

@@ -43,6 +43,11 @@ pub struct Host {
     pub ip_forward: bool,
     /// Whether the addresses were given, or assumed (see [`Host::assumed`]).
     pub assumed: bool,
+    /// Whether `routes` are all the host's routes (a scenario's namespace):
+    /// then an address no route covers is unreachable, as the kernel's FIB
+    /// says. Otherwise fwcheck does not know, and [`Host::iface_for`]
+    /// takes the first interface.
+    pub routes_complete: bool,
 }
 
 /// Whether `a` is in `net/len`.
@@ -64,7 +69,7 @@ impl Host {
     /// A host with these interfaces, no routes, and the kernel's default
     /// sysctls (echo answered, no forwarding).
     pub fn new(ifaces: Vec<Iface>) -> Host {
-        Host { ifaces, routes: Vec::new(), icmp_echo_ignore_all: false, ip_forward: false, assumed: false }
+        Host { ifaces, routes: Vec::new(), icmp_echo_ignore_all: false, ip_forward: false, assumed: false, routes_complete: false }
     }
 
     /// The loopback interface with its usual addresses.
@@ -93,8 +98,19 @@ impl Host {
     /// prefix holds its gateway), else the first interface that is not
     /// loopback.
     pub fn iface_for(&self, peer: IpAddr) -> String {
+        self.route(peer).unwrap_or_else(|| self.ifaces.iter().find(|i| i.name != "lo").map_or_else(|| "eth0".into(), |i| i.name.clone()))
+    }
+
+    /// Whether the host has no route to `peer`, as far as it is known.
+    pub fn unreachable(&self, peer: IpAddr) -> bool {
+        self.routes_complete && self.route(peer).is_none()
+    }
+
+    /// The interface of the longest prefix (an interface's own, or a
+    /// route's) that covers `peer`; `lo` for a local address.
+    fn route(&self, peer: IpAddr) -> Option<String> {
         if self.is_local(peer) {
-            return "lo".into();
+            return Some("lo".into());
         }
         fn consider<'h>(best: &mut Option<(u8, &'h str)>, len: u8, dev: &'h str) {
             if best.is_none_or(|(l, _)| len > l) {
@@ -121,10 +137,7 @@ impl Host {
                 consider(&mut best, r.dst.1, d);
             }
         }
-        match best {
-            Some((_, d)) => d.to_string(),
-            None => self.ifaces.iter().find(|i| i.name != "lo").map_or_else(|| "eth0".into(), |i| i.name.clone()),
-        }
+        best.map(|(_, d)| d.to_string())
     }
 
     /// The source address this host gives a packet it sends to `peer`: the

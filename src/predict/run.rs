@@ -56,6 +56,13 @@ pub enum Fate {
     },
     /// Not forwarded because ip_forward is off.
     NotForwarded,
+    /// Not forwarded because the host has no route to its destination: the
+    /// host sends ICMP network unreachable (ICMPv6 no route, 1/0).
+    NoRoute,
+    /// Not forwarded because its TTL (hop limit) was 1 or 0: ip_forward
+    /// and ip6_forward drop it before the FORWARD hook and the host sends
+    /// ICMP time exceeded (ICMPv6 3/0) to its source.
+    TtlExceeded,
     Unknown {
         hook: Hook,
         reason: String,
@@ -83,6 +90,9 @@ pub struct World {
     /// How many packets have been sent so far (see [`PacketRun::sent`]).
     #[serde(skip)]
     sent: usize,
+    /// (host, source) of each network unreachable a host sent.
+    #[serde(skip)]
+    route_errors: Vec<(usize, IpAddr)>,
 }
 
 /// An orderable form of [`Hit`], for the counters map.
@@ -234,13 +244,24 @@ impl<'a> Run<'a> {
     fn spec(&self, w: World, spec: &Spec) -> Result<Vec<World>, String> {
         match spec {
             Spec::Packet { packet } => {
-                let worlds = self.packet(w, packet.clone(), &|| describe(packet), None)?;
-                if !self.answer_packets {
-                    return Ok(worlds);
-                }
                 let mut out = Vec::new();
-                for w in worlds {
-                    out.extend(self.stack_answer(w)?);
+                for w in self.packet(w, packet.clone(), &|| describe(packet), None)? {
+                    match last_fate(&w) {
+                        Some((at, Fate::Delivered)) if self.answer_packets => {
+                            for w in self.stack_answer(w)? {
+                                // The ICMP stack holds its socket's lock while
+                                // it sends (icmp_xmit_lock): a REJECT of its
+                                // own echo reply or error on the way out of
+                                // the same host sends nothing.
+                                if w.packets.last().is_some_and(|r| r.node == at && matches!(r.packet.proto, 1 | 58)) {
+                                    out.push(w);
+                                } else {
+                                    out.extend(self.refused(w)?);
+                                }
+                            }
+                        }
+                        _ => out.extend(self.refused(w)?),
+                    }
                 }
                 Ok(out)
             }
@@ -385,6 +406,18 @@ impl<'a> Run<'a> {
         Ok(out)
     }
 
+    /// The world with what REJECT sends back if its last packet was
+    /// rejected; the kernel sends no error about an ICMP error or a later
+    /// fragment, and no reset for a reset.
+    fn refused(&self, w: World) -> Result<Vec<World>, String> {
+        let Some((n, Fate::Rejected { with, .. })) = last_fate(&w) else { return Ok(vec![w]) };
+        let Some(got) = w.packets.last().map(|r| r.packet.clone()) else { return Ok(vec![w]) };
+        if is_icmp_error(&got) || got.fragment || (with == "tcp-reset" && got.tcp_flags & crate::ext::tcp::RST != 0) {
+            return Ok(vec![w]);
+        }
+        self.reject_reply(w, n, &got, &with)
+    }
+
     /// What a host's stack sends back for a crafted packet delivered to it
     /// when no socket is open (Linux 6.x): a TCP segment other than a reset
     /// gets a reset (RST with the segment's ACK number if it had ACK set,
@@ -431,7 +464,7 @@ impl<'a> Run<'a> {
             r.sport = orig.dport;
             r.dport = orig.sport;
             r.tcp_flags = if orig.tcp_flags & ACK != 0 { RST } else { RST | ACK };
-            let rel = Some((orig.src, orig.dst, orig.sport, orig.dport));
+            let rel = attached(orig);
             return self.send(w, r, &|| format!("REJECT reset {} -> {}", orig.dst, orig.src), None, rel, From::Node(node));
         }
         match crate::ext::t_reject::icmp_error(with) {
@@ -461,6 +494,9 @@ impl<'a> Run<'a> {
     /// source.
     fn icmp_error(&self, w: World, orig: &Packet, (ty, code): (u8, u8), from: From) -> Result<Vec<World>, String> {
         let src = match &from {
+            // An error about the host's own packet goes to itself, from the
+            // same address (the local route's source).
+            From::Node(n) if self.nodes[*n].host.is_local(orig.src) => orig.src,
             From::Node(n) if !self.nodes[*n].host.is_local(orig.dst) => self.nodes[*n].host.addr_toward(orig.src).unwrap_or(orig.dst),
             _ => orig.dst,
         };
@@ -469,11 +505,16 @@ impl<'a> Run<'a> {
         } else {
             super::spec::bare(src, orig.src, 58, (48 + orig.len).min(1280))
         };
-        // Port unreachable is ICMP 3/3, ICMPv6 1/4.
-        let (ty, code) = if !orig.src.is_ipv4() && (ty, code) == PORT_UNREACHABLE { (1, 4) } else { (ty, code) };
+        // Port unreachable is ICMP 3/3, ICMPv6 1/4; time exceeded 11/0 and 3/0.
+        let (ty, code) = match (orig.src.is_ipv4(), (ty, code)) {
+            (false, PORT_UNREACHABLE) => (1, 4),
+            (false, TIME_EXCEEDED) => (3, 0),
+            (false, NET_UNREACHABLE) => (1, 0),
+            _ => (ty, code),
+        };
         e.icmp_type = ty;
         e.icmp_code = code;
-        let rel = Some((orig.src, orig.dst, orig.sport, orig.dport));
+        let rel = attached(orig);
         self.send(w, e, &|| format!("icmp {ty}/{code} {src} -> {}", orig.src), None, rel, from)
     }
 
@@ -514,19 +555,61 @@ impl<'a> Run<'a> {
     }
 
     /// One packet from `from`, hop by hop across wires until it is
-    /// delivered, stopped or leaves the model. `related` is the tuple of the
-    /// connection an ICMP error or a REJECT reset belongs to.
+    /// delivered, stopped or leaves the model, with what a host sends back
+    /// about it (time exceeded, network unreachable). `related`: what an
+    /// ICMP error or a REJECT reset is about (see [`Related`]).
     fn send(
         &self,
         mut w: World,
         p: Packet,
         label: &dyn Fn() -> String,
         icmp_id: Option<u16>,
-        related: Option<Tuple>,
+        related: Option<Related>,
         from: From,
     ) -> Result<Vec<World>, String> {
         w.sent += 1;
-        if self.wires.is_empty() {
+        let worlds = self.travel(w, p, label, icmp_id, related, from)?;
+        if !worlds.iter().any(|w| matches!(last_fate(w), Some((_, Fate::TtlExceeded | Fate::NoRoute)))) {
+            return Ok(worlds);
+        }
+        let mut out = Vec::new();
+        for mut w in worlds {
+            match (last_fate(&w), w.packets.last()) {
+                // No ICMP error is sent about an ICMP error or a later fragment.
+                (Some((n, Fate::TtlExceeded)), Some(r)) if !is_icmp_error(&r.packet) && !r.packet.fragment => {
+                    let got = r.packet.clone();
+                    out.extend(self.icmp_error(w, &got, TIME_EXCEEDED, From::Node(n))?);
+                }
+                (Some((n, Fate::NoRoute)), Some(r)) if !is_icmp_error(&r.packet) && !r.packet.fragment => {
+                    let got = r.packet.clone();
+                    // IPv4's ip_error allows a source 5 of these at once
+                    // and one a second after (its inet_peer tokens).
+                    let sent = w.route_errors.iter().filter(|e| **e == (n, got.src)).count();
+                    if got.src.is_ipv4() && sent >= 5 {
+                        out.push(w.with_note("ip_error sends a source at most 5 network unreachables at once and one a second after: fwcheck assumes the packets are sent within a second"));
+                        continue;
+                    }
+                    w.route_errors.push((n, got.src));
+                    out.extend(self.icmp_error(w, &got, NET_UNREACHABLE, From::Node(n))?);
+                }
+                _ => out.push(w),
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Run::send`] without what a host sends back about the packet.
+    fn travel(
+        &self,
+        w: World,
+        p: Packet,
+        label: &dyn Fn() -> String,
+        icmp_id: Option<u16>,
+        related: Option<Related>,
+        from: From,
+    ) -> Result<Vec<World>, String> {
+        let to_itself = matches!(from, From::Node(n) if self.nodes[n].host.is_local(p.dst));
+        if self.wires.is_empty() && !to_itself {
             // One host: the packet cannot go on to another.
             return self.hop(w, p, label, icmp_id, related, from);
         }
@@ -549,6 +632,17 @@ impl<'a> Run<'a> {
                     out.push(w2);
                     continue;
                 };
+                if iface == "lo" {
+                    // A packet to the host's own address comes back in on
+                    // lo (PREROUTING, INPUT) with its mark.
+                    let mut next = last.packet.clone();
+                    next.iif = None;
+                    next.oif = None;
+                    next.owner = None;
+                    next.src_mac = None;
+                    todo.push_back((w2.clone(), next, From::Wire(last.node, "lo".to_string()), hops + 1));
+                    continue;
+                }
                 match self.peer(last.node, iface) {
                     Some((peer, peer_iface)) => {
                         let mut next = last.packet.clone();
@@ -583,7 +677,15 @@ impl<'a> Run<'a> {
     }
 
     /// One packet through one host's hooks.
-    fn hop(&self, w: World, mut p: Packet, label: &dyn Fn() -> String, icmp_id: Option<u16>, related: Option<Tuple>, from: From) -> Result<Vec<World>, String> {
+    fn hop(
+        &self,
+        w: World,
+        mut p: Packet,
+        label: &dyn Fn() -> String,
+        icmp_id: Option<u16>,
+        related: Option<Related>,
+        from: From,
+    ) -> Result<Vec<World>, String> {
         let family = p.family;
         let (node_ix, path) = match &from {
             From::Node(n) => (*n, Path::LocalOut),
@@ -619,7 +721,7 @@ impl<'a> Run<'a> {
             // reads the packet inside it).
             let rel = match &from {
                 From::Node(_) => related,
-                _ if p.proto == 1 || p.proto == 58 => related,
+                _ if p.proto == 1 || p.proto == 58 => related.map(|(t, _)| (t, false)),
                 _ => None,
             };
             p.ct = Some(Box::new(ct_table.lookup(&p, tuple, rel)));
@@ -645,8 +747,16 @@ impl<'a> Run<'a> {
         // A later packet of a translated connection: its destination is
         // rewritten where the nat table would be (before routing), its
         // source at the end of POSTROUTING or INPUT.
-        let xlate = if node.ct_on && !first { ct_table.translation(&p, tuple) } else { None };
         let icmp = p.proto == 1 || p.proto == 58;
+        let xlate = if node.ct_on && !first { ct_table.translation(&p, tuple) } else { None };
+        // An ICMP error about a translated connection is translated with it
+        // (nf_nat_icmp_reply_translation): its outer addresses as the
+        // connection's packets in the same direction.
+        let xlate = xlate.or_else(|| {
+            let (r, _) = related.filter(|_| node.ct_on && icmp && related_to.is_some())?;
+            let (src, dst) = ct_table.related_translation(r, (p.src, p.dst))?;
+            Some((src, dst, p.sport, p.dport))
+        });
         let set_dst = |q: &mut Packet| {
             if let Some(x) = xlate {
                 q.dst = x.1;
@@ -740,15 +850,30 @@ impl<'a> Run<'a> {
                     continue 'courses;
                 }
                 // ip_forward and ip6_forward lower the TTL (hop limit) before
-                // the FORWARD hook.
+                // the FORWARD hook, and drop a packet it would take to 0.
                 if hook == Hook::Forward {
-                    part.p.ttl = part.p.ttl.saturating_sub(1);
+                    // The routing decision (ip_route_input) comes first.
+                    if host.unreachable(part.p.dst) {
+                        part.fate = Some(Fate::NoRoute);
+                        out.push(finish(part));
+                        continue 'courses;
+                    }
+                    if part.p.ttl <= 1 {
+                        part.fate = Some(Fate::TtlExceeded);
+                        out.push(finish(part));
+                        continue 'courses;
+                    }
+                    part.p.ttl -= 1;
                 }
                 if hook == Hook::Output && part.next == 0 {
                     set_dst(&mut part.p);
                 }
                 if matches!(hook, Hook::Forward | Hook::Postrouting) && part.p.oif.is_none() {
                     part.p.oif = Some(host.iface_for(part.p.dst));
+                }
+                if hook == Hook::Forward && part.p.iif.is_some() && part.p.iif == part.p.oif {
+                    let note = "a packet forwarded out of the interface it came in on makes the kernel send its source an ICMP redirect (rate-limited), which fwcheck does not model";
+                    part.w = std::mem::take(&mut part.w).with_note(note);
                 }
                 let walk = HookWalk {
                     rs: node.rs,
@@ -814,6 +939,37 @@ fn last_fate(w: &World) -> Option<(usize, Fate)> {
 
 /// ICMP destination unreachable, port unreachable (ICMPv6's is 1/4).
 const PORT_UNREACHABLE: (u8, u8) = (3, 3);
+const TIME_EXCEEDED: (u8, u8) = (11, 0);
+const NET_UNREACHABLE: (u8, u8) = (3, 0);
+
+/// The connection a reply the kernel makes about `orig` (an ICMP error, a
+/// REJECT reset) is about, and whether the host attaches `orig`'s own
+/// entry to it (`nf_ct_attach`): then the reply is RELATED there even when
+/// that entry was never confirmed. A packet conntrack found INVALID has no
+/// entry to give, nor has one whose host tracks nothing or that the raw
+/// table (before conntrack) refused: the reply is then looked up like any
+/// packet, and is RELATED only if the connection it is about is in the
+/// table (an ICMP error or a reset without one is INVALID).
+fn attached(orig: &Packet) -> Option<Related> {
+    let attaches = orig.ct.as_ref().is_some_and(|ct| ct.state != CtState::Invalid);
+    Some(((orig.src, orig.dst, orig.sport, orig.dport), attaches))
+}
+
+/// What a reply the kernel makes is about: the tuple of the packet it
+/// answers (an ICMP error carries it, and conntrack finds its connection
+/// by it on every host), and whether the host that makes the reply gives
+/// it that packet's entry (see [`attached`]).
+pub type Related = (Tuple, bool);
+
+/// An ICMP or ICMPv6 error message (not a query): the kernel never sends
+/// an error about one.
+fn is_icmp_error(p: &Packet) -> bool {
+    match p.proto {
+        1 => matches!(p.icmp_type, 3 | 4 | 5 | 11 | 12),
+        58 => p.icmp_type < 128,
+        _ => false,
+    }
+}
 
 /// Most hosts one packet may cross: more means the routes loop.
 const MAX_HOPS: usize = 32;

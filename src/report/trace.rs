@@ -47,6 +47,8 @@ pub fn packet(rs: &Ruleset, n: usize, p: &PacketRun) -> String {
         Fate::Dropped { hook } => format!("dropped at {}", hook.as_str()),
         Fate::Rejected { hook, with } => format!("rejected at {} ({with})", hook.as_str()),
         Fate::NotForwarded => "not forwarded (ip_forward is off)".to_string(),
+        Fate::NoRoute => "not forwarded: no route to its destination (the host sends ICMP network unreachable)".to_string(),
+        Fate::TtlExceeded => "not forwarded: its TTL ran out (the host sends ICMP time exceeded)".to_string(),
         Fate::Unknown { hook, reason } => format!("unknown at {}: {reason}", hook.as_str()),
     };
     let _ = writeln!(out, "  => {fate}");

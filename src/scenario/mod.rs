@@ -123,6 +123,8 @@ impl Scenario {
                 }
                 let mut h = Host::new(ifaces);
                 h.routes = ns.routes.clone();
+                // The lab has exactly these routes.
+                h.routes_complete = true;
                 for (k, v) in &ns.sysctls {
                     let on = v.trim() != "0";
                     match k.as_str() {

@@ -7,7 +7,7 @@
 //! fwcheck does not understand is an error at its line and column: a lab
 //! that silently differs from the user's would verify the wrong thing.
 
-use super::toml_file::{check_sysctl, parse_prefix, parse_route};
+use super::toml_file::{check_sysctl, parse_prefix, parse_route, unmodelled_sysctl};
 use super::{load_rules, End, Namespace, Scenario, Veth};
 use crate::diag::Diagnostic;
 use crate::predict::spec::Spec;
@@ -171,6 +171,9 @@ impl Reader<'_> {
     }
 
     fn sysctl(&mut self, ns: &str, k: &str, v: &str, span: Span) {
+        if let Some(w) = unmodelled_sysctl(k) {
+            self.diags.push(Diagnostic::warning("scenario::unmodelled-sysctl", span, w));
+        }
         match check_sysctl(k, v.trim()) {
             Ok(()) => self.ns_mut(ns).sysctls.push((k.to_string(), v.trim().to_string())),
             Err((m, h)) => self.err(span, m, h),

@@ -126,6 +126,9 @@ pub fn from_toml(sources: &mut SourceMap, src: Source, dir: &str, read: ReadFile
                 toml::Value::Boolean(b) => (*b as u8).to_string(),
                 other => other.to_string(),
             };
+            if let Some(w) = unmodelled_sysctl(k) {
+                diags.push(Diagnostic::warning("scenario::unmodelled-sysctl", at(k), w));
+            }
             match check_sysctl(k, &v) {
                 Ok(()) => n.sysctls.push((k.clone(), v)),
                 Err(e) => diags.push(Diagnostic::error("scenario::sysctl", at(k), e.0).with_help(e.1)),
@@ -241,8 +244,31 @@ pub fn parse_route(words: &[&str]) -> Result<Route, String> {
     Ok(Route { dst, via, dev })
 }
 
-/// Only sysctls fwcheck models, with 0 or 1.
+/// The kernel's ICMP rate limits, which the lab switches off: a scenario
+/// may set them back (to show the kernel sending fewer errors than
+/// fwcheck predicts), with a warning.
+const RATE_LIMITS: &[&str] = &[
+    "net.ipv4.icmp_ratemask",
+    "net.ipv4.icmp_ratelimit",
+    "net.ipv4.icmp_msgs_per_sec",
+    "net.ipv4.icmp_msgs_burst",
+    "net.ipv6.icmp.ratelimit",
+    "net.ipv6.icmp.ratemask",
+];
+
+/// The warning for a sysctl fwcheck lets the lab set without modelling it.
+pub fn unmodelled_sysctl(k: &str) -> Option<String> {
+    RATE_LIMITS.contains(&k).then(|| {
+        format!("`{k}`: fwcheck does not model the kernel's ICMP rate limits (the lab switches them off); with this the kernel may send fewer ICMP errors than predicted")
+    })
+}
+
+/// Only sysctls fwcheck models, with 0 or 1 (and the rate limits of
+/// [`unmodelled_sysctl`], with any value).
 pub fn check_sysctl(k: &str, v: &str) -> Result<(), (String, String)> {
+    if RATE_LIMITS.contains(&k) {
+        return Ok(());
+    }
     if !SYSCTLS.contains(&k) {
         return Err((format!("fwcheck does not model the sysctl `{k}`"), format!("it models {}", SYSCTLS.join(", "))));
     }

@@ -379,3 +379,116 @@ pub fn ruleset(seed: u64) -> Generated {
     let untranslatable = text.contains(" -m recent ") || text.contains(" -m physdev ");
     Generated { text, family, untranslatable }
 }
+
+/// The lab the packet generator sends through: a client and a server
+/// namespace on either side of a firewall that forwards, on the addresses
+/// the rule generator's rules name (10.0.0.0/24 and 10.1.0.0/24, or
+/// 2001:db8::/124 and 2001:db8:0:1::/124), with the firewall's interfaces
+/// named eth0 and eth1 as the rules name them, and the rule set in the
+/// firewall. `rules` is the rule file's name beside the scenario.
+pub fn lab_scenario(fam: Fam, rules: &str) -> String {
+    let (c, f0, f1, s, len, fwd) = match fam {
+        Fam::V4 => (["10.0.0.2", "10.0.0.3"], "10.0.0.1", "10.1.0.1", ["10.1.0.2", "10.1.0.3"], 24, "net.ipv4.ip_forward"),
+        // /124, so that the rules' DNAT to 2001:db8::99 has no route, as
+        // their DNAT to 10.9.0.1 has none (a DNAT back out of the interface
+        // the packet came in on would make the kernel send an ICMP redirect).
+        Fam::V6 => {
+            (["2001:db8::2", "2001:db8::3"], "2001:db8::1", "2001:db8:0:1::1", ["2001:db8:0:1::2", "2001:db8:0:1::3"], 124, "net.ipv6.conf.all.forwarding")
+        }
+    };
+    format!(
+        r#"description = "generated: client - firewall - server"
+
+[[netns]]
+name = "client"
+addresses = ["eth0 {c0}/{len}", "eth0 {c1}/{len}"]
+routes = ["default via {f0} dev eth0"]
+
+[[netns]]
+name = "fw"
+addresses = ["eth0 {f0}/{len}", "eth1 {f1}/{len}"]
+sysctls = {{ "{fwd}" = "1" }}
+rules = "{rules}"
+
+[[netns]]
+name = "server"
+addresses = ["eth0 {s0}/{len}", "eth0 {s1}/{len}"]
+routes = ["default via {f1} dev eth0"]
+
+[[veth]]
+ends = ["client:eth0", "fw:eth0"]
+
+[[veth]]
+ends = ["fw:eth1", "server:eth0"]
+"#,
+        c0 = c[0],
+        c1 = c[1],
+        s0 = s[0],
+        s1 = s[1],
+    )
+}
+
+/// `n` packet SPECs for [`lab_scenario`], biased toward what the rule
+/// generator's rules look at: sent from the client's or the server's
+/// addresses to the firewall's, across it, or to the sender's own side's
+/// firewall address; TCP with the flag combinations real traffic has (and
+/// some it should not), UDP and ICMP echo, on the rules' ports and on
+/// others, with payloads and low TTLs now and then. A few source ports
+/// recur, so that later packets meet the connections earlier ones made.
+pub fn packets(seed: u64, fam: Fam, n: usize) -> Vec<String> {
+    let mut r = Rng::new(seed ^ 0x5eed_0f_9ac7);
+    let (client, server, fw): (&[&str], &[&str], &[&str]) = match fam {
+        Fam::V4 => (&["10.0.0.2", "10.0.0.3"], &["10.1.0.2", "10.1.0.3"], &["10.0.0.1", "10.1.0.1"]),
+        Fam::V6 => (&["2001:db8::2", "2001:db8::3"], &["2001:db8:0:1::2", "2001:db8:0:1::3"], &["2001:db8::1", "2001:db8:0:1::1"]),
+    };
+    let host = |a: &str| if a.contains(':') { format!("[{a}]") } else { a.to_string() };
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let from_client = r.chance(70);
+        let (mine, theirs) = if from_client { (client, server) } else { (server, client) };
+        let src = r.pick(mine);
+        let dst = match r.below(10) {
+            0..=5 => r.pick(theirs),
+            6..=8 => r.pick(fw),
+            _ => r.pick(&fw[..]),
+        };
+        let mut extra = String::new();
+        if r.chance(10) {
+            extra += &format!(" ttl {}", r.pick(&[1u8, 2, 3, 64, 255]));
+        }
+        let spec = match r.below(10) {
+            0..=4 => {
+                let flags = r.pick(&["syn", "syn", "syn", "ack", "syn ack", "fin ack", "rst", "psh ack", "rst ack", "fin", "syn fin", ""]);
+                let data = if r.chance(20) { format!(" data {}", r.below(1400)) } else { String::new() };
+                format!("tcp {}:{} -> {}:{} {flags}{data}", host(src), sport(&mut r), host(dst), dport(&mut r))
+            }
+            5..=7 => {
+                let size = if r.chance(30) { format!(" size {}", r.below(1400)) } else { String::new() };
+                format!("udp {}:{} -> {}:{}{size}", host(src), sport(&mut r), host(dst), dport(&mut r))
+            }
+            _ => {
+                let t = r.pick(&["echo-request", "echo-request", "echo-reply"]);
+                let size = if r.chance(30) { format!(" size {}", r.below(1400)) } else { String::new() };
+                format!("icmp {src} -> {dst} {t}{size}")
+            }
+        };
+        out.push(spec + &extra);
+    }
+    out
+}
+
+fn sport(r: &mut Rng) -> u16 {
+    if r.chance(60) {
+        r.pick(&[40000, 40001, 53, 123])
+    } else {
+        1024 + r.below(60000) as u16
+    }
+}
+
+fn dport(r: &mut Rng) -> u16 {
+    if r.chance(75) {
+        r.pick(&[22, 53, 80, 443, 8080, 123, 0, 1, 2000, 3999])
+    } else {
+        r.below(65536) as u16
+    }
+}
