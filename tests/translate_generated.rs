@@ -72,8 +72,9 @@ fn check_seed(seed: u64, ns: &Netns, dir: &std::path::Path) -> Result<Seen, Stri
         (false, true) => return fail("fwcheck parse accepts a rule set iptables-nft-restore refuses", &String::from_utf8_lossy(&o.stderr)),
     }
     if g.untranslatable {
-        // fwcheck models recent and physdev but has no exact nft form for
-        // them: translate refuses, naming the rule, and prints nothing.
+        // fwcheck models recent and physdev (and IPv6 addrtype UNICAST)
+        // but has no exact nft form for them: translate refuses, naming
+        // the rule, and prints nothing.
         let (out, err, code) = common::fwcheck(&["translate", f, "--format", "json"], None);
         if code != 2 || !out.is_empty() || !err.contains("translate::untranslatable") {
             return fail("translate did not refuse a rule set with recent or physdev", &format!("{code}\n{err}"));

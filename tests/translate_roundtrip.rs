@@ -187,6 +187,7 @@ fn translate_load_read_back_predicts_the_same() {
                                 trace: false,
                                 compiled: None,
                                 ipsets: None,
+                                limits: None,
                             };
                             w.run(&p).map(|c| summary(&c))
                         };

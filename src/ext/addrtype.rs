@@ -420,6 +420,16 @@ impl crate::translate::ToNft for Addrtype {
         const NAMES: [&str; 9] = ["unspec", "unicast", "local", "broadcast", "anycast", "multicast", "blackhole", "unreachable", "prohibit"];
         for (flag, t) in [(FibFlag::Saddr, &self.src), (FibFlag::Daddr, &self.dst)] {
             let Some(t) = t else { continue };
+            // xt_addrtype decides IPv6's UNICAST, MULTICAST and UNSPEC by
+            // the address's form (ipv6_addr_type: a local address is
+            // UNICAST too), and needs every type of the list; nft's fib
+            // gives the route's one type. Found by the random kernel
+            // differential (tests/predict_generated.rs).
+            if cx.family == crate::ir::Family::Ipv6 && t.value & (UNSPEC | UNICAST | MULTICAST) != 0 {
+                return Err(nft::Untranslatable::new(
+                    "IPv6 addrtype UNICAST, MULTICAST and UNSPEC test the address's form (a local address is UNICAST too), nft's `fib … type` the route's type: no nft form is exact",
+                ));
+            }
             let mut flags = std::collections::HashSet::from([flag]);
             match self.limit_iface {
                 Some(LimitIface::In) => {

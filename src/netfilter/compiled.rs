@@ -315,7 +315,7 @@ impl HookWalk<'_> {
         // The raw table's hooks run before conntrack's (priority -300 to
         // -200): there the packet has no entry yet. The walk ends on the
         // rest of the hook's tables, each of which sees it again.
-        let held = if tables_at(self.hook).first() == Some(&TableName::Raw) { p.ct.take() } else { None };
+        let held = if tables_at(self.hook, self.backend).first() == Some(&TableName::Raw) { p.ct.take() } else { None };
         let v = self.compiled_tables(c, p, hits, held.as_ref());
         if p.ct.is_none() {
             p.ct = held;
@@ -340,7 +340,7 @@ impl HookWalk<'_> {
         let hook_ix = Hook::ALL.iter().position(|h| *h == self.hook).expect("every hook is in Hook::ALL");
         // Return points of jumps: (chain, next rule).
         let mut stack = [(0u32, 0u32); MAX_DEPTH];
-        'tables: for &tname in tables_at(self.hook) {
+        'tables: for &tname in tables_at(self.hook, self.backend) {
             if tname != TableName::Raw && p.ct.is_none() {
                 p.ct = held.cloned();
             }

@@ -5,6 +5,7 @@
 //! Each fact cites the kernel or the observation it comes from.
 
 pub mod compiled;
+pub mod limits;
 pub mod walk;
 
 use crate::ext::{Match, Target, TargetExt};
@@ -14,11 +15,15 @@ use serde::Serialize;
 /// The tables a hook consults, in the order the kernel calls them: by hook
 /// priority (include/uapi/linux/netfilter_ipv4.h): raw -300, (conntrack
 /// -200), mangle -150, nat DNAT -100, filter 0, security 50, nat SNAT 100.
-/// The same for IPv6.
-pub fn tables_at(hook: Hook) -> &'static [TableName] {
+/// The same for IPv6. iptables-nft 1.8.9 registers its security chains at
+/// priority 150 instead (`nft list table ip security` shows it), so there
+/// nat INPUT comes before security INPUT (found by the random kernel
+/// differential, `tests/predict_generated.rs`).
+pub fn tables_at(hook: Hook, backend: Backend) -> &'static [TableName] {
     use TableName::*;
     match hook {
         Hook::Prerouting => &[Raw, Mangle, Nat],
+        Hook::Input if backend == Backend::IptablesNft => &[Mangle, Filter, Nat, Security],
         Hook::Input => &[Mangle, Filter, Security, Nat],
         Hook::Forward => &[Mangle, Filter, Security],
         Hook::Output => &[Raw, Mangle, Nat, Filter, Security],

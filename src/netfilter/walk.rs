@@ -6,6 +6,7 @@
 //! the walk in two courses, one where it matched and one where it did not,
 //! each carrying that assumption; fwcheck never picks one.
 
+use super::limits::{Buckets, LimitKey};
 use super::{policy_counts, tables_at, Backend};
 use crate::ext::t_nat::NatRange;
 use crate::ext::{Target, TargetExt};
@@ -105,6 +106,9 @@ pub struct Course {
     pub nat: Option<NatDone>,
     /// Assumptions made for undecidable matches, in order.
     pub assumed: usize,
+    /// Tokens this course took from `-m limit` buckets, each with whether
+    /// it surely did (see [`super::limits::add`]).
+    pub limit_taken: Vec<(LimitKey, bool)>,
 }
 
 /// A translation a NAT target set up.
@@ -141,6 +145,9 @@ pub struct HookWalk<'a> {
     /// them `-m set` is decided; without, it is a match fwcheck cannot
     /// decide, and the walk splits.
     pub ipsets: Option<&'a crate::verify::ipsets::Ipsets>,
+    /// The host's `-m limit` buckets, when they are known (a lab whose
+    /// rules were just loaded): limits are then decided.
+    pub limits: Option<Buckets<'a>>,
 }
 
 #[derive(Clone)]
@@ -174,7 +181,7 @@ impl HookWalk<'_> {
     pub fn run_owned(&self, mut p: Packet) -> Result<Vec<Course>, String> {
         let mut hits = Vec::new();
         if let Some(verdict) = self.run_compiled(&mut p, &mut hits) {
-            return Ok(vec![Course { verdict, hits, trace: vec![], packet: p, nat: None, assumed: 0 }]);
+            return Ok(vec![Course { verdict, hits, trace: vec![], packet: p, nat: None, assumed: 0, limit_taken: vec![] }]);
         }
         self.run_general(p)
     }
@@ -187,7 +194,7 @@ impl HookWalk<'_> {
         // -200): there the packet has no entry yet (and NOTRACK gives it the
         // untracked one). The tables after raw see the entry again.
         let held = if self.table_at(0) == Some(TableName::Raw) { p.ct.take() } else { None };
-        let start = Course { verdict: Verdict::Accept, hits: vec![], trace: vec![], packet: p, nat: None, assumed: 0 };
+        let start = Course { verdict: Verdict::Accept, hits: vec![], trace: vec![], packet: p, nat: None, assumed: 0, limit_taken: vec![] };
         self.tables(0, start, &mut out, held.as_ref())?;
         for c in &mut out {
             if c.packet.ct.is_none() {
@@ -199,7 +206,7 @@ impl HookWalk<'_> {
 
     /// The `ix`-th table the hook consults (nat only when it is consulted).
     fn table_at(&self, ix: usize) -> Option<TableName> {
-        tables_at(self.hook).iter().copied().filter(|t| *t != TableName::Nat || self.nat).nth(ix)
+        tables_at(self.hook, self.backend).iter().copied().filter(|t| *t != TableName::Nat || self.nat).nth(ix)
     }
 
     /// Walks the tables from `table_ix` on; `held` is the entry raw does
@@ -296,12 +303,33 @@ impl HookWalk<'_> {
                 continue;
             }
             let mut verdict = rule.ip.eval(&st.course.packet);
-            for m in &rule.matches {
-                verdict = verdict.and(|| self.eval_match(m, &st.course.packet));
+            // Limits the rule reached, in order: (key, whether every match
+            // before it surely matched, whether it matched itself).
+            let mut reached: Vec<(LimitKey, bool, bool)> = Vec::new();
+            for (mi, m) in rule.matches.iter().enumerate() {
+                let t = match (m, &self.limits) {
+                    (crate::ext::Match::Limit(l), Some(b)) => {
+                        let key = (self.family, tname, st.chain as u32, index as u32, mi as u32);
+                        let more = st.course.limit_taken.iter().filter(|(k, _)| *k == key).try_fold(0u32, |n, (_, c)| c.then_some(n + 1));
+                        let t = super::limits::decide(b, l, &key, more, self.backend);
+                        // A bucket it said no to gave no token.
+                        if t != Tri::No {
+                            reached.push((key, verdict == Tri::Yes, t == Tri::Yes));
+                        }
+                        t
+                    }
+                    _ => self.eval_match(m, &st.course.packet),
+                };
+                verdict = verdict.and(|| t);
                 if verdict == Tri::No {
                     break;
                 }
             }
+            // A limit surely took a token when it matched and every match
+            // before it surely did; one that matched after a refill may have
+            // (its count is then unknown).
+            let n_before = st.course.limit_taken.len();
+            st.course.limit_taken.extend(reached.iter().map(|(k, sure, yes)| (*k, *sure && *yes)));
             match verdict {
                 Tri::No => {
                     if self.trace {
@@ -311,8 +339,12 @@ impl HookWalk<'_> {
                     continue;
                 }
                 Tri::Unknown(reason) => {
-                    // Both courses: this one without the match, a copy with it.
+                    // Both courses: this one without the match, a copy with it
+                    // (where every match matched, so each limit took a token).
                     let mut with = st.clone();
+                    for (t, (_, _, yes)) in with.course.limit_taken[n_before..].iter_mut().zip(&reached) {
+                        t.1 = *yes;
+                    }
                     with.course.assumed += 1;
                     if self.trace {
                         with.course.trace.push(Event::Assumed { table: tname, chain: name(st.chain), index, matched: true, reason: reason.to_string() });

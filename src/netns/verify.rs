@@ -60,7 +60,6 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
     let hosts = sc.hosts(&|e| mac_of(sc, e));
     let specs: Vec<_> = sc.traffic.iter().map(|(s, _)| s.clone()).collect();
     let empty = Ruleset::default();
-    let worlds = sc.run(&hosts, &empty, backend, true).run(&specs).map_err(io::Error::other)?;
     let mut lab = Lab::up(sc, prefix)?;
     let fams = families(sc);
     for (n, (_, real)) in sc.namespaces.iter().zip(&lab.names) {
@@ -84,6 +83,11 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
     let before = read_all(sc, &lab, backend, &fams)?;
     let run = sc.run(&hosts, &empty, backend, true);
     let owner = ByAddress { hosts: &hosts, lab: &lab };
+    let start = std::time::Instant::now();
+    // When each SPEC was done, from the start of the first, with a margin
+    // for the kernel's clock (a jiffy is up to 4 ms).
+    let mut times: Vec<u64> = Vec::with_capacity(specs.len());
+    let done = |n: usize, times: &mut Vec<u64>| times.extend(std::iter::repeat_n(start.elapsed().as_millis() as u64 + 10, n));
     let mut i = 0;
     while i < specs.len() {
         // Crafted packets in a row from one namespace go out in one batch.
@@ -97,7 +101,9 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
                 batch.push(p.clone());
                 i += 1;
             }
+            let n = batch.len();
             ns::run_in(&ns, move || traffic::send_crafted(&batch.iter().collect::<Vec<_>>()))?;
+            done(n, &mut times);
             continue;
         }
         let s = &specs[i];
@@ -114,7 +120,11 @@ pub fn verify(sc: &Scenario, backend: Backend, prefix: &str, keep: bool) -> io::
             Some((lab.names.get(r.node)?.1.clone(), r.packet.dst, r.packet.dport))
         });
         traffic::send(s, &owner, first)?;
+        done(1, &mut times);
     }
+    // Predicted after the traffic, with the times it really took (rate
+    // limits depend on them).
+    let worlds = crate::predict::run::Run { times: Some(times), ..sc.run(&hosts, &empty, backend, true) }.run(&specs).map_err(io::Error::other)?;
     // Packets still on the wire (a last ACK) land before the counters are read.
     std::thread::sleep(Duration::from_millis(50));
     let mut read = read_all(sc, &lab, backend, &fams)?;

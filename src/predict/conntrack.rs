@@ -77,6 +77,18 @@ struct Entry {
     reply: Tuple,
     seen_reply: bool,
     mark: u32,
+    /// A TCP connection a reset closed (state CLOSE): a new SYN in its
+    /// original direction starts a connection afresh (see [`reopens`]).
+    closed: bool,
+}
+
+/// Whether `p` meets entry `e` as the first packet of a new connection:
+/// nf_conntrack_proto_tcp kills a CLOSE connection that a SYN in the
+/// original direction reopens, and conntrack starts over (`-NF_REPEAT`):
+/// the SYN is NEW and the nat table sees it.
+fn reopens(e: &Entry, p: &Packet, t: Tuple) -> bool {
+    use crate::ext::tcp::{ACK, SYN};
+    e.closed && e.orig == t && p.proto == 6 && p.tcp_flags & (SYN | ACK) == SYN
 }
 
 #[cfg(test)]
@@ -146,7 +158,7 @@ impl Table {
                 return CtInfo { state: CtState::Related, dir: CtDir::Original, status: 0, mark: 0, proto: p.proto, orig: t, reply: reverse(t), expires: 0 };
             }
         }
-        if let Some(&i) = self.index.get(&(key(p), t)) {
+        if let Some(&i) = self.index.get(&(key(p), t)).filter(|&&i| !reopens(&self.entries[i], p, t)) {
             let e = &self.entries[i];
             if e.orig == t && e.key == key(p) {
                 let state = if e.seen_reply { CtState::Established } else { CtState::New };
@@ -163,6 +175,9 @@ impl Table {
     /// only the first one sees the nat table. `None` without translation.
     pub fn translation(&self, p: &Packet, t: Tuple) -> Option<Tuple> {
         let e = &self.entries[*self.index.get(&(key(p), t))?];
+        if reopens(e, p, t) {
+            return None;
+        }
         if e.orig == reverse(e.reply) {
             return None;
         }
@@ -190,7 +205,33 @@ impl Table {
     /// Whether the packet starts a connection (no entry yet): only then
     /// does the nat table see it.
     pub fn is_first(&self, p: &Packet, t: Tuple) -> bool {
-        !self.index.contains_key(&(key(p), t))
+        self.index.get(&(key(p), t)).is_none_or(|&i| reopens(&self.entries[i], p, t))
+    }
+
+    /// What conntrack does to a connection when it sees one of its packets
+    /// (at PREROUTING or OUTPUT, so also for a packet dropped later): a
+    /// packet in the reply direction sets SEEN_REPLY; a reset closes the
+    /// connection, and removes it at once while no reply has been seen
+    /// (`nf_conntrack_tcp_packet`: "if only reply is a RST … delete the
+    /// conntrack immediately"), so the next segment starts one anew.
+    pub fn touch(&mut self, p: &Packet, t: Tuple) {
+        let k = key(p);
+        let Some(&i) = self.index.get(&(k, t)) else { return };
+        let e = &mut self.entries[i];
+        if reopens(e, p, t) {
+            return;
+        }
+        let rst = p.proto == 6 && !p.fragment && p.tcp_flags & crate::ext::tcp::RST != 0;
+        if rst && !e.seen_reply {
+            let (ko, kr, orig, reply) = (e.key, flip(e.key), e.orig, e.reply);
+            self.index.remove(&(ko, orig));
+            self.index.remove(&(kr, reply));
+            return;
+        }
+        if e.reply == t && (e.orig != t || e.key != k) {
+            e.seen_reply = true;
+        }
+        e.closed |= rst;
     }
 
     /// The packet made it through the host: confirm a new entry, note a
@@ -204,15 +245,24 @@ impl Table {
         let k = key(p);
         if let Some(&i) = self.index.get(&(k, t)) {
             let e = &mut self.entries[i];
-            if e.reply == t && (e.orig != t || e.key != k) {
-                e.seen_reply = true;
+            if reopens(e, p, t) {
+                // The old connection is gone; the new one is made below.
+                let (ko, kr, orig, reply) = (e.key, flip(e.key), e.orig, e.reply);
+                self.index.remove(&(ko, orig));
+                self.index.remove(&(kr, reply));
+            } else {
+                e.mark = ct.mark;
+                return;
             }
-            e.mark = ct.mark;
+        }
+        // Only a NEW packet makes an entry (a reset that removed its
+        // connection does not bring it back).
+        if ct.state != CtState::New {
             return;
         }
         // A NAT translation changes the reply tuple: replies come back to
         // the translated addresses.
-        let e = Entry { proto: p.proto, key: k, orig: t, reply: reverse(out), seen_reply: false, mark: ct.mark };
+        let e = Entry { proto: p.proto, key: k, orig: t, reply: reverse(out), seen_reply: false, mark: ct.mark, closed: false };
         self.index.insert((k, e.orig), self.entries.len());
         self.index.insert((flip(k), e.reply), self.entries.len());
         self.entries.push(e);

@@ -14,6 +14,7 @@ use super::host::Host;
 use super::packet::{CtState, EvalCx, Packet, PktType};
 use super::spec::Spec;
 use crate::ir::{Family, Hook, Ruleset};
+use crate::netfilter::limits::Buckets;
 use crate::netfilter::walk::{ChainRef, Event, Hit, HookWalk, Verdict};
 use crate::netfilter::{conntrack_on, Backend, Path};
 use serde::Serialize;
@@ -93,6 +94,13 @@ pub struct World {
     /// (host, source) of each network unreachable a host sent.
     #[serde(skip)]
     route_errors: Vec<(usize, IpAddr)>,
+    /// Per host, the tokens its `-m limit` buckets gave (a lab's only).
+    #[serde(skip)]
+    limits: Vec<crate::netfilter::limits::Taken>,
+    /// How long the traffic can have lasted so far, at most (see
+    /// [`Run::times`]).
+    #[serde(skip)]
+    elapsed_ms: u64,
 }
 
 /// An orderable form of [`Hit`], for the counters map.
@@ -190,12 +198,39 @@ pub struct Run<'a> {
     /// The counters one hook moved, kept between packets so that a large
     /// run does not allocate it for each.
     pub hits: std::cell::Cell<Vec<Hit>>,
-    /// A crafted packet (`Spec::Packet`) delivered to a host is answered by
-    /// that host's stack as one with no sockets open answers it (see
-    /// [`Run::stack_answer`]). True for scenarios, whose namespaces run no
-    /// programs besides the ones a flow starts; false for a single host,
-    /// whose programs fwcheck does not know.
-    pub answer_packets: bool,
+    /// The hosts are a lab's namespaces, as verify builds them: they run no
+    /// programs besides the ones a flow starts, so a crafted packet
+    /// (`Spec::Packet`) delivered to one is answered by its stack as by a
+    /// host with no sockets open (see [`Run::stack_answer`]); and their
+    /// rules were loaded just before the traffic, so every `-m limit`
+    /// bucket starts full (see [`crate::netfilter::limits`]). False for a
+    /// single host, whose programs and past fwcheck does not know.
+    pub lab: bool,
+    /// For each SPEC, how long the traffic can have lasted at most when it
+    /// is done, in milliseconds from the start of the first: verify's
+    /// measurements, or [`worst_case_times`] when not given.
+    pub times: Option<Vec<u64>>,
+}
+
+/// How long verify takes at most to send each SPEC, in milliseconds from
+/// the start of the first to the end of each: a crafted packet 20 ms (it
+/// sends them 0.3 ms apart), a ping 450 ms per request (it waits up to
+/// 400 ms for each reply), a UDP flow 450 ms, a TCP flow 2 s (connect
+/// within 400 ms, the close-down, the server's wait).
+pub fn worst_case_times(specs: &[Spec]) -> Vec<u64> {
+    let mut t = 0;
+    specs
+        .iter()
+        .map(|s| {
+            t += match s {
+                Spec::Packet { .. } => 20,
+                Spec::Ping { count, .. } => 450 * u64::from(*count),
+                Spec::Udp { .. } => 450,
+                Spec::Tcp { .. } => 2000,
+            };
+            t
+        })
+        .collect()
 }
 
 /// Where a packet enters the model.
@@ -216,13 +251,18 @@ pub const MAX_WORLDS: usize = 64;
 impl<'a> Run<'a> {
     /// One host and the rest of the world outside it.
     pub fn single(rs: &'a Ruleset, host: &'a Host, backend: Backend, trace: bool) -> Run<'a> {
-        Run { nodes: vec![Node::new("host", rs, host, backend)], wires: Vec::new(), trace, ipsets: None, hits: Default::default(), answer_packets: false }
+        Run { nodes: vec![Node::new("host", rs, host, backend)], wires: Vec::new(), trace, ipsets: None, hits: Default::default(), lab: false, times: None }
     }
 
     /// All possible outcomes of sending `specs` in order.
     pub fn run(&self, specs: &[Spec]) -> Result<Vec<World>, String> {
-        let mut worlds = vec![World { ct: vec![conntrack::Table::default(); self.nodes.len()], ..World::default() }];
-        for spec in specs {
+        let n = self.nodes.len();
+        let mut worlds = vec![World { ct: vec![conntrack::Table::default(); n], limits: vec![Default::default(); n], ..World::default() }];
+        let times = self.times.clone().filter(|t| t.len() == specs.len()).unwrap_or_else(|| worst_case_times(specs));
+        for (spec, elapsed) in specs.iter().zip(times) {
+            for w in &mut worlds {
+                w.elapsed_ms = elapsed;
+            }
             // One world (the common case) needs no gathering of the next.
             let next = if worlds.len() == 1 {
                 self.spec(worlds.pop().expect("one world"), spec)?
@@ -247,7 +287,7 @@ impl<'a> Run<'a> {
                 let mut out = Vec::new();
                 for w in self.packet(w, packet.clone(), &|| describe(packet), None)? {
                     match last_fate(&w) {
-                        Some((at, Fate::Delivered)) if self.answer_packets => {
+                        Some((at, Fate::Delivered)) if self.lab => {
                             for w in self.stack_answer(w)? {
                                 // The ICMP stack holds its socket's lock while
                                 // it sends (icmp_xmit_lock): a REJECT of its
@@ -757,6 +797,12 @@ impl<'a> Run<'a> {
             let (src, dst) = ct_table.related_translation(r, (p.src, p.dst))?;
             Some((src, dst, p.sport, p.dport))
         });
+        // Conntrack updates a connection when it sees the packet, whether
+        // or not a later table drops it.
+        let mut w = w;
+        if node.ct_on && !first {
+            w.ct[node_ix].touch(&p, tuple);
+        }
         let set_dst = |q: &mut Packet| {
             if let Some(x) = xlate {
                 q.dst = x.1;
@@ -875,6 +921,8 @@ impl<'a> Run<'a> {
                     let note = "a packet forwarded out of the interface it came in on makes the kernel send its source an ICMP redirect (rate-limited), which fwcheck does not model";
                     part.w = std::mem::take(&mut part.w).with_note(note);
                 }
+                // The host's limit buckets, lent to the walk (a lab's only).
+                let taken = if self.lab { part.w.limits.get_mut(node_ix).map(std::mem::take).unwrap_or_default() } else { Default::default() };
                 let walk = HookWalk {
                     rs: node.rs,
                     family,
@@ -886,10 +934,14 @@ impl<'a> Run<'a> {
                     trace: self.trace,
                     compiled: Some(&node.compiled),
                     ipsets: node.ipsets.or(self.ipsets),
+                    limits: self.lab.then_some(Buckets { taken: &taken, elapsed_ms: part.w.elapsed_ms }),
                 };
                 let len = part.p.len;
                 hits.clear();
                 if let Some(verdict) = walk.run_compiled(&mut part.p, &mut hits) {
+                    if let Some(t) = part.w.limits.get_mut(node_ix) {
+                        *t = taken;
+                    }
                     add_hits(&mut part.w, node_ix, family, &hits, len);
                     (part.fate, part.path) = after(hook, &verdict, &mut part.p, part.path);
                     part.next += 1;
@@ -901,12 +953,17 @@ impl<'a> Run<'a> {
                 // The last course takes the world over; earlier ones (when a
                 // match could not be decided) each get a copy.
                 let mut base = Some((w, traces));
+                let mut taken = Some(taken);
                 for (k, mut c) in courses.into_iter().enumerate() {
                     let (mut w2, mut traces) = match (k + 1 == n, &base) {
                         (true, _) => base.take().expect("the last course takes the base"),
                         (false, Some(b)) => (b.0.clone(), b.1.clone()),
                         (false, None) => unreachable!("the base is only taken by the last course"),
                     };
+                    if let Some(t) = w2.limits.get_mut(node_ix) {
+                        *t = if k + 1 == n { taken.take().unwrap_or_default() } else { taken.clone().unwrap_or_default() };
+                        crate::netfilter::limits::add(t, &c.limit_taken);
+                    }
                     add_hits(&mut w2, node_ix, family, &c.hits, len);
                     w2.assumed += c.assumed;
                     if self.trace {

@@ -157,7 +157,7 @@ impl Scenario {
                 node
             })
             .collect();
-        Run { nodes, wires: self.wires(), trace, ipsets: None, hits: Default::default(), answer_packets: true }
+        Run { nodes, wires: self.wires(), trace, ipsets: None, hits: Default::default(), lab: true, times: None }
     }
 
     /// Whether a namespace of the scenario owns `spec`'s source address:

@@ -186,7 +186,8 @@ impl<'r> Model<'r> {
     fn hook_outcome_map(&self, hook: Hook, map: &mut dyn FnMut(TableName, F) -> F) -> BTreeMap<Cat, F> {
         let mut out: BTreeMap<Cat, F> = BTreeMap::new();
         let mut go_on = F::tt();
-        for t in tables_at(hook).iter().filter(|t| **t != TableName::Nat) {
+        // Without nat the order is the same on every backend.
+        for t in tables_at(hook, crate::netfilter::Backend::IptablesLegacy).iter().filter(|t| **t != TableName::Nat) {
             let Some(cats) = self.base_outcome(*t, hook) else { continue };
             let mut next = F::ff();
             for (cat, f) in cats {

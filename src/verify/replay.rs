@@ -20,8 +20,20 @@ pub fn replay_with_nat(rs: &Ruleset, family: Family, hook: Hook, p: &Packet) -> 
 
 /// One hook's walk with its trace, the nat table consulted if `nat`.
 fn walk(rs: &Ruleset, family: Family, hook: Hook, nat: bool, p: &Packet) -> Result<Vec<Course>, String> {
-    HookWalk { rs, family, hook, backend: Backend::IptablesNft, nat, cx: EvalCx { hook, local: &[] }, ifaces: &[], trace: true, compiled: None, ipsets: None }
-        .run(p)
+    HookWalk {
+        rs,
+        family,
+        hook,
+        backend: Backend::IptablesNft,
+        nat,
+        cx: EvalCx { hook, local: &[] },
+        ifaces: &[],
+        trace: true,
+        compiled: None,
+        ipsets: None,
+        limits: None,
+    }
+    .run(p)
 }
 
 /// Every course of `p` through `hook` as it arrives, the nat table included
