@@ -307,6 +307,11 @@ impl HookWalk<'_> {
             // before it surely matched, whether it matched itself).
             let mut reached: Vec<(LimitKey, bool, bool)> = Vec::new();
             for (mi, m) in rule.matches.iter().enumerate() {
+                // The kernel stops at the first match that fails: a limit
+                // after it is not reached.
+                if verdict == Tri::No {
+                    break;
+                }
                 let t = match (m, &self.limits) {
                     (crate::ext::Match::Limit(l), Some(b)) => {
                         let key = (self.family, tname, st.chain as u32, index as u32, mi as u32);
@@ -321,9 +326,6 @@ impl HookWalk<'_> {
                     _ => self.eval_match(m, &st.course.packet),
                 };
                 verdict = verdict.and(|| t);
-                if verdict == Tri::No {
-                    break;
-                }
             }
             // A limit surely took a token when it matched and every match
             // before it surely did; one that matched after a refill may have

@@ -675,12 +675,12 @@ impl<'a> Run<'a> {
                 if iface == "lo" {
                     // A packet to the host's own address comes back in on
                     // lo (PREROUTING, INPUT) with its mark.
-                    let mut next = last.packet.clone();
+                    let (mut next, node) = (last.packet.clone(), last.node);
                     next.iif = None;
                     next.oif = None;
                     next.owner = None;
                     next.src_mac = None;
-                    todo.push_back((w2.clone(), next, From::Wire(last.node, "lo".to_string()), hops + 1));
+                    todo.push_back((w2, next, From::Wire(node, "lo".to_string()), hops + 1));
                     continue;
                 }
                 match self.peer(last.node, iface) {
