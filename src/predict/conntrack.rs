@@ -23,7 +23,7 @@ pub type Tuple = (IpAddr, IpAddr, u16, u16);
 /// (`icmp_invert_tuple`): an echo request from B to A after one from A to B
 /// with the same identifier starts a connection of its own; only an echo
 /// reply is the other's reply.
-type Key = u32;
+pub type Key = u32;
 
 /// The query a request or reply type belongs to (named by its request
 /// type) and whether it is the reply: ICMP 8/0, 13/14, 15/16, 17/18;
@@ -42,7 +42,7 @@ fn icmp_query(v6: bool, ty: u8) -> (u8, bool) {
 }
 
 /// The key of `p`'s own direction.
-fn key(p: &Packet) -> Key {
+pub fn key(p: &Packet) -> Key {
     let icmp = match (p.family, p.proto) {
         (crate::ir::Family::Ipv4, 1) => Some(false),
         (crate::ir::Family::Ipv6, 58) => Some(true),
@@ -146,9 +146,9 @@ impl Table {
     /// kernel does at PREROUTING/OUTPUT. `related` is the tuple (in its
     /// original direction) of the connection an ICMP error is about, and
     /// whether the host attached that packet's entry to it.
-    pub fn lookup(&self, p: &Packet, t: Tuple, related: Option<(Tuple, bool)>) -> CtInfo {
-        if let Some((r, attached)) = related {
-            if let Some(e) = self.entries.iter().find(|e| e.orig == r || e.reply == r || e.orig == reverse(r) || e.reply == reverse(r)) {
+    pub fn lookup(&self, p: &Packet, t: Tuple, related: Option<(Tuple, bool, Key)>) -> CtInfo {
+        if let Some((r, attached, k)) = related {
+            if let Some(e) = self.about(r, k) {
                 return info(e, CtState::Related, CtDir::Original, p.proto);
             }
             // A reply the host makes about a packet whose connection was
@@ -184,12 +184,23 @@ impl Table {
         Some(if e.orig == t { reverse(e.reply) } else { reverse(e.orig) })
     }
 
+    /// The connection an ICMP error is about, found as the kernel finds it
+    /// (`nf_conntrack_inet_error`): by the packet inside it, tuple `r` and
+    /// key `k`, as it left (an entry's tuple in its own direction), or
+    /// inverted (the other direction's, as a NAT left it). The key matters
+    /// for ICMP: an error about an echo reply nobody asked for is not about
+    /// the ping whose request went the same way.
+    fn about(&self, r: Tuple, k: Key) -> Option<&Entry> {
+        let i = self.index.get(&(k, r)).or_else(|| self.index.get(&(flip(k), reverse(r))))?;
+        Some(&self.entries[*i])
+    }
+
     /// The addresses an ICMP error with outer addresses `outer` leaves
     /// with when it is about the connection of tuple `r` and that
     /// connection is translated: the addresses the connection's own
     /// packets in the error's direction get. `None` when nothing changes.
-    pub fn related_translation(&self, r: Tuple, outer: (IpAddr, IpAddr)) -> Option<(IpAddr, IpAddr)> {
-        let e = self.entries.iter().find(|e| e.orig == r || e.reply == r || e.orig == reverse(r) || e.reply == reverse(r))?;
+    pub fn related_translation(&self, r: Tuple, k: Key, outer: (IpAddr, IpAddr)) -> Option<(IpAddr, IpAddr)> {
+        let e = self.about(r, k)?;
         if e.orig == reverse(e.reply) {
             return None;
         }

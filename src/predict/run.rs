@@ -761,7 +761,7 @@ impl<'a> Run<'a> {
             // reads the packet inside it).
             let rel = match &from {
                 From::Node(_) => related,
-                _ if p.proto == 1 || p.proto == 58 => related.map(|(t, _)| (t, false)),
+                _ if p.proto == 1 || p.proto == 58 => related.map(|(t, _, k)| (t, false, k)),
                 _ => None,
             };
             p.ct = Some(Box::new(ct_table.lookup(&p, tuple, rel)));
@@ -793,8 +793,8 @@ impl<'a> Run<'a> {
         // (nf_nat_icmp_reply_translation): its outer addresses as the
         // connection's packets in the same direction.
         let xlate = xlate.or_else(|| {
-            let (r, _) = related.filter(|_| node.ct_on && icmp && related_to.is_some())?;
-            let (src, dst) = ct_table.related_translation(r, (p.src, p.dst))?;
+            let (r, _, k) = related.filter(|_| node.ct_on && icmp && related_to.is_some())?;
+            let (src, dst) = ct_table.related_translation(r, k, (p.src, p.dst))?;
             Some((src, dst, p.sport, p.dport))
         });
         // Conntrack updates a connection when it sees the packet, whether
@@ -1009,14 +1009,15 @@ const NET_UNREACHABLE: (u8, u8) = (3, 0);
 /// table (an ICMP error or a reset without one is INVALID).
 fn attached(orig: &Packet) -> Option<Related> {
     let attaches = orig.ct.as_ref().is_some_and(|ct| ct.state != CtState::Invalid);
-    Some(((orig.src, orig.dst, orig.sport, orig.dport), attaches))
+    Some(((orig.src, orig.dst, orig.sport, orig.dport), attaches, conntrack::key(orig)))
 }
 
 /// What a reply the kernel makes is about: the tuple of the packet it
 /// answers (an ICMP error carries it, and conntrack finds its connection
-/// by it on every host), and whether the host that makes the reply gives
-/// it that packet's entry (see [`attached`]).
-pub type Related = (Tuple, bool);
+/// by it on every host), whether the host that makes the reply gives it
+/// that packet's entry (see [`attached`]), and that packet's conntrack key
+/// (its protocol, and for ICMP its query and direction).
+pub type Related = (Tuple, bool, conntrack::Key);
 
 /// An ICMP or ICMPv6 error message (not a query): the kernel never sends
 /// an error about one.

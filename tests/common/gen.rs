@@ -380,7 +380,10 @@ pub fn ruleset(seed: u64) -> Generated {
     // IPv6 addrtype UNICAST and MULTICAST test the address's form, which
     // nft's fib cannot say.
     let v6_form = family == Fam::V6 && (text.contains("-type UNICAST") || text.contains("-type MULTICAST"));
-    let untranslatable = text.contains(" -m recent ") || text.contains(" -m physdev ") || v6_form;
+    // A negated owner match also matches packets without a socket; nft's
+    // meta skuid/skgid do not.
+    let neg_owner = text.contains(" -m owner ! ");
+    let untranslatable = text.contains(" -m recent ") || text.contains(" -m physdev ") || v6_form || neg_owner;
     Generated { text, family, untranslatable }
 }
 
