@@ -20,10 +20,6 @@ use common::netns::kernel_tests_enabled;
 /// Seeds that found a class of misprediction once, run every time.
 const FIXED: &[(u64, &str)] = &[];
 
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
 enum Seen {
     /// The kernel's counters equal a predicted outcome on every backend.
     Verified,
@@ -78,13 +74,8 @@ fn predictions_of_generated_packets_through_generated_rule_sets_hold_in_the_kern
     }
     let dir = std::env::temp_dir().join(format!("fwck-predgen-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let base = env_u64("FWCHECK_SEED_BASE", 0);
-    let n = env_u64("FWCHECK_SEEDS", 12);
-    let packets = env_u64("FWCHECK_PACKETS", 40) as usize;
-    let seeds: Vec<u64> = match std::env::var("FWCHECK_SEED").ok().and_then(|v| v.parse().ok()) {
-        Some(s) => vec![s],
-        None => FIXED.iter().map(|(s, _)| *s).chain(base..base + n).collect(),
-    };
+    let packets = gen::env_u64("FWCHECK_PACKETS", 40) as usize;
+    let seeds = gen::seeds(FIXED, 12);
     let mut failures = Vec::new();
     let (mut verified, mut invalid, mut undecided) = (0, 0, Vec::new());
     for s in &seeds {

@@ -31,10 +31,6 @@ const FIXED: &[(u64, &str)] = &[
     (0, "`ip frag-off` (-f) read into both families of an inet table"),
 ];
 
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
 /// Whether the text has a name or string nft's text syntax cannot write,
 /// by the rules `fwcheck translate` must follow (see translate::text).
 fn needs_json(stderr: &str) -> bool {
@@ -153,12 +149,7 @@ fn generated_rule_sets_translate_load_and_prove_equivalent() {
     let ns = Netns::new("txgen");
     let dir = std::env::temp_dir().join(format!("fwck-txgen-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let base = env_u64("FWCHECK_SEED_BASE", 0);
-    let n = env_u64("FWCHECK_SEEDS", 48);
-    let seeds: Vec<u64> = match std::env::var("FWCHECK_SEED").ok().and_then(|v| v.parse().ok()) {
-        Some(s) => vec![s],
-        None => FIXED.iter().map(|(s, _)| *s).chain(base..base + n).collect(),
-    };
+    let seeds = gen::seeds(FIXED, 48);
     let mut failures = Vec::new();
     let (mut translated, mut refused, mut invalid) = (0, 0, 0);
     for s in &seeds {

@@ -315,8 +315,8 @@ impl HookWalk<'_> {
         // The raw table's hooks run before conntrack's (priority -300 to
         // -200): there the packet has no entry yet. The walk ends on the
         // rest of the hook's tables, each of which sees it again.
-        let held = if tables_at(self.hook, self.backend).first() == Some(&TableName::Raw) { p.ct.take() } else { None };
-        let v = self.compiled_tables(c, p, hits, held.as_ref());
+        let mut held = if tables_at(self.hook, self.backend).first() == Some(&TableName::Raw) { p.ct.take() } else { None };
+        let v = self.compiled_tables(c, p, hits, &mut held);
         if p.ct.is_none() {
             p.ct = held;
         }
@@ -328,8 +328,8 @@ impl HookWalk<'_> {
     }
 
     /// `held`: the packet's conntrack entry, taken off it while the raw
-    /// table is walked and put back for the tables after it.
-    fn compiled_tables(&self, c: &Compiled, p: &mut Packet, hits: &mut Vec<Hit>, held: Option<&Box<crate::predict::packet::CtInfo>>) -> Option<Verdict> {
+    /// table is walked and moved back for the tables after it.
+    fn compiled_tables(&self, c: &Compiled, p: &mut Packet, hits: &mut Vec<Hit>, held: &mut Option<Box<crate::predict::packet::CtInfo>>) -> Option<Verdict> {
         // A packet of the other family than the walk's (only tests make
         // one) is left to the general walk.
         if p.src.is_ipv4() != (self.family == Family::Ipv4) {
@@ -342,7 +342,7 @@ impl HookWalk<'_> {
         let mut stack = [(0u32, 0u32); MAX_DEPTH];
         'tables: for &tname in tables_at(self.hook, self.backend) {
             if tname != TableName::Raw && p.ct.is_none() {
-                p.ct = held.cloned();
+                p.ct = held.take();
             }
             if tname == TableName::Nat && !self.nat {
                 continue;

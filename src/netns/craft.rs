@@ -127,6 +127,11 @@ fn pseudo_sum(src: IpAddr, dst: IpAddr, proto: u8, len: usize) -> u32 {
     c + proto as u32 + len as u32
 }
 
+/// The Internet checksum of `b` (RFC 1071), with no pseudo-header.
+pub fn checksum(b: &[u8]) -> u16 {
+    fold(sum(0, b))
+}
+
 /// The one's complement sum of 16-bit words, not yet folded.
 fn sum(mut c: u32, b: &[u8]) -> u32 {
     for w in b.chunks(2) {

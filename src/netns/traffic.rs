@@ -133,17 +133,6 @@ fn with_server(
     })
 }
 
-fn checksum(b: &[u8]) -> u16 {
-    let mut sum: u32 = 0;
-    for c in b.chunks(2) {
-        sum += u32::from(c[0]) << 8 | u32::from(*c.get(1).unwrap_or(&0));
-    }
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !(sum as u16)
-}
-
 /// `count` echo requests of `size` data bytes from `src`, each waiting up
 /// to [`WAIT`] for its reply.
 fn ping(src: IpAddr, dst: IpAddr, count: u32, size: u32, id: u16) -> io::Result<()> {
@@ -158,7 +147,7 @@ fn ping(src: IpAddr, dst: IpAddr, count: u32, size: u32, id: u16) -> io::Result<
         pkt.extend((0..size).map(|i| i as u8));
         if !v6 {
             // The kernel fills in the ICMPv6 checksum itself, not ICMP's.
-            let c = checksum(&pkt);
+            let c = super::craft::checksum(&pkt);
             pkt[2..4].copy_from_slice(&c.to_be_bytes());
         }
         sock.send_to(&pkt, &SockAddr::from(SocketAddr::new(dst, 0)))?;

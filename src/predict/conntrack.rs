@@ -91,31 +91,6 @@ fn reopens(e: &Entry, p: &Packet, t: Tuple) -> bool {
     e.closed && e.orig == t && p.proto == 6 && p.tcp_flags & (SYN | ACK) == SYN
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn tcp_first_segments() {
-        use crate::ext::tcp::{ACK, FIN, PSH, RST, SYN, URG};
-        for (flags, starts) in [
-            (SYN, true),
-            (SYN | URG, true),
-            (ACK, true),
-            (PSH | ACK, true),
-            (ACK | URG, true),
-            (SYN | ACK, false),
-            (FIN | ACK, false),
-            (RST, false),
-            (RST | ACK, false),
-            (FIN, false),
-            (SYN | FIN, false),
-            (0, false),
-            (PSH, false),
-        ] {
-            assert_eq!(super::tcp_starts(flags), starts, "flags {flags:#x}");
-        }
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
     entries: Vec<Entry>,
@@ -219,6 +194,14 @@ impl Table {
         self.index.get(&(key(p), t)).is_none_or(|&i| reopens(&self.entries[i], p, t))
     }
 
+    /// Forgets entry `i`: no packet finds it any more.
+    fn unindex(&mut self, i: usize) {
+        let e = &self.entries[i];
+        let (orig, reply) = ((e.key, e.orig), (flip(e.key), e.reply));
+        self.index.remove(&orig);
+        self.index.remove(&reply);
+    }
+
     /// What conntrack does to a connection when it sees one of its packets
     /// (at PREROUTING or OUTPUT, so also for a packet dropped later): a
     /// packet in the reply direction sets SEEN_REPLY; a reset closes the
@@ -234,9 +217,7 @@ impl Table {
         }
         let rst = p.proto == 6 && !p.fragment && p.tcp_flags & crate::ext::tcp::RST != 0;
         if rst && !e.seen_reply {
-            let (ko, kr, orig, reply) = (e.key, flip(e.key), e.orig, e.reply);
-            self.index.remove(&(ko, orig));
-            self.index.remove(&(kr, reply));
+            self.unindex(i);
             return;
         }
         if e.reply == t && (e.orig != t || e.key != k) {
@@ -258,9 +239,7 @@ impl Table {
             let e = &mut self.entries[i];
             if reopens(e, p, t) {
                 // The old connection is gone; the new one is made below.
-                let (ko, kr, orig, reply) = (e.key, flip(e.key), e.orig, e.reply);
-                self.index.remove(&(ko, orig));
-                self.index.remove(&(kr, reply));
+                self.unindex(i);
             } else {
                 e.mark = ct.mark;
                 return;
@@ -313,4 +292,29 @@ pub fn tcp_starts(flags: u8) -> bool {
     let f = flags & (FIN | SYN | RST | ACK | URG);
     let valid = matches!(f, x if x == SYN || x == SYN | URG || x == SYN | ACK || x == RST || x == RST | ACK || x == FIN | ACK || x == FIN | ACK | URG || x == ACK || x == ACK | URG);
     valid && (f & (SYN | ACK) == SYN || f & (SYN | FIN | RST) == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tcp_first_segments() {
+        use crate::ext::tcp::{ACK, FIN, PSH, RST, SYN, URG};
+        for (flags, starts) in [
+            (SYN, true),
+            (SYN | URG, true),
+            (ACK, true),
+            (PSH | ACK, true),
+            (ACK | URG, true),
+            (SYN | ACK, false),
+            (FIN | ACK, false),
+            (RST, false),
+            (RST | ACK, false),
+            (FIN, false),
+            (SYN | FIN, false),
+            (0, false),
+            (PSH, false),
+        ] {
+            assert_eq!(super::tcp_starts(flags), starts, "flags {flags:#x}");
+        }
+    }
 }

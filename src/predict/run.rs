@@ -452,7 +452,7 @@ impl<'a> Run<'a> {
     fn refused(&self, w: World) -> Result<Vec<World>, String> {
         let Some((n, Fate::Rejected { with, .. })) = last_fate(&w) else { return Ok(vec![w]) };
         let Some(got) = w.packets.last().map(|r| r.packet.clone()) else { return Ok(vec![w]) };
-        if is_icmp_error(&got) || got.fragment || (with == "tcp-reset" && got.tcp_flags & crate::ext::tcp::RST != 0) {
+        if !may_answer(&got) || (with == "tcp-reset" && got.tcp_flags & crate::ext::tcp::RST != 0) {
             return Ok(vec![w]);
         }
         self.reject_reply(w, n, &got, &with)
@@ -466,7 +466,6 @@ impl<'a> Run<'a> {
     /// host ignores them); anything else gets nothing. A later fragment is
     /// never delivered alone, so it is never answered.
     fn stack_answer(&self, w: World) -> Result<Vec<World>, String> {
-        use crate::ext::tcp::{ACK, RST};
         let Some((n, Fate::Delivered)) = last_fate(&w) else { return Ok(vec![w]) };
         let Some(got) = w.packets.last().map(|r| r.packet.clone()) else { return Ok(vec![w]) };
         if got.fragment {
@@ -474,13 +473,9 @@ impl<'a> Run<'a> {
         }
         let v6 = !got.src.is_ipv4();
         match got.proto {
-            6 if got.tcp_flags & RST == 0 => {
-                let mut r = super::spec::bare(got.dst, got.src, 6, if v6 { 60 } else { 40 });
-                r.sport = got.dport;
-                r.dport = got.sport;
-                r.tcp_flags = if got.tcp_flags & ACK != 0 { RST } else { RST | ACK };
+            6 if got.tcp_flags & crate::ext::tcp::RST == 0 => {
                 let (src, dst) = (got.dst, got.src);
-                self.send(w, r, &|| format!("tcp reset {src} -> {dst} (no socket)"), None, None, From::Node(n))
+                self.send(w, reset_for(&got), &|| format!("tcp reset {src} -> {dst} (no socket)"), None, None, From::Node(n))
             }
             17 => self.icmp_error(w, &got, PORT_UNREACHABLE, From::Node(n)),
             1 | 58 if got.icmp_type == if v6 { 128 } else { 8 } && !self.nodes[n].host.icmp_echo_ignore_all => {
@@ -498,14 +493,9 @@ impl<'a> Run<'a> {
     /// OUTPUT and POSTROUTING, conntrack state RELATED (nf_reject attaches the
     /// rejected packet's connection).
     fn reject_reply(&self, w: World, node: usize, orig: &Packet, with: &str) -> Result<Vec<World>, String> {
-        use crate::ext::tcp::{ACK, RST};
         if with == "tcp-reset" {
-            let mut r = super::spec::bare(orig.dst, orig.src, 6, if orig.src.is_ipv4() { 40 } else { 60 });
-            r.sport = orig.dport;
-            r.dport = orig.sport;
-            r.tcp_flags = if orig.tcp_flags & ACK != 0 { RST } else { RST | ACK };
-            let rel = attached(orig);
-            return self.send(w, r, &|| format!("REJECT reset {} -> {}", orig.dst, orig.src), None, rel, From::Node(node));
+            let rel = Some(attached(orig));
+            return self.send(w, reset_for(orig), &|| format!("REJECT reset {} -> {}", orig.dst, orig.src), None, rel, From::Node(node));
         }
         match crate::ext::t_reject::icmp_error(with) {
             Some(c) => {
@@ -554,7 +544,7 @@ impl<'a> Run<'a> {
         };
         e.icmp_type = ty;
         e.icmp_code = code;
-        let rel = attached(orig);
+        let rel = Some(attached(orig));
         self.send(w, e, &|| format!("icmp {ty}/{code} {src} -> {}", orig.src), None, rel, from)
     }
 
@@ -616,11 +606,11 @@ impl<'a> Run<'a> {
         for mut w in worlds {
             match (last_fate(&w), w.packets.last()) {
                 // No ICMP error is sent about an ICMP error or a later fragment.
-                (Some((n, Fate::TtlExceeded)), Some(r)) if !is_icmp_error(&r.packet) && !r.packet.fragment => {
+                (Some((n, Fate::TtlExceeded)), Some(r)) if may_answer(&r.packet) => {
                     let got = r.packet.clone();
                     out.extend(self.icmp_error(w, &got, TIME_EXCEEDED, From::Node(n))?);
                 }
-                (Some((n, Fate::NoRoute)), Some(r)) if !is_icmp_error(&r.packet) && !r.packet.fragment => {
+                (Some((n, Fate::NoRoute)), Some(r)) if may_answer(&r.packet) => {
                     let got = r.packet.clone();
                     // IPv4's ip_error allows a source 5 of these at once
                     // and one a second after (its inet_peer tokens).
@@ -1007,9 +997,27 @@ const NET_UNREACHABLE: (u8, u8) = (3, 0);
 /// table (before conntrack) refused: the reply is then looked up like any
 /// packet, and is RELATED only if the connection it is about is in the
 /// table (an ICMP error or a reset without one is INVALID).
-fn attached(orig: &Packet) -> Option<Related> {
+fn attached(orig: &Packet) -> Related {
     let attaches = orig.ct.as_ref().is_some_and(|ct| ct.state != CtState::Invalid);
-    Some(((orig.src, orig.dst, orig.sport, orig.dport), attaches, conntrack::key(orig)))
+    ((orig.src, orig.dst, orig.sport, orig.dport), attaches, conntrack::key(orig))
+}
+
+/// The reset a host sends for TCP segment `orig`, as Linux makes it (40
+/// bytes, 60 over IPv6): RST to a segment with ACK, RST-ACK otherwise. Both
+/// REJECT's tcp-reset and a host with no socket for the segment send it.
+fn reset_for(orig: &Packet) -> Packet {
+    use crate::ext::tcp::{ACK, RST};
+    let mut r = super::spec::bare(orig.dst, orig.src, 6, if orig.src.is_ipv4() { 40 } else { 60 });
+    r.sport = orig.dport;
+    r.dport = orig.sport;
+    r.tcp_flags = if orig.tcp_flags & ACK != 0 { RST } else { RST | ACK };
+    r
+}
+
+/// Whether the kernel may send an ICMP error about `p`: never about an
+/// ICMP error or a later fragment.
+fn may_answer(p: &Packet) -> bool {
+    !is_icmp_error(p) && !p.fragment
 }
 
 /// What a reply the kernel makes is about: the tuple of the packet it

@@ -7,6 +7,22 @@
 //! always gives the same text, so a failure names a seed that reproduces
 //! it (`FWCHECK_SEED=N`).
 
+/// A number from the environment, or `default`.
+pub fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// The seeds a generator test runs: `FWCHECK_SEED` alone when it is set,
+/// else the `fixed` seeds (those that once found a bug) and `FWCHECK_SEEDS`
+/// (default `n`) from `FWCHECK_SEED_BASE` (default 0).
+pub fn seeds(fixed: &[(u64, &str)], n: u64) -> Vec<u64> {
+    if let Some(s) = std::env::var("FWCHECK_SEED").ok().and_then(|v| v.parse().ok()) {
+        return vec![s];
+    }
+    let base = env_u64("FWCHECK_SEED_BASE", 0);
+    fixed.iter().map(|(s, _)| *s).chain(base..base + env_u64("FWCHECK_SEEDS", n)).collect()
+}
+
 /// xorshift64*: small, seedable, and the same on every machine.
 pub struct Rng(u64);
 
