@@ -176,6 +176,10 @@ iptables -A INPUT -p udp -m multiport --sports 53,123 -j ACCEPT
 iptables -A INPUT -p tcp -m multiport ! --dports 22,80 -j DROP
 iptables -A INPUT -m conntrack ! --ctstate NEW,INVALID -j ACCEPT
 iptables -A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT
+iptables -A INPUT -m conntrack --ctproto udp --ctorigdstport 53 --ctreplsrcport 1000:2000 --ctdir ORIGINAL -j ACCEPT
+iptables -A INPUT -m conntrack ! --ctorigsrc 10.0.0.0/12 --ctrepldst 10.1.0.0/16 --ctproto udp ! --ctreplsrcport 7 -j ACCEPT
+iptables -A INPUT -m conntrack --ctproto tcp ! --ctorigsrcport 10:20 --ctdir REPLY -j ACCEPT
+ip6tables -A INPUT -m conntrack --ctorigdst 2001:db8::/32 --ctreplsrc 2001:db8::1 -j ACCEPT
 iptables -A INPUT -m mark ! --mark 0x10/0xf0 -j ACCEPT
 iptables -A INPUT -m connmark --mark 7 -j ACCEPT
 iptables -A INPUT -m ttl --ttl-gt 64 -j DROP
@@ -245,8 +249,7 @@ iptables -A FORWARD -m physdev --physdev-in veth0 -j ACCEPT
     assert_eq!(left, EXPECTED_THROUGH_NFT, "{through_nft:#?}");
 }
 
-const EXPECTED_THROUGH_NFT: &[&str] =
-    &["iptables -A INPUT -m conntrack --ctorigsrc 10.0.0.1 -j ACCEPT", "iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j SNAT --to-source 192.0.2.1-192.0.2.9"];
+const EXPECTED_THROUGH_NFT: &[&str] = &["iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j SNAT --to-source 192.0.2.1-192.0.2.9"];
 
 /// Rules of `text` (a command script) translated.
 fn translated(name: &str, text: &str) -> (Script, SourceMap) {

@@ -1,5 +1,6 @@
 //! predict is true of the kernel on rule sets and packets fwcheck's
-//! authors did not write: for each seed, a rule set of `common::gen` is
+//! authors did not write: for each seed, a rule set of `common::gen`
+//! (`gen::lab_ruleset`, with recent-guarded ports now and then) is
 //! loaded into the firewall of a client - firewall - server lab
 //! (`gen::lab_scenario`), random packets (`gen::packets`) are sent as
 //! crafted bytes from the client's and the server's namespaces, and
@@ -10,7 +11,8 @@
 //! CI runs `FWCHECK_SEEDS` seeds (default 12) from `FWCHECK_SEED_BASE`
 //! (default 0) with `FWCHECK_PACKETS` packets each (default 40); by hand,
 //! `FWCHECK_SEEDS=500 cargo test --release --test predict_generated` runs
-//! many more, `FWCHECK_SEED=N` one. A seed that ever failed is kept in
+//! many more, `FWCHECK_SEED=N` one, and `FWCHECK_KEEP=1` keeps the files
+//! in `$TMPDIR/fwck-predgen-PID` to look at. A seed that ever failed is kept in
 //! `FIXED` below, with what it found.
 
 mod common;
@@ -30,7 +32,7 @@ enum Seen {
 }
 
 fn check_seed(seed: u64, packets: usize, dir: &std::path::Path) -> Result<Seen, String> {
-    let g = gen::ruleset(seed);
+    let g = gen::lab_ruleset(seed);
     let rules = format!("seed-{seed}.{}", if g.family == gen::Fam::V6 { "v6" } else { "v4" });
     std::fs::write(dir.join(&rules), &g.text).map_err(|e| e.to_string())?;
     let (_, _, code) = common::fwcheck(&["parse", dir.join(&rules).to_str().unwrap_or_default()], None);
@@ -86,7 +88,8 @@ fn predictions_of_generated_packets_through_generated_rule_sets_hold_in_the_kern
             Err(e) => failures.push(e),
         }
     }
-    if failures.is_empty() {
+    // FWCHECK_KEEP=1 keeps the rule sets, scenarios and packets to look at.
+    if failures.is_empty() && std::env::var_os("FWCHECK_KEEP").is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
     eprintln!(

@@ -187,7 +187,8 @@ fn translate_load_read_back_predicts_the_same() {
                                 trace: false,
                                 compiled: None,
                                 ipsets: None,
-                                limits: None,
+                                ct_attached: false,
+                                lab: None,
                             };
                             w.run(&p).map(|c| summary(&c))
                         };

@@ -686,6 +686,19 @@ impl crate::translate::ToNft for Conntrack {
             (CTDir::Reply, "proto-dst", &self.repl_dst_port),
         ] {
             let Some(p) = p else { continue };
+            // nft reads a ct port only with a protocol it knows from an
+            // earlier `ct original protocol X` or the rule's `-p`
+            // (otherwise "Can't parse symbolic invalid expressions", also
+            // for what iptables-translate writes); xt_conntrack compares
+            // the tuple's port whatever the protocol.
+            if !self.proto.as_ref().is_some_and(|p| !p.neg) && cx.proto.is_none() {
+                return Err(Untranslatable::new(format!(
+                    "--ct{}{}port without --ctproto or -p: nft reads `ct {} {key}` only for a protocol it knows (add `--ctproto tcp` or `-p tcp` if that is what the rule means)",
+                    if dir == CTDir::Original { "orig" } else { "repl" },
+                    if key == "proto-src" { "src" } else { "dst" },
+                    if dir == CTDir::Original { "original" } else { "reply" },
+                )));
+            }
             if p.lo > p.hi {
                 return Err(Untranslatable::new(format!("the reversed port range {}:{} never matches; nft has no reversed range", p.lo, p.hi)));
             }

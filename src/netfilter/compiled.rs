@@ -305,19 +305,20 @@ const MAX_DEPTH: usize = 64;
 
 impl HookWalk<'_> {
     /// The one course of `p` through the hook when the compiled walk can
-    /// tell it (see the module's doc): the verdict, with the counters
+    /// tell it (see the module's doc): the verdict and the table that gave
+    /// it (as [`super::walk::Course::ended_in`]), with the counters
     /// moved added to `hits` and the mark set in `p`. `None` when it cannot
     /// (or the walk keeps a trace, or has no compiled rule set); then `p`
     /// and `hits` are as they were given.
-    pub fn run_compiled(&self, p: &mut Packet, hits: &mut Vec<Hit>) -> Option<Verdict> {
+    pub fn run_compiled(&self, p: &mut Packet, hits: &mut Vec<Hit>) -> Option<(Verdict, Option<TableName>)> {
         let c = self.compiled.filter(|_| !self.trace)?;
         let (mark, n) = (p.mark, hits.len());
-        // The raw table's hooks run before conntrack's (priority -300 to
-        // -200): there the packet has no entry yet. The walk ends on the
-        // rest of the hook's tables, each of which sees it again.
-        let mut held = if tables_at(self.hook, self.backend).first() == Some(&TableName::Raw) { p.ct.take() } else { None };
+        // The raw table sees no entry (see `HookWalk::enter_raw`); the
+        // tables after it see it again. The compiled walk leaves NOTRACK
+        // to the general one, so the entry simply goes back.
+        let mut held = self.enter_raw(p);
         let v = self.compiled_tables(c, p, hits, &mut held);
-        if p.ct.is_none() {
+        if held.is_some() {
             p.ct = held;
         }
         if v.is_none() {
@@ -329,7 +330,13 @@ impl HookWalk<'_> {
 
     /// `held`: the packet's conntrack entry, taken off it while the raw
     /// table is walked and moved back for the tables after it.
-    fn compiled_tables(&self, c: &Compiled, p: &mut Packet, hits: &mut Vec<Hit>, held: &mut Option<Box<crate::predict::packet::CtInfo>>) -> Option<Verdict> {
+    fn compiled_tables(
+        &self,
+        c: &Compiled,
+        p: &mut Packet,
+        hits: &mut Vec<Hit>,
+        held: &mut Option<Box<crate::predict::packet::CtInfo>>,
+    ) -> Option<(Verdict, Option<TableName>)> {
         // A packet of the other family than the walk's (only tests make
         // one) is left to the general walk.
         if p.src.is_ipv4() != (self.family == Family::Ipv4) {
@@ -341,7 +348,7 @@ impl HookWalk<'_> {
         // Return points of jumps: (chain, next rule).
         let mut stack = [(0u32, 0u32); MAX_DEPTH];
         'tables: for &tname in tables_at(self.hook, self.backend) {
-            if tname != TableName::Raw && p.ct.is_none() {
+            if tname != TableName::Raw && held.is_some() {
                 p.ct = held.take();
             }
             if tname == TableName::Nat && !self.nat {
@@ -377,7 +384,7 @@ impl HookWalk<'_> {
                     }
                     match base_chain.policy.unwrap_or(Policy::Accept) {
                         Policy::Accept => continue 'tables,
-                        Policy::Drop => return Some(Verdict::Drop),
+                        Policy::Drop => return Some((Verdict::Drop, Some(tname))),
                     }
                 };
                 if !cr.pre.admits_bits(src, dst, p.dport) {
@@ -418,8 +425,8 @@ impl HookWalk<'_> {
                         rule += 1;
                     }
                     Act::Accept => continue 'tables,
-                    Act::Drop => return Some(Verdict::Drop),
-                    Act::Reject(with) => return Some(Verdict::Reject { with: with.to_string() }),
+                    Act::Drop => return Some((Verdict::Drop, Some(tname))),
+                    Act::Reject(with) => return Some((Verdict::Reject { with: with.to_string() }, Some(tname))),
                     Act::Return if depth > 0 => {
                         depth -= 1;
                         (chain, rule) = (stack[depth].0 as usize, stack[depth].1 as usize);
@@ -445,6 +452,6 @@ impl HookWalk<'_> {
                 }
             }
         }
-        Some(Verdict::Accept)
+        Some((Verdict::Accept, None))
     }
 }

@@ -22,18 +22,20 @@ pub type LimitKey = (Family, TableName, u32, u32, u32);
 /// fwcheck could not tell apart, or a decision that depended on timing).
 pub type Taken = rustc_hash::FxHashMap<LimitKey, Option<u32>>;
 
-/// What a hook walk knows of the buckets: the tokens taken before this
-/// packet, and how long the traffic can have lasted by the time of this
-/// packet, at most, since the first packet (in milliseconds).
+/// What a hook walk knows of a lab host's stateful matches: the tokens
+/// taken from its buckets before this packet, its recent lists, and how
+/// long the traffic can have lasted by the time of this packet, at most,
+/// since the first packet (in milliseconds).
 #[derive(Clone, Copy, Debug)]
-pub struct Buckets<'a> {
+pub struct Lab<'a> {
     pub taken: &'a Taken,
+    pub recent: &'a super::recent::Lists,
     pub elapsed_ms: u64,
 }
 
 /// The answer of the match at `key` of `limit`, the walk having taken
 /// `more` tokens of it already (in this packet's course through the hook).
-pub fn decide(b: &Buckets, limit: &crate::ext::limit::Limit, key: &LimitKey, more: Option<u32>, backend: super::Backend) -> crate::predict::Tri {
+pub fn decide(b: &Lab, limit: &crate::ext::limit::Limit, key: &LimitKey, more: Option<u32>, backend: super::Backend) -> crate::predict::Tri {
     use crate::predict::Tri;
     let before = b.taken.get(key).copied().unwrap_or(Some(0));
     let (Some(before), Some(more)) = (before, more) else {

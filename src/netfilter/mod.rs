@@ -6,6 +6,7 @@
 
 pub mod compiled;
 pub mod limits;
+pub mod recent;
 pub mod walk;
 
 use crate::ext::{Match, Target, TargetExt};

@@ -6,12 +6,13 @@
 //! the walk in two courses, one where it matched and one where it did not,
 //! each carrying that assumption; fwcheck never picks one.
 
-use super::limits::{Buckets, LimitKey};
+use super::limits::{Lab, LimitKey};
 use super::{policy_counts, tables_at, Backend};
 use crate::ext::t_nat::NatRange;
 use crate::ext::{Target, TargetExt};
 use crate::ir::{Family, Hook, Policy, Rule, Ruleset, TableName};
 use crate::predict::packet::CtInfo;
+use crate::predict::CtState;
 use crate::predict::{EvalCx, Packet, Tri};
 use serde::Serialize;
 use std::net::IpAddr;
@@ -109,6 +110,24 @@ pub struct Course {
     /// Tokens this course took from `-m limit` buckets, each with whether
     /// it surely did (see [`super::limits::add`]).
     pub limit_taken: Vec<(LimitKey, bool)>,
+    /// The host's recent lists as this course left them; `None` when it
+    /// met no recent match (see [`super::recent`]).
+    #[serde(skip)]
+    pub recent: Option<Box<super::recent::Lists>>,
+    /// The table whose rule or policy ended the hook (`None` when the
+    /// packet passed it): a packet the raw table drops never reaches
+    /// conntrack.
+    pub ended_in: Option<TableName>,
+}
+
+/// After the raw table: the packet's entry back (`held`, see
+/// [`HookWalk::enter_raw`]), unless NOTRACK made it untracked there.
+pub(super) fn leave_raw(p: &mut Packet, held: Option<&Box<CtInfo>>) {
+    if let Some(h) = held {
+        if p.ct.as_ref().map_or(true, |c| c.state == CtState::Invalid) {
+            p.ct = Some(h.clone());
+        }
+    }
 }
 
 /// A translation a NAT target set up.
@@ -145,9 +164,16 @@ pub struct HookWalk<'a> {
     /// them `-m set` is decided; without, it is a match fwcheck cannot
     /// decide, and the walk splits.
     pub ipsets: Option<&'a crate::verify::ipsets::Ipsets>,
-    /// The host's `-m limit` buckets, when they are known (a lab whose
-    /// rules were just loaded): limits are then decided.
-    pub limits: Option<Buckets<'a>>,
+    /// The packet carries its conntrack entry before conntrack's hook: a
+    /// reply the host makes, to which nf_ct_attach (nf_send_reset,
+    /// icmp_glue_bits) gave the entry of the packet it answers, or a packet
+    /// that came back in over lo with its entry. The raw table then sees
+    /// it; otherwise raw sees none (see [`HookWalk::enter_raw`]).
+    pub ct_attached: bool,
+    /// The host's `-m limit` buckets and `-m recent` lists, when they are
+    /// known (a lab whose rules were just loaded): those matches are then
+    /// decided.
+    pub lab: Option<Lab<'a>>,
 }
 
 #[derive(Clone)]
@@ -180,8 +206,8 @@ impl HookWalk<'_> {
     /// [`HookWalk::run`] for a packet the caller gives away (no copy).
     pub fn run_owned(&self, mut p: Packet) -> Result<Vec<Course>, String> {
         let mut hits = Vec::new();
-        if let Some(verdict) = self.run_compiled(&mut p, &mut hits) {
-            return Ok(vec![Course { verdict, hits, trace: vec![], packet: p, nat: None, assumed: 0, limit_taken: vec![] }]);
+        if let Some((verdict, ended_in)) = self.run_compiled(&mut p, &mut hits) {
+            return Ok(vec![Course { verdict, hits, trace: vec![], packet: p, nat: None, assumed: 0, limit_taken: vec![], recent: None, ended_in }]);
         }
         self.run_general(p)
     }
@@ -190,18 +216,38 @@ impl HookWalk<'_> {
     /// [`HookWalk::run_compiled`] on `p`.
     pub fn run_general(&self, mut p: Packet) -> Result<Vec<Course>, String> {
         let mut out = Vec::new();
-        // The raw table's hooks run before conntrack's (priority -300 to
-        // -200): there the packet has no entry yet (and NOTRACK gives it the
-        // untracked one). The tables after raw see the entry again.
-        let held = if self.table_at(0) == Some(TableName::Raw) { p.ct.take() } else { None };
-        let start = Course { verdict: Verdict::Accept, hits: vec![], trace: vec![], packet: p, nat: None, assumed: 0, limit_taken: vec![] };
+        let held = self.enter_raw(&mut p);
+        let start = Course {
+            verdict: Verdict::Accept,
+            hits: vec![],
+            trace: vec![],
+            packet: p,
+            nat: None,
+            assumed: 0,
+            limit_taken: vec![],
+            recent: None,
+            ended_in: None,
+        };
         self.tables(0, start, &mut out, held.as_ref())?;
         for c in &mut out {
-            if c.packet.ct.is_none() {
-                c.packet.ct = held.clone();
-            }
+            leave_raw(&mut c.packet, held.as_ref());
         }
         Ok(out)
+    }
+
+    /// The raw table's hooks run before conntrack's (priority -300 to
+    /// -200): there a packet that does not already carry an entry (see
+    /// [`HookWalk::ct_attached`]) has none, and the conntrack and state
+    /// matches see it INVALID (`nf_ct_get` finds nothing, and the packet is
+    /// not untracked). Gives the packet that view, and returns the entry
+    /// the tables after raw see again (see [`leave_raw`]).
+    pub(super) fn enter_raw(&self, p: &mut Packet) -> Option<Box<CtInfo>> {
+        if self.ct_attached || tables_at(self.hook, self.backend).first() != Some(&TableName::Raw) {
+            return None;
+        }
+        let held = p.ct.take()?;
+        p.ct = Some(Box::new(CtInfo { state: CtState::Invalid, status: 0, mark: 0, expires: 0, ..(*held).clone() }));
+        Some(held)
     }
 
     /// The `ix`-th table the hook consults (nat only when it is consulted).
@@ -212,8 +258,8 @@ impl HookWalk<'_> {
     /// Walks the tables from `table_ix` on; `held` is the entry raw does
     /// not see (see [`HookWalk::run_general`]).
     fn tables(&self, table_ix: usize, mut course: Course, out: &mut Vec<Course>, held: Option<&Box<CtInfo>>) -> Result<(), String> {
-        if table_ix > 0 && course.packet.ct.is_none() {
-            course.packet.ct = held.cloned();
+        if table_ix > 0 {
+            leave_raw(&mut course.packet, held);
         }
         let Some(tname) = self.table_at(table_ix) else {
             out.push(Course { verdict: Verdict::Accept, ..course });
@@ -292,7 +338,7 @@ impl HookWalk<'_> {
                 return match policy {
                     Policy::Accept => self.tables(st.table_ix + 1, *st.course, out, held),
                     Policy::Drop => {
-                        out.push(Course { verdict: Verdict::Drop, ..*st.course });
+                        out.push(Course { verdict: Verdict::Drop, ended_in: Some(tname), ..*st.course });
                         Ok(())
                     }
                 };
@@ -312,7 +358,7 @@ impl HookWalk<'_> {
                 if verdict == Tri::No {
                     break;
                 }
-                let t = match (m, &self.limits) {
+                let t = match (m, &self.lab) {
                     (crate::ext::Match::Limit(l), Some(b)) => {
                         let key = (self.family, tname, st.chain as u32, index as u32, mi as u32);
                         let more = st.course.limit_taken.iter().filter(|(k, _)| *k == key).try_fold(0u32, |n, (_, c)| c.then_some(n + 1));
@@ -320,6 +366,16 @@ impl HookWalk<'_> {
                         // A bucket it said no to gave no token.
                         if t != Tri::No {
                             reached.push((key, verdict == Tri::Yes, t == Tri::Yes));
+                        }
+                        t
+                    }
+                    (crate::ext::Match::Recent(rc), Some(lab)) => {
+                        let lists = st.course.recent.get_or_insert_with(|| Box::new(lab.recent.clone()));
+                        let t = super::recent::decide(lists, rc, self.family, &st.course.packet, self.hook, lab.elapsed_ms);
+                        // Reached only if the matches before it matched:
+                        // when that is not known, neither is the list.
+                        if verdict != Tri::Yes && super::recent::changes(rc) {
+                            lists.forget(rc, "whether the matches before one of its rules matched could not be decided");
                         }
                         t
                     }
@@ -366,6 +422,11 @@ impl HookWalk<'_> {
 
     /// One extension match; `-m set` is decided here when the sets are known.
     pub(super) fn eval_match(&self, m: &crate::ext::Match, p: &Packet) -> Tri {
+        // A lab's recent lists change as packets meet the match: only the
+        // general walk, which carries them, can decide it.
+        if matches!(m, crate::ext::Match::Recent(_)) && self.lab.is_some() {
+            return Tri::unknown("recent lists are carried by the general walk");
+        }
         if let (crate::ext::Match::Set(s), Some(sets)) = (m, self.ipsets) {
             if let Some(b) = sets.decide(s, p) {
                 return Tri::from_bool(b);
@@ -418,7 +479,7 @@ impl HookWalk<'_> {
             }
             Some(Step::NextTable) => self.tables(st.table_ix + 1, *st.course, out, held),
             Some(Step::End(v)) => {
-                out.push(Course { verdict: v, ..*st.course });
+                out.push(Course { verdict: v, ended_in: Some(tname), ..*st.course });
                 Ok(())
             }
         }
@@ -456,6 +517,10 @@ impl HookWalk<'_> {
             // UNTRACKED from here on, no entry is made for it, and the nat
             // table, which needs one, does not see it.
             TargetExt::Ct(c) if !c.notrack => None,
+            // A packet that already carries an entry (`skb->_nfct` set: see
+            // [`HookWalk::ct_attached`]) is left alone ("Previously seen
+            // (loopback)? Ignore.", xt_CT.c).
+            TargetExt::Ct(_) | TargetExt::Notrack(_) if self.ct_attached => None,
             TargetExt::Ct(_) | TargetExt::Notrack(_) => {
                 // In raw (before conntrack) the packet has no entry yet.
                 let t = (p.src, p.dst, p.sport, p.dport);

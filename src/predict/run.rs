@@ -14,7 +14,8 @@ use super::host::Host;
 use super::packet::{CtState, EvalCx, Packet, PktType};
 use super::spec::Spec;
 use crate::ir::{Family, Hook, Ruleset};
-use crate::netfilter::limits::Buckets;
+use crate::netfilter::limits::Lab;
+use crate::netfilter::recent::Lists;
 use crate::netfilter::walk::{ChainRef, Event, Hit, HookWalk, Verdict};
 use crate::netfilter::{conntrack_on, Backend, Path};
 use serde::Serialize;
@@ -97,6 +98,9 @@ pub struct World {
     /// Per host, the tokens its `-m limit` buckets gave (a lab's only).
     #[serde(skip)]
     limits: Vec<crate::netfilter::limits::Taken>,
+    /// Per host, its `-m recent` lists (a lab's only).
+    #[serde(skip)]
+    recent: Vec<Lists>,
     /// How long the traffic can have lasted so far, at most (see
     /// [`Run::times`]).
     #[serde(skip)]
@@ -164,6 +168,9 @@ pub struct Node<'a> {
     compiled: crate::netfilter::compiled::Compiled,
     /// This host's ipsets, if known (else [`Run::ipsets`]).
     pub ipsets: Option<&'a crate::verify::ipsets::Ipsets>,
+    /// The recent lists the rule set creates, empty as a fresh namespace
+    /// holds them once it is loaded.
+    recent: Lists,
 }
 
 impl<'a> Node<'a> {
@@ -177,6 +184,7 @@ impl<'a> Node<'a> {
             local: host.local_addrs(),
             compiled: crate::netfilter::compiled::Compiled::new(rs),
             ipsets: None,
+            recent: Lists::of(rs),
         }
     }
 }
@@ -257,7 +265,12 @@ impl<'a> Run<'a> {
     /// All possible outcomes of sending `specs` in order.
     pub fn run(&self, specs: &[Spec]) -> Result<Vec<World>, String> {
         let n = self.nodes.len();
-        let mut worlds = vec![World { ct: vec![conntrack::Table::default(); n], limits: vec![Default::default(); n], ..World::default() }];
+        let mut worlds = vec![World {
+            ct: vec![conntrack::Table::default(); n],
+            limits: vec![Default::default(); n],
+            recent: self.nodes.iter().map(|n| n.recent.clone()).collect(),
+            ..World::default()
+        }];
         let times = self.times.clone().filter(|t| t.len() == specs.len()).unwrap_or_else(|| worst_case_times(specs));
         for (spec, elapsed) in specs.iter().zip(times) {
             for w in &mut worlds {
@@ -429,8 +442,8 @@ impl<'a> Run<'a> {
             // answers, or what an ICMP error quotes.
             let got = w2.packets.last().map(|r| r.packet.clone()).unwrap_or_else(|| p.clone());
             match last_fate(&w2) {
-                Some((n, Fate::Delivered)) if closed => out.extend(self.icmp_error(w2, &got, PORT_UNREACHABLE, From::Node(n))?),
-                Some((n, Fate::Sent { .. })) if closed => out.extend(self.icmp_error(w2, &p, PORT_UNREACHABLE, From::Outside(n))?),
+                Some((n, Fate::Delivered)) if closed => out.extend(self.icmp_error(w2, &got, PORT_UNREACHABLE, From::Node(n), false)?),
+                Some((n, Fate::Sent { .. })) if closed => out.extend(self.icmp_error(w2, &p, PORT_UNREACHABLE, From::Outside(n), false)?),
                 Some((n, Fate::Delivered | Fate::Sent { .. })) if reply => {
                     let (ra, rb, rsp, rdp) = delivered_at(&w2).unwrap_or((a, b, sp, dp));
                     let mut r = super::spec::bare(rb, ra, 17, udp_len);
@@ -477,7 +490,7 @@ impl<'a> Run<'a> {
                 let (src, dst) = (got.dst, got.src);
                 self.send(w, reset_for(&got), &|| format!("tcp reset {src} -> {dst} (no socket)"), None, None, From::Node(n))
             }
-            17 => self.icmp_error(w, &got, PORT_UNREACHABLE, From::Node(n)),
+            17 => self.icmp_error(w, &got, PORT_UNREACHABLE, From::Node(n), false),
             1 | 58 if got.icmp_type == if v6 { 128 } else { 8 } && !self.nodes[n].host.icmp_echo_ignore_all => {
                 let mut r = super::spec::bare(got.dst, got.src, got.proto, got.len);
                 r.icmp_type = if v6 { 129 } else { 0 };
@@ -500,7 +513,7 @@ impl<'a> Run<'a> {
         match crate::ext::t_reject::icmp_error(with) {
             Some(c) => {
                 let note = orig.proto == 6;
-                let ws = self.icmp_error(w, orig, c, From::Node(node))?;
+                let ws = self.icmp_error(w, orig, c, From::Node(node), true)?;
                 Ok(if note {
                     ws.into_iter()
                         .map(|w| {
@@ -521,8 +534,11 @@ impl<'a> Run<'a> {
     /// outside the model: 28 bytes of headers plus as much of `orig` as fits
     /// in 576 (ICMPv6: 48 bytes and 1280, the IPv6 minimum MTU). A host that
     /// is not `orig`'s destination sends it from its address toward `orig`'s
-    /// source.
-    fn icmp_error(&self, w: World, orig: &Packet, (ty, code): (u8, u8), from: From) -> Result<Vec<World>, String> {
+    /// source. `attach`: the sender still holds `orig`'s conntrack entry
+    /// and icmp_glue_bits attaches it (REJECT, ip_forward's time exceeded,
+    /// ip_error); UDP's port unreachable does not (`__udp4_lib_rcv` and
+    /// `__udp6_lib_rcv` reset the entry before icmp_send).
+    fn icmp_error(&self, w: World, orig: &Packet, (ty, code): (u8, u8), from: From, attach: bool) -> Result<Vec<World>, String> {
         let src = match &from {
             // An error about the host's own packet goes to itself, from the
             // same address (the local route's source).
@@ -544,7 +560,7 @@ impl<'a> Run<'a> {
         };
         e.icmp_type = ty;
         e.icmp_code = code;
-        let rel = Some(attached(orig));
+        let rel = Some(attached(orig)).map(|(t, a, k)| (t, a && attach, k));
         self.send(w, e, &|| format!("icmp {ty}/{code} {src} -> {}", orig.src), None, rel, from)
     }
 
@@ -608,7 +624,7 @@ impl<'a> Run<'a> {
                 // No ICMP error is sent about an ICMP error or a later fragment.
                 (Some((n, Fate::TtlExceeded)), Some(r)) if may_answer(&r.packet) => {
                     let got = r.packet.clone();
-                    out.extend(self.icmp_error(w, &got, TIME_EXCEEDED, From::Node(n))?);
+                    out.extend(self.icmp_error(w, &got, TIME_EXCEEDED, From::Node(n), true)?);
                 }
                 (Some((n, Fate::NoRoute)), Some(r)) if may_answer(&r.packet) => {
                     let got = r.packet.clone();
@@ -620,7 +636,7 @@ impl<'a> Run<'a> {
                         continue;
                     }
                     w.route_errors.push((n, got.src));
-                    out.extend(self.icmp_error(w, &got, NET_UNREACHABLE, From::Node(n))?);
+                    out.extend(self.icmp_error(w, &got, NET_UNREACHABLE, From::Node(n), true)?);
                 }
                 _ => out.push(w),
             }
@@ -741,6 +757,10 @@ impl<'a> Run<'a> {
                 }
             }
         }
+        let looped = matches!(&from, From::Wire(_, i) if i == "lo");
+        // Whether the packet has its entry before conntrack's hook (see
+        // `HookWalk::ct_attached`).
+        let ct_attached = looped || (matches!(from, From::Node(_)) && related.as_ref().is_some_and(|r| r.1));
         let ct_table = &w.ct[node_ix];
         let tuple: Tuple = conntrack::tuple(&p, icmp_id);
         let first = ct_table.is_first(&p, tuple);
@@ -754,7 +774,13 @@ impl<'a> Run<'a> {
                 _ if p.proto == 1 || p.proto == 58 => related.map(|(t, _, k)| (t, false, k)),
                 _ => None,
             };
-            p.ct = Some(Box::new(ct_table.lookup(&p, tuple, rel)));
+            // A packet back in over lo keeps its skb's entry (loopback_xmit
+            // does not reset it), and nf_conntrack_in leaves a packet that
+            // has one alone: an untracked one stays untracked.
+            let untracked_lo = looped && p.ct.as_ref().is_some_and(|c| c.state == CtState::Untracked);
+            if !untracked_lo {
+                p.ct = Some(Box::new(ct_table.lookup(&p, tuple, rel)));
+            }
         }
         let nat = node.ct_on && first;
         // A RELATED packet carries the connection of the packet it is
@@ -787,12 +813,16 @@ impl<'a> Run<'a> {
             let (src, dst) = ct_table.related_translation(r, k, (p.src, p.dst))?;
             Some((src, dst, p.sport, p.dport))
         });
-        // Conntrack updates a connection when it sees the packet, whether
-        // or not a later table drops it.
-        let mut w = w;
-        if node.ct_on && !first {
-            w.ct[node_ix].touch(&p, tuple);
-        }
+        // Conntrack (priority -200, after the raw table) updates a
+        // connection when it sees the packet, whether or not a later table
+        // drops it; it does not see a packet the raw table dropped or made
+        // untracked. Done after the path's first hook (PREROUTING or
+        // OUTPUT, where conntrack's hook is), with how that hook ended.
+        let touch = |w: &mut World, p: &Packet, ended_in: Option<crate::ir::TableName>| {
+            if node.ct_on && !first && ended_in != Some(crate::ir::TableName::Raw) && !p.ct.as_ref().is_some_and(|c| c.state == CtState::Untracked) {
+                w.ct[node_ix].touch(p, tuple);
+            }
+        };
         let set_dst = |q: &mut Packet| {
             if let Some(x) = xlate {
                 q.dst = x.1;
@@ -913,6 +943,7 @@ impl<'a> Run<'a> {
                 }
                 // The host's limit buckets, lent to the walk (a lab's only).
                 let taken = if self.lab { part.w.limits.get_mut(node_ix).map(std::mem::take).unwrap_or_default() } else { Default::default() };
+                let lists = if self.lab { part.w.recent.get_mut(node_ix).map(std::mem::take).unwrap_or_default() } else { Default::default() };
                 let walk = HookWalk {
                     rs: node.rs,
                     family,
@@ -924,13 +955,20 @@ impl<'a> Run<'a> {
                     trace: self.trace,
                     compiled: Some(&node.compiled),
                     ipsets: node.ipsets.or(self.ipsets),
-                    limits: self.lab.then_some(Buckets { taken: &taken, elapsed_ms: part.w.elapsed_ms }),
+                    ct_attached,
+                    lab: self.lab.then_some(Lab { taken: &taken, recent: &lists, elapsed_ms: part.w.elapsed_ms }),
                 };
                 let len = part.p.len;
                 hits.clear();
-                if let Some(verdict) = walk.run_compiled(&mut part.p, &mut hits) {
+                if let Some((verdict, ended_in)) = walk.run_compiled(&mut part.p, &mut hits) {
+                    if part.next == 0 {
+                        touch(&mut part.w, &part.p, ended_in);
+                    }
                     if let Some(t) = part.w.limits.get_mut(node_ix) {
                         *t = taken;
+                    }
+                    if let Some(l) = part.w.recent.get_mut(node_ix) {
+                        *l = lists;
                     }
                     add_hits(&mut part.w, node_ix, family, &hits, len);
                     (part.fate, part.path) = after(hook, &verdict, &mut part.p, part.path);
@@ -953,6 +991,15 @@ impl<'a> Run<'a> {
                     if let Some(t) = w2.limits.get_mut(node_ix) {
                         *t = if k + 1 == n { taken.take().unwrap_or_default() } else { taken.clone().unwrap_or_default() };
                         crate::netfilter::limits::add(t, &c.limit_taken);
+                    }
+                    if let Some(l) = w2.recent.get_mut(node_ix) {
+                        *l = match c.recent.take() {
+                            Some(changed) => *changed,
+                            None => lists.clone(),
+                        };
+                    }
+                    if next == 0 {
+                        touch(&mut w2, &c.packet, c.ended_in);
                     }
                     add_hits(&mut w2, node_ix, family, &c.hits, len);
                     w2.assumed += c.assumed;
@@ -993,12 +1040,13 @@ const NET_UNREACHABLE: (u8, u8) = (3, 0);
 /// REJECT reset) is about, and whether the host attaches `orig`'s own
 /// entry to it (`nf_ct_attach`): then the reply is RELATED there even when
 /// that entry was never confirmed. A packet conntrack found INVALID has no
-/// entry to give, nor has one whose host tracks nothing or that the raw
+/// entry to give, nor has an untracked one (NOTRACK: nf_conntrack_attach
+/// then sets no entry), nor one whose host tracks nothing or that the raw
 /// table (before conntrack) refused: the reply is then looked up like any
 /// packet, and is RELATED only if the connection it is about is in the
 /// table (an ICMP error or a reset without one is INVALID).
 fn attached(orig: &Packet) -> Related {
-    let attaches = orig.ct.as_ref().is_some_and(|ct| ct.state != CtState::Invalid);
+    let attaches = orig.ct.as_ref().is_some_and(|ct| !matches!(ct.state, CtState::Invalid | CtState::Untracked));
     ((orig.src, orig.dst, orig.sport, orig.dport), attaches, conntrack::key(orig))
 }
 

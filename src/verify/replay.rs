@@ -31,7 +31,8 @@ fn walk(rs: &Ruleset, family: Family, hook: Hook, nat: bool, p: &Packet) -> Resu
         trace: true,
         compiled: None,
         ipsets: None,
-        limits: None,
+        ct_attached: false,
+        lab: None,
     }
     .run(p)
 }

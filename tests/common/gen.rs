@@ -338,10 +338,66 @@ fn target(r: &mut Rng, fam: Fam, table: &str, hooks: &[&str], callees: &[String]
     pool[r.below(pool.len())].clone()
 }
 
+/// The rules of a guarded port and the filter chain they go first in: the
+/// ssh brute-force pattern (`--set`, then `--update --hitcount N -j DROP`)
+/// with the variations real sets have (a mask, `--rttl`, `--rdest`, an
+/// inverted test, a `--remove` on another port), all on one list.
+fn guard(r: &mut Rng, fam: Fam) -> (&'static str, String) {
+    let chain = r.pick(&["INPUT", "FORWARD"]);
+    let port = r.pick(&[22, 53, 80]);
+    let proto = if port == 53 { "udp" } else { "tcp" };
+    let mask = match (r.chance(30), fam) {
+        (false, _) => String::new(),
+        (true, Fam::V4) => " --mask 255.255.255.0".to_string(),
+        (true, Fam::V6) => " --mask ffff:ffff:ffff:ffff::".to_string(),
+    };
+    let side = if r.chance(20) { " --rdest" } else { "" };
+    let name = format!("--name guard{mask}{side}");
+    let new = if r.chance(60) { " -m conntrack --ctstate NEW" } else { "" };
+    let mut rules = format!(
+        "-A {chain} -p {proto} -m {proto} --dport {port}{new} -m recent --set {name}
+"
+    );
+    let rttl = if r.chance(20) { " --rttl" } else { "" };
+    let test = if r.chance(70) { "--update" } else { "--rcheck" };
+    let verdict = r.pick(&["DROP", "REJECT", "LOG --log-prefix guard"]);
+    rules += &format!(
+        "-A {chain} -p {proto} -m {proto} --dport {port}{new} -m recent {test} --seconds 60 --hitcount {}{rttl} {name} -j {verdict}
+",
+        2 + r.below(3)
+    );
+    if r.chance(30) {
+        rules += &format!(
+            "-A {chain} -p {proto} -m recent ! --rcheck {name} -j ACCEPT
+"
+        );
+    }
+    if r.chance(30) {
+        rules += &format!(
+            "-A {chain} -p udp -m udp --dport 123 -m recent --remove {name}
+"
+        );
+    }
+    (chain, rules)
+}
+
 /// One rule set for `seed`.
 pub fn ruleset(seed: u64) -> Generated {
+    build(seed, false)
+}
+
+/// One rule set for `seed` for the lab, where one in five also guards a
+/// port the way real ones guard ssh (see [`guard`]): recent lists are
+/// carried along the packets there, but have no nft form, so the
+/// translation tests do without them.
+pub fn lab_ruleset(seed: u64) -> Generated {
+    build(seed, true)
+}
+
+fn build(seed: u64, guards: bool) -> Generated {
     let mut r = Rng::new(seed);
     let family = if r.chance(70) { Fam::V4 } else { Fam::V6 };
+    let guard = (guards && r.chance(20)).then(|| guard(&mut r, family));
     let mut text = String::new();
     for (table, builtins) in TABLES {
         if !r.chance(if *table == "filter" { 100 } else { 40 }) {
@@ -370,6 +426,11 @@ pub fn ruleset(seed: u64) -> Generated {
         for b in *builtins {
             let callees: Vec<String> = users.iter().zip(&home).filter(|(_, h)| **h == *b).map(|(u, _)| u.clone()).collect();
             let first_callee = callees.first().cloned();
+            if let Some((chain, rules)) = &guard {
+                if *table == "filter" && chain == b {
+                    text += rules;
+                }
+            }
             for _ in 0..r.below(5) {
                 text += &format!("-A {b}{}{}\n", matches(&mut r, family, table, &[b]), target(&mut r, family, table, &[b], &callees[..callees.len().min(1)]));
             }

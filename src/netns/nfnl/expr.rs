@@ -130,6 +130,8 @@ enum Kind {
     /// Conntrack state bits (host order, 4 bytes).
     CtState,
     CtStatus,
+    /// `ct direction`: original 0, reply 1 (one byte).
+    CtDir,
     TcpFlags,
     /// `meta pkttype`: host, broadcast, multicast, other.
     Pkttype,
@@ -145,7 +147,8 @@ enum Load {
         protocol_key: bool,
     },
     Meta(u32),
-    Ct(u32),
+    /// `ct KEY`, with a direction for the tuple keys (0 original, 1 reply).
+    Ct(u32, Option<u8>),
     /// `fib FLAGS type`: the NFTA_FIB_F_* bits (saddr 1, daddr 2, iif 8,
     /// oif 16) of an address-type lookup.
     FibType(u32),
@@ -287,6 +290,11 @@ fn value(kind: Kind, e: &Expression) -> R<Vec<u8>> {
         (Kind::U8, Expression::Number(n)) => vec![u8::try_from(*n).map_err(|_| bad())?],
         (Kind::Be16, Expression::Number(n)) => u16::try_from(*n).map_err(|_| bad())?.to_be_bytes().to_vec(),
         (Kind::Host32, Expression::Number(n)) => n.to_ne_bytes().to_vec(),
+        (Kind::CtDir, Expression::String(s)) => vec![match s.as_ref() {
+            "original" => 0,
+            "reply" => 1,
+            _ => return Err(bad()),
+        }],
         (Kind::Proto, Expression::String(s)) => vec![proto_number(s)?],
         (Kind::Proto, Expression::Number(n)) => vec![u8::try_from(*n).map_err(|_| bad())?],
         (Kind::IcmpType, Expression::String(s)) => vec![icmp_type(s, false)?],
@@ -390,11 +398,35 @@ impl Cx {
                 (Load::Meta(k), kind, None)
             }
             Expression::Named(NamedExpression::CT(c)) if c.dir.is_none() && c.family.is_none() => match c.key.as_ref() {
-                "state" => (Load::Ct(0), Kind::CtState, None),
-                "status" => (Load::Ct(2), Kind::CtStatus, None),
-                "mark" => (Load::Ct(3), Kind::Host32, None),
+                "state" => (Load::Ct(0, None), Kind::CtState, None),
+                "direction" => (Load::Ct(1, None), Kind::CtDir, None),
+                "status" => (Load::Ct(2, None), Kind::CtStatus, None),
+                "mark" => (Load::Ct(3, None), Kind::Host32, None),
                 k => return no(format!("ct {k}")),
             },
+            // The tuple of one direction: NFT_CT_SRC 8, DST 9 (addresses
+            // of the table's family, as `ct original saddr` loads them),
+            // PROTOCOL 10, PROTO_SRC 11, PROTO_DST 12; with the family
+            // named (`ct original ip saddr`, which translate writes as the
+            // key `ip saddr`)
+            // SRC_IP 19, DST_IP 20, SRC_IP6 21, DST_IP6 22.
+            Expression::Named(NamedExpression::CT(c)) => {
+                use nftables::expr::CTFamily;
+                let dir = Some(if c.dir == Some(nftables::expr::CTDir::Reply) { 1 } else { 0 });
+                let addr = if self.family == NfFamily::IP { Kind::Ipv4 } else { Kind::Ipv6 };
+                match (c.family, c.key.as_ref()) {
+                    (None, "saddr") => (Load::Ct(8, dir), addr, None),
+                    (None, "daddr") => (Load::Ct(9, dir), addr, None),
+                    (None, "protocol") => (Load::Ct(10, dir), Kind::Proto, None),
+                    (None, "proto-src") => (Load::Ct(11, dir), Kind::Be16, None),
+                    (None, "proto-dst") => (Load::Ct(12, dir), Kind::Be16, None),
+                    (Some(CTFamily::IP), "saddr") | (None, "ip saddr") if addr == Kind::Ipv4 => (Load::Ct(19, dir), addr, None),
+                    (Some(CTFamily::IP), "daddr") | (None, "ip daddr") if addr == Kind::Ipv4 => (Load::Ct(20, dir), addr, None),
+                    (Some(CTFamily::IP6), "saddr") | (None, "ip6 saddr") if addr == Kind::Ipv6 => (Load::Ct(21, dir), addr, None),
+                    (Some(CTFamily::IP6), "daddr") | (None, "ip6 daddr") if addr == Kind::Ipv6 => (Load::Ct(22, dir), addr, None),
+                    (f, k) => return no(format!("ct {f:?} {k} with a direction")),
+                }
+            }
             // One address type (`fib daddr type local`); a set of them
             // (`{ broadcast, multicast }`) is left to nft.
             Expression::Named(NamedExpression::Fib(fib)) if fib.result == nftables::expr::FibResult::Type && mask.is_none() => {
@@ -822,7 +854,9 @@ fn load_expr(l: &Load) -> Expr {
     match l {
         Load::Payload { base, off, len, .. } => Expr { name: "payload", attrs: vec![A::U32(1, REG_1), A::U32(2, *base), A::U32(3, *off), A::U32(4, *len)] },
         Load::Meta(k) => Expr { name: "meta", attrs: vec![A::U32(2, *k), A::U32(1, REG_1)] },
-        Load::Ct(k) => Expr { name: "ct", attrs: vec![A::U32(2, *k), A::U32(1, REG_1)] },
+        Load::Ct(k, None) => Expr { name: "ct", attrs: vec![A::U32(2, *k), A::U32(1, REG_1)] },
+        // NFTA_CT_DIRECTION 3.
+        Load::Ct(k, Some(dir)) => Expr { name: "ct", attrs: vec![A::U32(2, *k), A::U32(1, REG_1), A::U8(3, *dir)] },
         // NFTA_FIB_DREG 1, NFTA_FIB_RESULT 2 (NFT_FIB_RESULT_ADDRTYPE 3),
         // NFTA_FIB_FLAGS 3.
         Load::FibType(flags) => Expr { name: "fib", attrs: vec![A::U32(1, REG_1), A::U32(2, 3), A::U32(3, *flags)] },
@@ -944,8 +978,14 @@ pub fn rule(family: NfFamily, stmts: &[Statement], next_set: &mut u32) -> R<(Vec
                     if bits % 8 == 0 {
                         // A shorter load of the whole bytes.
                         let n = bits / 8;
-                        let Load::Payload { base, off, protocol_key, .. } = load else { return no("prefix of a non-payload") };
-                        out.push(load_expr(&Load::Payload { base, off, len: n, protocol_key }));
+                        // A shorter load of the whole bytes, where the load
+                        // has a length; a ct address is loaded whole and
+                        // its first bytes compared.
+                        match load {
+                            Load::Payload { base, off, protocol_key, .. } => out.push(load_expr(&Load::Payload { base, off, len: n, protocol_key })),
+                            Load::Ct(..) => out.push(load_expr(&load)),
+                            _ => return no("prefix of this field"),
+                        }
                         out.push(cmp(op, addr[..n as usize].to_vec()));
                     } else {
                         let mask: Vec<u8> = (0..addr.len() as u32)
