@@ -182,7 +182,7 @@ fn translate_load_read_back_predicts_the_same() {
                                 hook,
                                 backend: Backend::Nft,
                                 nat,
-                                cx: EvalCx { hook, local: &[] },
+                                cx: EvalCx { hook, local: &[], lab: None },
                                 ifaces: &host_ifaces,
                                 trace: false,
                                 compiled: None,

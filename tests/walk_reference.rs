@@ -29,7 +29,7 @@ fn reference(rs: &Ruleset, chain: &str, p: &Packet, hits: &mut Vec<Hit>, depth: 
     for (i, r) in c.rules.iter().enumerate() {
         let mut ok = r.ip.eval(p) == Tri::Yes;
         for m in &r.matches {
-            ok = ok && m.eval(p, &EvalCx { hook: Hook::Input, local: &[] }) == Tri::Yes;
+            ok = ok && m.eval(p, &EvalCx { hook: Hook::Input, local: &[], lab: None }) == Tri::Yes;
         }
         if !ok {
             continue;
@@ -137,7 +137,7 @@ proptest! {
         let rs = loaded.ruleset.expect("generated rule sets are valid");
         let p = packet(pk.0, pk.1, pk.2, pk.3, pk.4);
         let (want, want_hits) = reference_hook(&rs, &p);
-        let walk = HookWalk { rs: &rs, family: Family::Ipv4, hook: Hook::Input, backend: Backend::IptablesLegacy, nat: false, cx: EvalCx { hook: Hook::Input, local: &[] }, ifaces: &[], trace: true, compiled: None, ipsets: None, ct_attached: false, lab: None };
+        let walk = HookWalk { rs: &rs, family: Family::Ipv4, hook: Hook::Input, backend: Backend::IptablesLegacy, nat: false, cx: EvalCx { hook: Hook::Input, local: &[], lab: None }, ifaces: &[], trace: true, compiled: None, ipsets: None, ct_attached: false, lab: None };
         let courses = walk.run(&p).expect("walks");
         prop_assert_eq!(courses.len(), 1);
         let got = match courses[0].verdict { Verdict::Accept => RefVerdict::Accept, Verdict::Drop => RefVerdict::Drop, ref v => panic!("{v:?}") };
@@ -233,7 +233,7 @@ proptest! {
         p.mark = mark;
         p.fragment = fragment;
         let backend = if legacy { Backend::IptablesLegacy } else { Backend::IptablesNft };
-        let plain = HookWalk { rs: &rs, family: Family::Ipv4, hook: Hook::Input, backend, nat: false, cx: EvalCx { hook: Hook::Input, local: &[] }, ifaces: &[], trace: false, compiled: None, ipsets: None, ct_attached: false, lab: None };
+        let plain = HookWalk { rs: &rs, family: Family::Ipv4, hook: Hook::Input, backend, nat: false, cx: EvalCx { hook: Hook::Input, local: &[], lab: None }, ifaces: &[], trace: false, compiled: None, ipsets: None, ct_attached: false, lab: None };
         let compiled = Compiled::new(&rs);
         let fast = HookWalk { compiled: Some(&compiled), ..plain.clone() };
         prop_assert_eq!(fast.run(&p).expect("walks"), plain.run(&p).expect("walks"), "{}", text);

@@ -150,6 +150,15 @@ impl MatchEval for Addrtype {
         let one_iface = self.limit_iface.is_some();
         let side = |t: &Option<Neg<u32>>, a: IpAddr| match (t, a) {
             (None, _) => Tri::Yes,
+            (Some(t), IpAddr::V4(a)) if cx.lab.is_some() => {
+                let dev = match self.limit_iface {
+                    None => None,
+                    Some(LimitIface::In) => Some(p.iif.as_deref()),
+                    Some(LimitIface::Out) => Some(p.oif.as_deref()),
+                };
+                let types = lab_type4(a, cx, dev);
+                Tri::from_bool(types & t.value != 0).negate_if(t.neg)
+            }
             (Some(t), IpAddr::V4(a)) => {
                 let (mut types, mut why) = route_types4(a, cx, one_iface);
                 // An anycast route is the one result of a lookup that the
@@ -226,6 +235,43 @@ fn route_types4(a: Ipv4Addr, cx: &EvalCx, one_iface: bool) -> (u32, &'static str
         }
     }
     routed(rest)
+}
+
+/// The one type `inet_dev_addr_type` gives an IPv4 address on a lab host,
+/// whose local table holds exactly what its addresses put there (see
+/// [`route_types4`]; the kernel is the one the lab runs, which makes only
+/// 0.0.0.0 of 0.0.0.0/8 broadcast and no network address broadcast).
+/// `dev`: the interface `--limit-iface-*` names, if any; a route on
+/// another device then gives UNICAST. The loopback prefix is on `lo`.
+fn lab_type4(a: Ipv4Addr, cx: &EvalCx, dev: Option<Option<&str>>) -> u32 {
+    let bits = u32::from(a);
+    if bits == 0 || a.is_broadcast() {
+        return BROADCAST;
+    }
+    if a.is_multicast() {
+        return MULTICAST;
+    }
+    let on = |iface: &str| dev.is_none_or(|d| d == Some(iface));
+    if a.is_loopback() {
+        return if on("lo") { LOCAL } else { UNICAST };
+    }
+    let ifaces = cx.lab.unwrap_or_default();
+    let v4 = || {
+        ifaces.iter().flat_map(|i| i.addrs.iter().map(move |(l, len)| (i.name.as_str(), *l, *len))).filter_map(|(n, l, len)| match l {
+            IpAddr::V4(l) if len <= 32 => Some((n, u32::from(l), u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0))),
+            _ => None,
+        })
+    };
+    // The local route of an address comes first: it is a /32.
+    if let Some((n, _, _)) = v4().find(|(_, l, _)| *l == bits) {
+        return if on(n) { LOCAL } else { UNICAST };
+    }
+    for (n, l, mask) in v4() {
+        if mask.count_ones() < 31 && (l & mask) >> 24 != 0 && bits == (l & mask) | !mask {
+            return if on(n) { BROADCAST } else { UNICAST };
+        }
+    }
+    UNICAST
 }
 
 /// `match_type6` (xt_addrtype.c). An IPv6 address has no single type:
@@ -309,7 +355,7 @@ mod tests {
         let m = rule_matches(family, "filter", chain, spec);
         let (src, dst): (IpAddr, IpAddr) = (src.parse().unwrap(), dst.parse().unwrap());
         let local = host();
-        m[0].eval(&Packet::udp(src, dst, 1, 2), &EvalCx { hook: Hook::Input, local: &local })
+        m[0].eval(&Packet::udp(src, dst, 1, 2), &EvalCx { hook: Hook::Input, local: &local, lab: None })
     }
 
     fn dst4(spec: &str, dst: &str) -> Tri {

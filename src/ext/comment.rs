@@ -84,7 +84,7 @@ mod tests {
     fn a_comment_matches_every_packet() {
         use crate::ir::{Family, Hook};
         use crate::predict::packet::rule_matches;
-        let cx = EvalCx { hook: Hook::Input, local: &[] };
+        let cx = EvalCx { hook: Hook::Input, local: &[], lab: None };
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", "-m comment --comment \"why not\"");
         let mut frag = Packet::udp([10, 0, 0, 1], [10, 0, 0, 2], 53, 53);
         frag.fragment = true;

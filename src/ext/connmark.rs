@@ -105,7 +105,7 @@ mod tests {
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
         let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
         p.ct = ct.map(Box::new);
-        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[], lab: None })
     }
 
     #[test]

@@ -541,7 +541,7 @@ mod tests {
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
         let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
         p.ct = ct.map(Box::new);
-        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[], lab: None })
     }
 
     fn with(f: impl FnOnce(&mut CtInfo)) -> Option<CtInfo> {
@@ -626,7 +626,7 @@ mod tests {
         let m = rule_matches(Family::Ipv6, "filter", "INPUT", "-m conntrack --ctorigsrc 2001:db8::/64");
         let mut p = Packet::udp(a, b, 5000, 53);
         p.ct = Some(Box::new(info));
-        assert_eq!(m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] }), Tri::Yes);
+        assert_eq!(m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[], lab: None }), Tri::Yes);
     }
 }
 

@@ -150,7 +150,7 @@ mod tests {
         use crate::ir::Hook;
         use crate::predict::packet::rule_matches;
         let m = rule_matches(Family::Ipv6, "filter", "INPUT", spec);
-        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[], lab: None })
     }
 
     fn icmp6(ty: u8, code: u8) -> Packet {

@@ -156,7 +156,7 @@ mod tests {
         use crate::ir::Hook;
         use crate::predict::packet::rule_matches;
         let m = rule_matches(family, "filter", "INPUT", spec);
-        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[], lab: None })
     }
 
     #[test]

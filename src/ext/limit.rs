@@ -236,7 +236,7 @@ mod tests {
         use crate::predict::packet::rule_matches;
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", "-m limit --limit 5/min --limit-burst 10");
         let p = Packet::icmp([10, 0, 0, 1], [10, 0, 0, 2], 8, 0);
-        let got = m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] });
+        let got = m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[], lab: None });
         assert_eq!(got, Tri::unknown("rate limit 5/min (burst 10): depends on timing"));
         assert_eq!(got.negate_if(true), Tri::unknown("rate limit 5/min (burst 10): depends on timing"));
     }

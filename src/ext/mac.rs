@@ -184,7 +184,7 @@ mod tests {
         let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 1000, 22);
         p.src_mac = mac;
         p.iif = Some(iif.into());
-        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[], lab: None })
     }
 
     fn eval(spec: &str, mac: Option<[u8; 6]>) -> Tri {

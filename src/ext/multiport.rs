@@ -244,7 +244,7 @@ mod tests {
         use crate::ir::{Family, Hook};
         use crate::predict::packet::rule_matches;
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
-        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[], lab: None })
     }
 
     #[test]

@@ -272,7 +272,7 @@ mod tests {
         let m = rule_matches(Family::Ipv4, "filter", "OUTPUT", spec);
         let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 443);
         p.owner = owner.map(Box::new);
-        m[0].eval(&p, &EvalCx { hook: Hook::Output, local: &[] })
+        m[0].eval(&p, &EvalCx { hook: Hook::Output, local: &[], lab: None })
     }
 
     fn user(uid: u32, gid: u32, groups: &[u32]) -> Option<SocketOwner> {

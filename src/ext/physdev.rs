@@ -184,7 +184,7 @@ mod tests {
         let mut p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 22);
         p.physdev = ports.map(|(i, o)| Box::new((i.map(String::from), o.map(String::from))));
         let hook = if chain == "INPUT" { Hook::Input } else { Hook::Forward };
-        m[0].eval(&p, &EvalCx { hook, local: &[] })
+        m[0].eval(&p, &EvalCx { hook, local: &[], lab: None })
     }
 
     const FWD: Ports = Some((Some("veth1"), Some("eth0")));

@@ -135,7 +135,7 @@ mod tests {
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
         let mut p = Packet::udp([10, 0, 0, 1], [255, 255, 255, 255], 68, 67);
         p.pkt_type = t;
-        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[], lab: None })
     }
 
     #[test]

@@ -381,7 +381,7 @@ mod tests {
         use crate::predict::packet::rule_matches;
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
         let p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 22);
-        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[], lab: None })
     }
 
     #[test]

@@ -380,7 +380,7 @@ mod tests {
     fn set_contents_are_unknown() {
         use crate::ir::Hook;
         use crate::predict::packet::rule_matches;
-        let cx = EvalCx { hook: Hook::Input, local: &[] };
+        let cx = EvalCx { hook: Hook::Input, local: &[], lab: None };
         let p = Packet::tcp([10, 0, 0, 1], [10, 0, 0, 2], 40000, 22);
         for spec in ["-m set --match-set blocklist src", "-m set ! --match-set blocklist src,dst --return-nomatch"] {
             let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);

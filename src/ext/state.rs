@@ -156,7 +156,7 @@ mod tests {
         p.ct = state.map(|state| {
             Box::new(CtInfo { state, dir: CtDir::Original, status: 0, mark: 0, proto: 6, orig: (a, b, 1000, 22), reply: (b, a, 22, 1000), expires: 60 })
         });
-        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[] })
+        m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &[], lab: None })
     }
 
     #[test]

@@ -302,7 +302,7 @@ mod tests {
 
     fn eval(spec: &str, p: &Packet) -> Tri {
         let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
-        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[], lab: None })
     }
 
     fn syn(sport: u16, dport: u16) -> Packet {

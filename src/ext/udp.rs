@@ -131,7 +131,7 @@ mod tests {
 
     fn eval(family: Family, spec: &str, p: &Packet) -> Tri {
         let m = rule_matches(family, "filter", "INPUT", spec);
-        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[] })
+        m[0].eval(p, &EvalCx { hook: Hook::Input, local: &[], lab: None })
     }
 
     #[test]

@@ -161,6 +161,10 @@ pub struct EvalCx<'a> {
     pub hook: Hook,
     /// Addresses configured on the host, with their prefix lengths.
     pub local: &'a [(IpAddr, u8)],
+    /// A lab host's interfaces: their addresses make its whole local
+    /// routing table (no anycast routes, each address on a known
+    /// interface), which decides `-m addrtype` fully over IPv4.
+    pub lab: Option<&'a [crate::predict::host::Iface]>,
 }
 
 impl EvalCx<'_> {

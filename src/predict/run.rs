@@ -950,7 +950,7 @@ impl<'a> Run<'a> {
                     hook,
                     backend: node.backend,
                     nat: nat_at(hook),
-                    cx: EvalCx { hook, local },
+                    cx: EvalCx { hook, local, lab: self.lab.then_some(&host.ifaces[..]) },
                     ifaces: &host.ifaces,
                     trace: self.trace,
                     compiled: Some(&node.compiled),

@@ -14,7 +14,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 /// Whether the rule's matches (IP part and extensions) hold for `p`, as
 /// the walk evaluates them.
 pub fn rule_matches(r: &Rule, p: &Packet) -> Tri {
-    let cx = EvalCx { hook: Hook::Input, local: &[] };
+    let cx = EvalCx { hook: Hook::Input, local: &[], lab: None };
     let mut t = r.ip.eval(p);
     for m in &r.matches {
         t = t.and(|| m.eval(p, &cx));

@@ -26,7 +26,7 @@ fn walk(rs: &Ruleset, family: Family, hook: Hook, nat: bool, p: &Packet) -> Resu
         hook,
         backend: Backend::IptablesNft,
         nat,
-        cx: EvalCx { hook, local: &[] },
+        cx: EvalCx { hook, local: &[], lab: None },
         ifaces: &[],
         trace: true,
         compiled: None,
