@@ -395,6 +395,29 @@ mod tests {
     }
 
     #[test]
+    fn ipv4_in_a_lab_every_type_is_decided() {
+        use crate::predict::host::Iface;
+        let ifaces = vec![Iface::new("eth0", vec![("10.0.0.1".parse().unwrap(), 24)]), Iface::new("eth1", vec![("10.1.0.1".parse().unwrap(), 24)])];
+        let local: Vec<(IpAddr, u8)> = ifaces.iter().flat_map(|i| i.addrs.clone()).collect();
+        let run = |spec: &str, dst: &str| {
+            let m = rule_matches(Family::Ipv4, "filter", "INPUT", spec);
+            let mut p = Packet::udp("10.0.0.2".parse::<IpAddr>().unwrap(), dst.parse::<IpAddr>().unwrap(), 1, 2);
+            p.iif = Some("eth0".into());
+            m[0].eval(&p, &EvalCx { hook: Hook::Input, local: &local, lab: Some(&ifaces) })
+        };
+        assert_eq!(run("-m addrtype --dst-type ANYCAST", "8.8.8.8"), Tri::No);
+        assert_eq!(run("-m addrtype --dst-type UNICAST", "8.8.8.8"), Tri::Yes);
+        assert_eq!(run("-m addrtype --dst-type LOCAL --limit-iface-in", "10.0.0.1"), Tri::Yes);
+        assert_eq!(run("-m addrtype --dst-type LOCAL --limit-iface-in", "10.1.0.1"), Tri::No);
+        assert_eq!(run("-m addrtype --dst-type UNICAST --limit-iface-in", "10.1.0.1"), Tri::Yes);
+        assert_eq!(run("-m addrtype --dst-type BROADCAST --limit-iface-in", "10.0.0.255"), Tri::Yes);
+        assert_eq!(run("-m addrtype --dst-type BROADCAST --limit-iface-in", "10.1.0.255"), Tri::No);
+        // The kernels labs run on make a prefix's network address unicast.
+        assert_eq!(run("-m addrtype --dst-type UNICAST", "10.0.0.0"), Tri::Yes);
+        assert_eq!(run("-m addrtype --dst-type LOCAL", "127.0.0.5"), Tri::Yes);
+    }
+
+    #[test]
     fn ipv4_what_the_kernel_version_or_routes_decide() {
         // 0.0.0.0/8 beyond 0.0.0.0, and a prefix's own network address,
         // changed type between kernel versions.
