@@ -211,23 +211,15 @@ fn route_types4(a: Ipv4Addr, cx: &EvalCx, one_iface: bool) -> (u32, &'static str
         return (MULTICAST, "");
     }
     let routed = |t: u32| if one_iface { (t | UNICAST, ONE_IFACE) } else { (t, "") };
-    let nets = || {
-        cx.local.iter().filter_map(|(l, len)| match l {
-            IpAddr::V4(l) if *len <= 32 => Some((u32::from(*l), u32::MAX.checked_shl(32 - u32::from(*len)).unwrap_or(0))),
-            _ => None,
-        })
-    };
+    let nets = || cx.local.iter().filter_map(|(l, len)| net4(l, *len));
     if nets().any(|(l, _)| l == bits) {
         return routed(LOCAL);
     }
     let rest = if nets().any(|(l, mask)| l >> 24 == 127 && l & mask == bits & mask) { LOCAL } else { UNICAST };
     for (l, mask) in nets() {
+        let Some(bcast) = broadcast4(l, mask) else { continue };
         let net = l & mask;
-        // No broadcast routes for /31, /32 or a prefix in 0.0.0.0/8.
-        if mask.count_ones() >= 31 || net >> 24 == 0 {
-            continue;
-        }
-        if bits == net | !mask {
+        if bits == bcast {
             return routed(BROADCAST);
         }
         if bits == net {
@@ -256,22 +248,31 @@ fn lab_type4(a: Ipv4Addr, cx: &EvalCx, dev: Option<Option<&str>>) -> u32 {
         return if on("lo") { LOCAL } else { UNICAST };
     }
     let ifaces = cx.lab.unwrap_or_default();
-    let v4 = || {
-        ifaces.iter().flat_map(|i| i.addrs.iter().map(move |(l, len)| (i.name.as_str(), *l, *len))).filter_map(|(n, l, len)| match l {
-            IpAddr::V4(l) if len <= 32 => Some((n, u32::from(l), u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0))),
-            _ => None,
-        })
-    };
+    let v4 = || ifaces.iter().flat_map(|i| i.addrs.iter().filter_map(move |(l, len)| Some((i.name.as_str(), net4(l, *len)?))));
     // The local route of an address comes first: it is a /32.
-    if let Some((n, _, _)) = v4().find(|(_, l, _)| *l == bits) {
+    if let Some((n, _)) = v4().find(|(_, (l, _))| *l == bits) {
         return if on(n) { LOCAL } else { UNICAST };
     }
-    for (n, l, mask) in v4() {
-        if mask.count_ones() < 31 && (l & mask) >> 24 != 0 && bits == (l & mask) | !mask {
-            return if on(n) { BROADCAST } else { UNICAST };
-        }
+    match v4().find(|(_, (l, mask))| broadcast4(*l, *mask) == Some(bits)) {
+        Some((n, _)) if on(n) => BROADCAST,
+        _ => UNICAST,
     }
-    UNICAST
+}
+
+/// An IPv4 address of the host and its prefix as bits: (address, mask).
+fn net4(l: &IpAddr, len: u8) -> Option<(u32, u32)> {
+    match l {
+        IpAddr::V4(l) if len <= 32 => Some((u32::from(*l), u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0))),
+        _ => None,
+    }
+}
+
+/// The broadcast address `fib_add_ifaddr` gives a BROADCAST route for the
+/// host address `l` with prefix `mask`: none for /31, /32 or a prefix in
+/// 0.0.0.0/8.
+fn broadcast4(l: u32, mask: u32) -> Option<u32> {
+    let net = l & mask;
+    (mask.count_ones() < 31 && net >> 24 != 0).then_some(net | !mask)
 }
 
 /// `match_type6` (xt_addrtype.c). An IPv6 address has no single type:

@@ -21,10 +21,10 @@
 //! nothing; once it may have lasted longer, fwcheck cannot say which
 //! stamps are left, and the test is undecided.
 
+use crate::ext::generic::to_bits;
 use crate::ext::recent::{Mode, Recent, Side};
 use crate::ir::{Family, Hook, Ruleset};
 use crate::predict::{Packet, Tri};
-use std::net::IpAddr;
 
 /// `ip_list_tot`: addresses a list holds.
 const LIST_TOT: usize = 100;
@@ -43,9 +43,10 @@ pub struct Lists {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct List {
     name: String,
-    /// The list's mask (`union nf_inet_addr`: an IPv4 mask in the first 4
-    /// bytes).
-    mask: [u8; 16],
+    /// The list's mask, as [`to_bits`] has it. The kernel keeps one mask
+    /// per list whatever the family; rules of both families with their
+    /// default masks disagree, and the list is then undecided.
+    mask: u128,
     /// Stamps per address (`nstamps_max_mask + 1`).
     stamps: u32,
     /// Why the list's contents are no longer known, once they are not.
@@ -57,25 +58,12 @@ struct List {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Entry {
     family: Family,
-    addr: [u8; 16],
+    addr: u128,
     /// The TTL of the packet that last set or updated it; `None` when
     /// fwcheck could not tell it (see [`hook_ttl`]).
     ttl: Option<u8>,
     /// Stamps held (the ring's fill).
     stamps: u32,
-}
-
-fn bytes(a: IpAddr) -> [u8; 16] {
-    let mut b = [0u8; 16];
-    match a {
-        IpAddr::V4(v) => b[..4].copy_from_slice(&v.octets()),
-        IpAddr::V6(v) => b = v.octets(),
-    }
-    b
-}
-
-fn masked(a: [u8; 16], m: &[u8; 16]) -> [u8; 16] {
-    std::array::from_fn(|i| a[i] & m[i])
 }
 
 /// `recent_mt_check`'s ring size for one rule.
@@ -97,7 +85,7 @@ impl Lists {
             for r in t.chains.iter().flat_map(|c| &c.rules) {
                 for m in &r.matches {
                     let crate::ext::Match::Recent(rc) = m else { continue };
-                    let mask = bytes(rc.mask());
+                    let mask = to_bits(rc.mask());
                     let ring = ring(rc.hitcount.unwrap_or(0));
                     match lists.iter_mut().find(|l| l.name == rc.name()) {
                         Some(l) => {
@@ -161,7 +149,7 @@ pub fn decide(lists: &mut Lists, m: &Recent, family: Family, p: &Packet, hook: H
     let Some((invert, mode)) = m.mode else {
         return Tri::unknown("recent match without an action");
     };
-    let addr = masked(bytes(if m.side == Side::Dest { p.dst } else { p.src }), &l.mask);
+    let addr = to_bits(if m.side == Side::Dest { p.dst } else { p.src }) & l.mask;
     let ttl = hook_ttl(p, hook);
     let undecided_ttl = || Tri::unknown(format!("recent list {} --rttl: whether the kernel counts this packet's TTL before forwarding", m.name()));
     // The lookup compares TTLs only with --rttl (0 matches any).
@@ -246,7 +234,7 @@ mod tests {
     fn lists(specs: &[&Recent]) -> Lists {
         let mut l = Lists::default();
         for r in specs {
-            l.lists.push(List { name: r.name().to_string(), mask: bytes(r.mask()), stamps: ring(r.hitcount.unwrap_or(0)), unknown: None, entries: vec![] });
+            l.lists.push(List { name: r.name().to_string(), mask: to_bits(r.mask()), stamps: ring(r.hitcount.unwrap_or(0)), unknown: None, entries: vec![] });
         }
         l
     }

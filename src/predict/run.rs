@@ -168,9 +168,6 @@ pub struct Node<'a> {
     compiled: crate::netfilter::compiled::Compiled,
     /// This host's ipsets, if known (else [`Run::ipsets`]).
     pub ipsets: Option<&'a crate::verify::ipsets::Ipsets>,
-    /// The recent lists the rule set creates, empty as a fresh namespace
-    /// holds them once it is loaded.
-    recent: Lists,
 }
 
 impl<'a> Node<'a> {
@@ -184,7 +181,6 @@ impl<'a> Node<'a> {
             local: host.local_addrs(),
             compiled: crate::netfilter::compiled::Compiled::new(rs),
             ipsets: None,
-            recent: Lists::of(rs),
         }
     }
 }
@@ -268,7 +264,10 @@ impl<'a> Run<'a> {
         let mut worlds = vec![World {
             ct: vec![conntrack::Table::default(); n],
             limits: vec![Default::default(); n],
-            recent: self.nodes.iter().map(|n| n.recent.clone()).collect(),
+            // The lists each rule set creates, empty as a fresh namespace
+            // holds them; carried only where they are decided (a lab), as
+            // every world copies them.
+            recent: if self.lab { self.nodes.iter().map(|n| Lists::of(n.rs)).collect() } else { Vec::new() },
             ..World::default()
         }];
         let times = self.times.clone().filter(|t| t.len() == specs.len()).unwrap_or_else(|| worst_case_times(specs));
@@ -560,7 +559,8 @@ impl<'a> Run<'a> {
         };
         e.icmp_type = ty;
         e.icmp_code = code;
-        let rel = Some(attached(orig)).map(|(t, a, k)| (t, a && attach, k));
+        let (t, attaches, k) = attached(orig);
+        let rel = Some((t, attaches && attach, k));
         self.send(w, e, &|| format!("icmp {ty}/{code} {src} -> {}", orig.src), None, rel, from)
     }
 
